@@ -1,0 +1,238 @@
+/* cli.c - see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sb_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("softbench: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return SB_EXIT_USAGE;
+}
+
+int sb_list_push(struct sb_list *l, void *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        void **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = p;
+    return 0;
+}
+
+void sb_list_free(struct sb_list *l, int free_items)
+{
+    if (free_items)
+        for (size_t i = 0; i < l->n; i++)
+            free(l->v[i]);
+    free(l->v);
+    *l = (struct sb_list){0};
+}
+
+/* Calls fn on each comma-separated item of arg (a copy). */
+static int each_item(const char *arg, int (*fn)(const char *, struct sb_list *),
+                     struct sb_list *out)
+{
+    char *copy = strdup(arg), *save = NULL;
+    if (copy == NULL)
+        return sb_usage_error("out of memory");
+    int rc = 0;
+    if (*copy == '\0')
+        rc = sb_usage_error("empty list");
+    for (char *t = strtok_r(copy, ",", &save); t != NULL && rc == 0; t = strtok_r(NULL, ",", &save))
+        rc = fn(t, out);
+    free(copy);
+    return rc;
+}
+
+static int push_or_oom(struct sb_list *out, void *p)
+{
+    if (p == NULL || sb_list_push(out, p) != 0) {
+        free(p);
+        return sb_usage_error("out of memory");
+    }
+    return 0;
+}
+
+static int one_kernel(const char *t, struct sb_list *out)
+{
+    int all = strcmp(t, "all") == 0, safe = strcmp(t, "safe") == 0;
+    if (all || safe) {
+        for (size_t i = 0; i < softmax_kernel_count(); i++) {
+            const struct softmax_kernel *k = softmax_kernel_at(i);
+            if ((all || k->safe) && sb_list_push(out, (void *)k) != 0)
+                return sb_usage_error("out of memory");
+        }
+        return 0;
+    }
+    const struct softmax_kernel *k = softmax_kernel_find(t);
+    if (k == NULL)
+        return sb_usage_error("unknown kernel '%s' (softbench list shows them)", t);
+    if (sb_list_push(out, (void *)k) != 0)
+        return sb_usage_error("out of memory");
+    return 0;
+}
+
+int sb_parse_kernels(const char *arg, struct sb_list *out) { return each_item(arg, one_kernel, out); }
+
+static int parse_size(const char *s, size_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || *s == '-')
+        return sb_usage_error("size '%s' is not a whole number", s);
+    if (x > SB_MAX_N)
+        return sb_usage_error("size %s is out of range (at most %zu)", s, SB_MAX_N);
+    *v = (size_t)x;
+    return 0;
+}
+
+static int one_size(const char *t, struct sb_list *out)
+{
+    char buf[64];
+    size_t lo, hi;
+    const char *dash = strchr(t + 1, '-');
+    if (strlen(t) >= sizeof buf)
+        return sb_usage_error("size '%.40s' is not a whole number", t);
+    if (dash != NULL) {
+        memcpy(buf, t, (size_t)(dash - t));
+        buf[dash - t] = '\0';
+        if (parse_size(buf, &lo) || parse_size(dash + 1, &hi))
+            return SB_EXIT_USAGE;
+        if (hi < lo)
+            return sb_usage_error("size range '%s' is empty", t);
+        if (hi - lo > 100000)
+            return sb_usage_error("size range '%s' has more than 100000 sizes", t);
+    } else if (parse_size(t, &lo)) {
+        return SB_EXIT_USAGE;
+    } else {
+        hi = lo;
+    }
+    for (size_t n = lo; n <= hi; n++) {
+        size_t *p = malloc(sizeof *p);
+        if (p != NULL)
+            *p = n;
+        if (push_or_oom(out, p))
+            return SB_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg, one_size, out); }
+
+static int one_temp(const char *t, struct sb_list *out)
+{
+    char *end;
+    float v = strtof(t, &end);
+    if (end == t || *end != '\0')
+        return sb_usage_error("temperature '%s' is not a number", t);
+    if (!(v > 0.0f))
+        return sb_usage_error("temperature %s must be > 0 (T = inf gives the uniform distribution)", t);
+    float *p = malloc(sizeof *p);
+    if (p != NULL)
+        *p = v;
+    return push_or_oom(out, p);
+}
+
+int sb_parse_temps(const char *arg, struct sb_list *out) { return each_item(arg, one_temp, out); }
+
+static int one_dataset(const char *t, struct sb_list *out)
+{
+    char err[256];
+    struct sb_dataset_spec *s = malloc(sizeof *s);
+    if (s == NULL)
+        return sb_usage_error("out of memory");
+    if (sb_dataset_parse(t, s, err, sizeof err) != 0) {
+        free(s);
+        return sb_usage_error("%s", err);
+    }
+    return push_or_oom(out, s);
+}
+
+/* Dataset specs hold commas inside their parameters, so a list separates
+ * datasets with ';' or repeats -d; a single spec is taken whole. */
+int sb_parse_datasets(const char *arg, struct sb_list *out)
+{
+    char *copy = strdup(arg), *save = NULL;
+    if (copy == NULL)
+        return sb_usage_error("out of memory");
+    int rc = *copy == '\0' ? sb_usage_error("empty dataset list") : 0;
+    for (char *t = strtok_r(copy, ";", &save); t != NULL && rc == 0; t = strtok_r(NULL, ";", &save))
+        rc = one_dataset(t, out);
+    free(copy);
+    return rc;
+}
+
+int sb_parse_seed(const char *arg, uint64_t *seed)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 0);
+    if (end == arg || *end != '\0' || errno != 0 || *arg == '-')
+        return sb_usage_error("seed '%s' is not a non-negative whole number", arg);
+    *seed = v;
+    return 0;
+}
+
+void sb_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void sb_json_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("\"nan\"", f);
+    else if (isinf(v))
+        fputs(v > 0 ? "\"inf\"" : "\"-inf\"", f);
+    else
+        fprintf(f, "%.17g", v);
+}
+
+const char *sb_cpu_model(void)
+{
+    static char model[128];
+    if (model[0] != '\0')
+        return model;
+    snprintf(model, sizeof model, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return model;
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "model name", 10) == 0) {
+            char *c = strchr(line, ':');
+            if (c != NULL) {
+                c += 1 + (c[1] == ' ');
+                c[strcspn(c, "\n")] = '\0';
+                snprintf(model, sizeof model, "%s", c);
+            }
+            break;
+        }
+    }
+    fclose(f);
+    return model;
+}

@@ -1,0 +1,49 @@
+/* cli.h - what the softbench subcommands share: error reporting, parsing of
+ * kernel, size, temperature and dataset lists, and output helpers. */
+#ifndef SB_CLI_H
+#define SB_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "datasets.h"
+#include "softmax.h"
+
+#define SB_EXIT_OK 0
+#define SB_EXIT_FAIL 1
+#define SB_EXIT_USAGE 2
+#define SB_MAX_N ((size_t)1 << 28)
+
+/* Prints "softbench: error: ..." as one line on stderr; returns SB_EXIT_USAGE. */
+int sb_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct sb_list {
+    void **v;
+    size_t n, cap;
+};
+int sb_list_push(struct sb_list *l, void *p);
+void sb_list_free(struct sb_list *l, int free_items);
+
+/* Each takes a comma-separated list (the option may repeat) and appends;
+ * return 0, or print the error and return SB_EXIT_USAGE. */
+int sb_parse_kernels(const char *arg, struct sb_list *out);  /* also "all", "safe" */
+int sb_parse_sizes(const char *arg, struct sb_list *out);    /* N or A-B, as size_t* */
+int sb_parse_temps(const char *arg, struct sb_list *out);    /* > 0, "inf" ok; float* */
+int sb_parse_datasets(const char *arg, struct sb_list *out); /* sb_dataset_spec* */
+int sb_parse_seed(const char *arg, uint64_t *seed);
+
+/* JSON string literal with escapes; numbers, with non-finite as strings. */
+void sb_json_str(FILE *f, const char *s);
+void sb_json_num(FILE *f, double v);
+
+/* The machine line shared by every output: CPU model and available ISA. */
+const char *sb_cpu_model(void);
+
+int sb_cmd_list(int argc, char **argv);
+int sb_cmd_verify(int argc, char **argv);
+int sb_cmd_run(int argc, char **argv);
+
+
+
+#endif

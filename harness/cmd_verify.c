@@ -1,0 +1,337 @@
+/* cmd_verify.c - softbench verify: each kernel on each generated input,
+ * against the correctly rounded MPFR reference, held to its declared bound.
+ *
+ * Pass rules: an exact reference -> every element within the kernel's bound;
+ * a limit (+inf entries, T = +inf) -> exactly the limit; an undefined
+ * reference (NaN input, all -inf) -> every output NaN (the contract). An
+ * unsafe kernel failing outside its declared domain is an expected failure
+ * ("xfail"), shown but not counted. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "metrics.h"
+#include "reference.h"
+#include "vecio.h"
+
+static const char help[] =
+    "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
+    "                        [--seed S] [--csv FILE] [--json FILE]\n"
+    "\n"
+    "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default), 'safe'\n"
+    "  -n SIZES    comma-separated sizes or ranges A-B (default: tails to 257 and\n"
+    "              sizes up to 1,000,000)\n"
+    "  -d DATASET  dataset specs NAME[:key=value,...], repeated or ';'-separated\n"
+    "  -T TEMPS    temperatures > 0, comma-separated; 'inf' allowed (default 1)\n"
+    "  --seed S    generator seed (default 1)\n"
+    "  --csv FILE, --json FILE   the same rows, machine-readable\n"
+    "\n"
+    "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
+
+static const char *default_sizes =
+    "0-9,15-17,31-33,63-65,100,127-129,255-257,1000,4096,10000,32000,65536,128256,262144,"
+    "1000000";
+static const char *default_datasets[] = {"uniform", "normal", "normal:sigma=16", "equal",
+                                         "uniform:a=80,b=120"};
+
+struct row {
+    const struct softmax_kernel *k;
+    const char *dataset;
+    size_t n;
+    float T;
+    enum sbref_kind ref_kind;
+    const char *status; /* ok, xfail, FAIL, skip */
+    struct sb_metrics m;
+    float y_at, ref_at;  /* at worst_at */
+    double bound_at;
+    int kernel_rc;
+};
+
+static const char *csv_header =
+    "kernel,isa,safe,dataset,seed,n,T,reference,status,max_ulp,max_ulp_at,mean_ulp,"
+    "worst_ratio,worst_at,n_over_bound,max_rel,normwise,sum_err,kl,argmax_ok,frac_cr\n";
+
+static void csv_row(FILE *f, const struct row *r, uint64_t seed)
+{
+    const struct sb_metrics *m = &r->m;
+    fprintf(f, "%s,%s,%d,\"%s\",%llu,%zu,%.9g,%s,%s,%.17g,%zu,%.17g,%.17g,%zu,%zu,%.17g,%.17g,"
+               "%.17g,%.17g,%d,%.17g\n",
+            r->k->name, softmax_isa_name(r->k->isa), r->k->safe, r->dataset,
+            (unsigned long long)seed, r->n, (double)r->T, sbref_kind_name(r->ref_kind),
+            r->status, m->max_ulp, m->max_ulp_at, m->mean_ulp, m->worst_ratio, m->worst_at,
+            m->n_over, m->max_rel, m->normwise, m->sum_err, m->kl, m->argmax_ok, m->frac_cr);
+}
+
+static void json_row(FILE *f, const struct row *r, uint64_t seed, int first)
+{
+    const struct sb_metrics *m = &r->m;
+    fputs(first ? "\n    {" : ",\n    {", f);
+    fputs("\"kernel\": ", f);
+    sb_json_str(f, r->k->name);
+    fprintf(f, ", \"isa\": \"%s\", \"safe\": %s, \"dataset\": ", softmax_isa_name(r->k->isa),
+            r->k->safe ? "true" : "false");
+    sb_json_str(f, r->dataset);
+    fprintf(f, ", \"seed\": %llu, \"n\": %zu, \"T\": ", (unsigned long long)seed, r->n);
+    sb_json_num(f, r->T);
+    fprintf(f, ", \"reference\": \"%s\", \"status\": \"%s\"", sbref_kind_name(r->ref_kind),
+            r->status);
+    const char *names[] = {"max_ulp", "mean_ulp", "worst_ratio", "max_rel",
+                           "normwise", "sum_err", "kl", "frac_cr"};
+    double vals[] = {m->max_ulp, m->mean_ulp, m->worst_ratio, m->max_rel,
+                     m->normwise, m->sum_err, m->kl, m->frac_cr};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        fprintf(f, ", \"%s\": ", names[i]);
+        sb_json_num(f, vals[i]);
+    }
+    fprintf(f, ", \"max_ulp_at\": %zu, \"worst_at\": %zu, \"n_over_bound\": %zu, "
+               "\"argmax_ok\": %s}",
+            m->max_ulp_at, m->worst_at, m->n_over, m->argmax_ok ? "true" : "false");
+}
+
+static void fmt_num(char *buf, size_t len, double v, const char *fmt)
+{
+    if (isnan(v))
+        snprintf(buf, len, "nan");
+    else if (isinf(v))
+        snprintf(buf, len, "inf");
+    else
+        snprintf(buf, len, fmt, v);
+}
+
+static void print_header(void)
+{
+    printf("%-17s %-22s %8s %6s %8s %8s %7s %6s %9s %8s %9s %9s %3s %6s  %s\n", "kernel",
+           "dataset", "n", "T", "max_ulp", "@index", "mean", "bound", "max_rel", "normwise",
+           "|sum-1|", "KL", "arg", "CR%", "status");
+}
+
+static void print_row(const struct row *r)
+{
+    const struct sb_metrics *m = &r->m;
+    char mu[16], mean[16], ratio[16], rel[16], nw[16], se[16], kl[16];
+    fmt_num(mu, sizeof mu, m->max_ulp, "%.1f");
+    fmt_num(mean, sizeof mean, m->mean_ulp, "%.3f");
+    fmt_num(ratio, sizeof ratio, m->worst_ratio * 100.0, "%.0f%%");
+    fmt_num(rel, sizeof rel, m->max_rel, "%.2e");
+    fmt_num(nw, sizeof nw, m->normwise, "%.2f");
+    fmt_num(se, sizeof se, m->sum_err, "%.2e");
+    fmt_num(kl, sizeof kl, m->kl, "%.2e");
+    if (strcmp(r->status, "skip") == 0) {
+        printf("%-17s %-22s %8zu %6g  SKIP: needs %s, this CPU (or SOFTMAX_ISA) lacks it\n",
+               r->k->name, r->dataset, r->n, (double)r->T, softmax_isa_name(r->k->isa));
+        return;
+    }
+    printf("%-17s %-22.22s %8zu %6g %8s %8zu %7s %6s %9s %8s %9s %9s %3s %6.2f  %s\n",
+           r->k->name, r->dataset, r->n, (double)r->T, mu, m->max_ulp_at, mean, ratio, rel, nw,
+           se, kl, m->argmax_ok ? "yes" : "NO", m->frac_cr * 100.0, r->status);
+}
+
+static void print_failure(const struct row *r)
+{
+    fprintf(stderr, "FAIL %s on %s n=%zu T=%g: ", r->k->name, r->dataset, r->n, (double)r->T);
+    if (r->kernel_rc != SOFTMAX_OK)
+        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc,
+                softmax_strerror(r->kernel_rc));
+    else if (r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF)
+        fprintf(stderr, "reference is %s; the contract wants NaN everywhere\n",
+                sbref_kind_name(r->ref_kind));
+    else
+        fprintf(stderr, "%zu element(s) over the bound; worst at %zu: y=%.9g ref=%.9g (%.1f ULP, "
+                        "bound %.2f)\n",
+                r->m.n_over, r->m.worst_at, (double)r->y_at, (double)r->ref_at,
+                sb_ulp_error(r->y_at, r->ref_at), r->bound_at);
+}
+
+/* Runs one kernel on one prepared input and judges it. */
+static void judge(struct row *r, const float *x, const float *ref, float *y)
+{
+    const struct softmax_kernel *k = r->k;
+    if (!softmax_kernel_supported(k)) {
+        r->status = "skip";
+        return;
+    }
+    r->kernel_rc = softmax_run(k, x, y, r->n, r->T);
+    int undefined = r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF;
+    enum sb_hold hold = r->ref_kind == SBREF_LIMIT ? SB_HOLD_EXACT
+                        : undefined                ? SB_HOLD_NONE
+                                                   : SB_HOLD_BOUND;
+    sb_metrics_compute(x, y, ref, r->n, r->T, k, hold, &r->m);
+    int pass = r->kernel_rc == SOFTMAX_OK && (undefined ? r->m.all_nan : r->m.n_over == 0);
+    if (r->n > 0) {
+        size_t w = r->m.worst_at;
+        r->y_at = y[w];
+        r->ref_at = ref[w];
+        if (hold == SB_HOLD_BOUND) {
+            float xmax = -INFINITY;
+            for (size_t i = 0; i < r->n; i++)
+                xmax = isfinite(x[i]) && x[i] > xmax ? x[i] : xmax;
+            double abar = sb_abar(k, x, ref, r->n, xmax, r->T);
+            r->bound_at = sb_element_bound(k, x, w, xmax, abar, r->n, r->T);
+        }
+    }
+    if (pass)
+        r->status = "ok";
+    else if (!k->safe && k->in_domain != NULL && !k->in_domain(x, r->n, r->T))
+        r->status = "xfail";
+    else
+        r->status = "FAIL";
+}
+
+struct opts {
+    struct sb_list kernels, sizes, datasets, temps;
+    uint64_t seed;
+    const char *csv, *json;
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {{"seed", required_argument, 0, 's'},
+                                       {"csv", required_argument, 0, 'c'},
+                                       {"json", required_argument, 0, 'j'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    int c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":k:n:d:T:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'k': rc = sb_parse_kernels(optarg, &o->kernels); break;
+        case 'n': rc = sb_parse_sizes(optarg, &o->sizes); break;
+        case 'd': rc = sb_parse_datasets(optarg, &o->datasets); break;
+        case 'T': rc = sb_parse_temps(optarg, &o->temps); break;
+        case 's': rc = sb_parse_seed(optarg, &o->seed); break;
+        case 'c': o->csv = optarg; break;
+        case 'j': o->json = optarg; break;
+        case 'h': fputs(help, stdout); return -1;
+        case ':': return sb_usage_error("verify: option '%s' needs a value", argv[optind - 1]);
+        default: return sb_usage_error("verify: unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (rc == 0 && optind < argc)
+        rc = sb_usage_error("verify: unexpected argument '%s'", argv[optind]);
+    if (rc == 0 && o->kernels.n == 0)
+        rc = sb_parse_kernels("all", &o->kernels);
+    if (rc == 0 && o->sizes.n == 0)
+        rc = sb_parse_sizes(default_sizes, &o->sizes);
+    for (size_t i = 0; rc == 0 && o->datasets.n == 0 && i < 5; i++)
+        rc = sb_parse_datasets(default_datasets[i], &o->datasets);
+    if (rc == 0 && o->temps.n == 0)
+        rc = sb_parse_temps("1", &o->temps);
+    return rc;
+}
+
+int sb_cmd_verify(int argc, char **argv)
+{
+    struct opts o = {.seed = 1};
+    struct sb_out csv = {0}, json = {0};
+    char err[512];
+    int rc = parse(argc, argv, &o);
+    if (rc == 0 && o.csv != NULL && sb_out_open(&csv, o.csv, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc == 0 && o.json != NULL && sb_out_open(&json, o.json, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc != 0) {
+        if (csv.f != NULL)
+            sb_out_close(&csv, 0, err, sizeof err);
+        goto done;
+    }
+
+    size_t maxn = 0;
+    for (size_t i = 0; i < o.sizes.n; i++)
+        maxn = *(size_t *)o.sizes.v[i] > maxn ? *(size_t *)o.sizes.v[i] : maxn;
+    float *x = malloc((maxn + 1) * sizeof *x), *ref = malloc((maxn + 1) * sizeof *ref),
+          *y = malloc((maxn + 1) * sizeof *y);
+    if (x == NULL || ref == NULL || y == NULL) {
+        free(x);
+        free(ref);
+        free(y);
+        rc = sb_usage_error("cannot allocate %zu floats", maxn);
+        if (csv.f != NULL)
+            sb_out_close(&csv, 0, err, sizeof err);
+        if (json.f != NULL)
+            sb_out_close(&json, 0, err, sizeof err);
+        goto done;
+    }
+
+    printf("softbench verify: cpu %s, usable ISA %s, seed %llu\n", sb_cpu_model(),
+           softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
+    printf("reference: MPFR %s, correctly rounded; ULP as in README; bound = worst "
+           "error/declared bound\n\n",
+           sbref_mpfr_version());
+    print_header();
+    if (csv.f != NULL)
+        fputs(csv_header, csv.f);
+    if (json.f != NULL) {
+        fprintf(json.f, "{\n  \"softbench\": {\"command\": \"verify\", \"format\": 1},\n"
+                        "  \"machine\": {\"cpu\": ");
+        sb_json_str(json.f, sb_cpu_model());
+        fprintf(json.f, ", \"isa\": \"%s\"},\n  \"reference\": ",
+                softmax_isa_name(softmax_isa_available()));
+        sb_json_str(json.f, sbref_mpfr_version());
+        fprintf(json.f, ",\n  \"seed\": %llu,\n  \"rows\": [", (unsigned long long)o.seed);
+    }
+
+    size_t nok = 0, nx = 0, nskip = 0, nfail = 0, nrows = 0;
+    for (size_t di = 0; di < o.datasets.n && rc == 0; di++) {
+        const struct sb_dataset_spec *ds = o.datasets.v[di];
+        for (size_t si = 0; si < o.sizes.n && rc == 0; si++) {
+            size_t n = *(size_t *)o.sizes.v[si];
+            sb_dataset_generate(ds, x, n, o.seed);
+            for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++) {
+                float T = *(float *)o.temps.v[ti];
+                struct sbref_info info;
+                int st = sbref_softmax(x, n, T, ref, NULL, &info);
+                if (st < 0) {
+                    rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, ds->label, n);
+                    break;
+                }
+                for (size_t ki = 0; ki < o.kernels.n; ki++) {
+                    struct row r = {.k = o.kernels.v[ki], .dataset = ds->label, .n = n, .T = T,
+                                    .ref_kind = info.kind};
+                    judge(&r, x, ref, y);
+                    print_row(&r);
+                    if (csv.f != NULL)
+                        csv_row(csv.f, &r, o.seed);
+                    if (json.f != NULL)
+                        json_row(json.f, &r, o.seed, nrows == 0);
+                    nrows++;
+                    if (strcmp(r.status, "ok") == 0)
+                        nok++;
+                    else if (strcmp(r.status, "xfail") == 0)
+                        nx++;
+                    else if (strcmp(r.status, "skip") == 0)
+                        nskip++;
+                    else {
+                        nfail++;
+                        print_failure(&r);
+                    }
+                }
+            }
+        }
+    }
+    if (json.f != NULL)
+        fprintf(json.f, "\n  ],\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
+                        "\"skip\": %zu, \"fail\": %zu}\n}\n",
+                nrows, nok, nx, nskip, nfail);
+    free(x);
+    free(ref);
+    free(y);
+    if (csv.f != NULL && sb_out_close(&csv, rc == 0, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (json.f != NULL && sb_out_close(&json, rc == 0, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc == 0) {
+        printf("\nverify: %zu rows: %zu ok, %zu xfail (unsafe kernel outside its domain), %zu "
+               "skipped, %zu FAIL\n",
+               nrows, nok, nx, nskip, nfail);
+        rc = nfail > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
+    }
+done:
+    sb_list_free(&o.kernels, 0);
+    sb_list_free(&o.sizes, 1);
+    sb_list_free(&o.datasets, 1);
+    sb_list_free(&o.temps, 1);
+    return rc < 0 ? SB_EXIT_OK : rc;
+}

@@ -1,0 +1,130 @@
+/* metrics.c - see metrics.h. */
+#include "metrics.h"
+
+#include <math.h>
+
+double sb_ulp_of(float r)
+{
+    float a = fabsf(r);
+    if (a < 0x1p-126f)
+        return 0x1p-149;
+    return ldexp(1.0, ilogbf(a) - 23);
+}
+
+double sb_ulp_error(float y, float r)
+{
+    if (isnan(y) || isnan(r))
+        return isnan(y) && isnan(r) ? 0.0 : INFINITY;
+    if (isinf(y) || isinf(r))
+        return y == r ? 0.0 : INFINITY;
+    return fabs((double)y - (double)r) / sb_ulp_of(r);
+}
+
+double sb_sum_compensated(const float *v, size_t n)
+{
+    double s = 0.0, c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i], t = s + x;
+        c += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+        s = t;
+    }
+    return s + c;
+}
+
+static float finite_max(const float *x, size_t n)
+{
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && x[i] > m)
+            m = x[i];
+    return m;
+}
+
+static double arg_of(const struct softmax_kernel *k, float xi, float xmax, float T)
+{
+    double a = k->bound.arg == SOFTMAX_ARG_SHIFTED ? (double)xi - (double)xmax : (double)xi;
+    return fabs(a) / (double)T;
+}
+
+double sb_abar(const struct softmax_kernel *k, const float *x, const float *ref, size_t n,
+               float xmax, float T)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (ref[i] > 0.0f)
+            s += (double)ref[i] * arg_of(k, x[i], xmax, T);
+    return s;
+}
+
+double sb_element_bound(const struct softmax_kernel *k, const float *x, size_t i, float xmax,
+                        double abar, size_t n, float T)
+{
+    return softmax_bound_ulp(&k->bound, arg_of(k, x[i], xmax, T), abar, n, T);
+}
+
+static size_t argmax_first(const float *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best] || (isnan(v[i]) && !isnan(v[best])))
+            best = i;
+    return best;
+}
+
+void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t n, float T,
+                        const struct softmax_kernel *k, enum sb_hold hold,
+                        struct sb_metrics *out)
+{
+    *out = (struct sb_metrics){.n = n, .argmax_ok = 1, .all_nan = n > 0};
+    if (n == 0) {
+        out->frac_cr = 1.0;
+        return;
+    }
+    float xmax = finite_max(x, n);
+    double abar = hold == SB_HOLD_BOUND ? sb_abar(k, x, ref, n, xmax, T) : 0.0;
+    double rmax = 0.0, sum_ulp = 0.0, kl = 0.0, max_abs = 0.0;
+    size_t ncr = 0;
+    for (size_t i = 0; i < n; i++) {
+        float yi = y[i], ri = ref[i];
+        double e = sb_ulp_error(yi, ri);
+        if (!isnan(yi))
+            out->all_nan = 0;
+        if (e > out->max_ulp) {
+            out->max_ulp = e;
+            out->max_ulp_at = i;
+        }
+        sum_ulp += e;
+        ncr += e == 0.0;
+        double bound = hold == SB_HOLD_BOUND ? sb_element_bound(k, x, i, xmax, abar, n, T)
+                       : hold == SB_HOLD_EXACT ? 0.0
+                                               : INFINITY;
+        double ratio = e == 0.0 ? 0.0 : bound > 0.0 ? e / bound : INFINITY;
+        if (ratio > out->worst_ratio) {
+            out->worst_ratio = ratio;
+            out->worst_at = i;
+        }
+        out->n_over += e > bound;
+        double diff = isfinite(yi) ? fabs((double)yi - (double)ri) : INFINITY;
+        if (ri > 0.0f) {
+            double rel = diff / (double)ri;
+            out->max_rel = rel > out->max_rel ? rel : out->max_rel;
+        } else if (diff > 0.0) {
+            out->max_rel = INFINITY;
+        }
+        max_abs = diff > max_abs ? diff : max_abs;
+        rmax = (double)ri > rmax ? (double)ri : rmax;
+        if (!isfinite(yi) || yi < 0.0f)
+            kl = INFINITY;
+        else if (ri > 0.0f)
+            kl += yi > 0.0f ? (double)ri * log((double)ri / (double)yi) - ri + yi : INFINITY;
+        else
+            kl += yi;
+    }
+    out->mean_ulp = sum_ulp / (double)n;
+    out->frac_cr = (double)ncr / (double)n;
+    out->normwise = rmax > 0.0 ? max_abs / (0x1p-24 * rmax) : INFINITY;
+    double s = sb_sum_compensated(y, n);
+    out->sum_err = isfinite(s) ? fabs(s - 1.0) : INFINITY;
+    out->kl = kl;
+    out->argmax_ok = argmax_first(y, n) == argmax_first(x, n);
+}

@@ -1,0 +1,60 @@
+/* metrics.h - the one implementation of every accuracy metric softbench
+ * reports (verify, and later edge, check and the report, all call these).
+ *
+ * ULP: the distance from y to the correctly rounded reference r, in units
+ * of ulp(r) = 2^(e - 23) for a normal r in [2^e, 2^(e+1)), and 2^-149 for a
+ * subnormal or zero r. This is how glibc's tests count. ARM's
+ * optimized-routines measure from the exact value and subtract 0.5; SLEEF
+ * takes the ULP of the exact value. Against a correctly rounded reference
+ * a correctly rounded result scores 0 here (0.5 or less in those).
+ */
+#ifndef SB_METRICS_H
+#define SB_METRICS_H
+
+#include <stddef.h>
+
+#include "softmax.h"
+
+double sb_ulp_of(float r);
+/* inf when exactly one of y, r is NaN or they differ in infinity; 0 when
+ * both are NaN. */
+double sb_ulp_error(float y, float r);
+
+/* Sum of doubles with Neumaier's compensation. */
+double sb_sum_compensated(const float *v, size_t n);
+
+struct sb_metrics {
+    size_t n;
+    double max_ulp;
+    size_t max_ulp_at;
+    double mean_ulp;
+    double worst_ratio;   /* max over i of error / declared bound */
+    size_t worst_at;
+    size_t n_over;        /* elements whose error exceeds the bound */
+    double max_rel;       /* max |y - r| / r over r > 0 (inf if y != 0 = r) */
+    double normwise;      /* max |y - r| / (u * max r), u = 2^-24 (Blanchard et al.) */
+    double sum_err;       /* |sum(y) - 1| */
+    double kl;            /* generalized KL(r || y) = sum r ln(r/y) - r + y */
+    int argmax_ok;        /* first argmax of y == first argmax of x */
+    double frac_cr;       /* fraction of y_i equal to r_i */
+    int all_nan;          /* every y_i is NaN */
+};
+
+/* bound_kind: how to hold each element to account.
+ *   SB_HOLD_BOUND: the kernel's declared bound (needs k)
+ *   SB_HOLD_EXACT: error 0 (limits such as one-hot, where the contract is exact)
+ *   SB_HOLD_NONE:  report only */
+enum sb_hold { SB_HOLD_BOUND, SB_HOLD_EXACT, SB_HOLD_NONE };
+
+void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t n, float T,
+                        const struct softmax_kernel *k, enum sb_hold hold,
+                        struct sb_metrics *out);
+
+/* The bound of element i, given the vector (a_i and the reference-weighted
+ * mean abar, see softmax.h). */
+double sb_element_bound(const struct softmax_kernel *k, const float *x, size_t i, float xmax,
+                        double abar, size_t n, float T);
+double sb_abar(const struct softmax_kernel *k, const float *x, const float *ref, size_t n,
+               float xmax, float T);
+
+#endif

@@ -1,0 +1,94 @@
+/* cpu.c - runtime ISA detection, done once, and the SOFTMAX_ISA cap.
+ *
+ * AVX2 needs CPUID.7.0:EBX.AVX2 and CPUID.1:ECX.FMA; AVX-512 needs
+ * CPUID.7.0:EBX.AVX512F. Either also needs the OS to save the wider
+ * registers: CPUID.1:ECX.OSXSAVE, then XGETBV(0) with XMM|YMM state (0x6),
+ * plus opmask|ZMM_Hi256|Hi16_ZMM (0xe0) for AVX-512. Kernels never look at
+ * any of this; the registry asks here.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "softmax.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+__attribute__((target("xsave"))) static unsigned long long read_xcr0(void)
+{
+    return __builtin_ia32_xgetbv(0);
+}
+
+static enum softmax_isa detect_hw(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return SOFTMAX_ISA_SCALAR;
+    int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1;
+    if (!osxsave)
+        return SOFTMAX_ISA_SCALAR;
+    unsigned long long xcr0 = read_xcr0();
+    if ((xcr0 & 0x6) != 0x6)
+        return SOFTMAX_ISA_SCALAR;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return SOFTMAX_ISA_SCALAR;
+    __cpuid_count(7, 0, a, b, c, d);
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (avx512f && avx2 && fma && (xcr0 & 0xe0) == 0xe0)
+        return SOFTMAX_ISA_AVX512;
+    if (avx2 && fma)
+        return SOFTMAX_ISA_AVX2;
+    return SOFTMAX_ISA_SCALAR;
+}
+#else
+static enum softmax_isa detect_hw(void) { return SOFTMAX_ISA_SCALAR; }
+#endif
+
+/* -1: not yet read. The computation is idempotent, so a race only repeats it. */
+static _Atomic int isa_cached = -1;
+static _Atomic int env_bad = 0;
+
+static int parse_cap(const char *s, enum softmax_isa *cap)
+{
+    static const char *names[] = {"scalar", "avx2", "avx512"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *cap = (enum softmax_isa)i;
+            return 0;
+        }
+    return -1;
+}
+
+enum softmax_isa softmax_isa_available(void)
+{
+    int v = atomic_load_explicit(&isa_cached, memory_order_relaxed);
+    if (v >= 0)
+        return (enum softmax_isa)v;
+    enum softmax_isa isa = detect_hw(), cap = SOFTMAX_ISA_AVX512;
+    const char *env = getenv("SOFTMAX_ISA");
+    if (env != NULL && *env != '\0' && parse_cap(env, &cap) != 0) {
+        cap = SOFTMAX_ISA_SCALAR;
+        atomic_store_explicit(&env_bad, 1, memory_order_relaxed);
+    }
+    if (cap < isa)
+        isa = cap;
+    atomic_store_explicit(&isa_cached, (int)isa, memory_order_relaxed);
+    return isa;
+}
+
+int softmax_isa_env_status(void)
+{
+    (void)softmax_isa_available();
+    return atomic_load_explicit(&env_bad, memory_order_relaxed) ? -1 : 0;
+}
+
+const char *softmax_isa_name(enum softmax_isa isa)
+{
+    switch (isa) {
+    case SOFTMAX_ISA_SCALAR: return "scalar";
+    case SOFTMAX_ISA_AVX2: return "avx2";
+    case SOFTMAX_ISA_AVX512: return "avx512";
+    }
+    return "unknown";
+}

@@ -1,0 +1,96 @@
+/* internal.h - helpers shared by the kernels; not installed, not exported.
+ *
+ * Argument checks, the edge-case contract's special inputs (NaN, +inf,
+ * all -inf, T = +inf) and the pairwise cascade used to combine block partial
+ * results so that summation error grows like log2(n), not n.
+ */
+#ifndef SOFTMAX_INTERNAL_H
+#define SOFTMAX_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "softmax.h"
+
+/* The API boundary: T must be > 0 (so NaN fails too) and pointers valid. */
+static inline int sb_check_args(const float *x, const float *y, size_t n, float T)
+{
+    if (!(T > 0.0f))
+        return SOFTMAX_EINVAL_T;
+    if (n > 0 && (x == NULL || y == NULL))
+        return SOFTMAX_ENULL;
+    return SOFTMAX_OK;
+}
+
+/* Handles the inputs whose result is a limit or undefined, so that the fast
+ * paths only ever see finite logits with a finite max and finite T. Returns 1
+ * when it wrote y, 0 when the input is ordinary. The contract (README):
+ *   any NaN            -> every output NaN
+ *   k entries +inf     -> 1/k there, 0 elsewhere (the limit)
+ *   every entry -inf   -> every output NaN (0/0: undefined)
+ *   T = +inf           -> 1/k on the k finite entries, 0 on -inf entries
+ * Reads all of x before writing y, so x == y is fine. */
+int sb_edge(const float *x, float *y, size_t n, float T);
+
+/* Writes the result for a vector whose special case is already classified:
+ * value v at positions where pick(x_i) holds, 0 elsewhere. */
+void sb_fill_masked(const float *x, float *y, size_t n, int (*pick)(float), float v);
+
+/* Pairwise cascade: partial results of consecutive blocks are pushed in
+ * order; slot l holds the merge of 2^l blocks, like a binary counter, so an
+ * input passes through at most ceil(log2(blocks)) merges. A partial is a pair
+ * whose meaning the kernel gives by its merge function (a plain sum, an
+ * (m, s) online pair, a (mantissa, exponent) pair). */
+struct sb_part {
+    float s;
+    float m;
+};
+typedef struct sb_part (*sb_merge_fn)(struct sb_part a, struct sb_part b, float T);
+
+struct sb_cascade {
+    struct sb_part slot[64];
+    uint64_t count;
+};
+
+static inline void sb_cascade_push(struct sb_cascade *c, struct sb_part v, sb_merge_fn merge,
+                                   float T)
+{
+    unsigned l = 0;
+    while ((c->count >> l) & 1u) {
+        v = merge(c->slot[l], v, T);
+        l++;
+    }
+    c->slot[l] = v;
+    c->count++;
+}
+
+/* Merges the occupied slots, smallest first, into the total. */
+static inline struct sb_part sb_cascade_total(const struct sb_cascade *c, sb_merge_fn merge,
+                                              float T, struct sb_part empty)
+{
+    struct sb_part acc = empty;
+    int have = 0;
+    for (unsigned l = 0; l < 64; l++) {
+        if (!((c->count >> l) & 1u))
+            continue;
+        acc = have ? merge(c->slot[l], acc, T) : c->slot[l];
+        have = 1;
+    }
+    return acc;
+}
+
+/* Plain float sum merge (threepass). */
+static inline struct sb_part sb_merge_sum(struct sb_part a, struct sb_part b, float T)
+{
+    (void)T;
+    a.s += b.s;
+    return a;
+}
+
+/* The body of the safe three-pass softmax, shared by scalar.threepass and
+ * by the fallbacks of the other algorithms for extreme inputs. Assumes the
+ * arguments are valid; applies the contract's special cases itself. */
+void sb_scalar_threepass(const float *x, float *y, size_t n, float T);
+
+#endif

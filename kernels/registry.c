@@ -1,0 +1,89 @@
+/* registry.c - the table of compiled-in kernels, lookup, the API boundary
+ * (softmax_run), the default entry point and the bound model. */
+#include <math.h>
+#include <string.h>
+
+#include "softmax.h"
+
+extern const struct softmax_kernel sb_kernel_scalar_naive;
+extern const struct softmax_kernel sb_kernel_scalar_threepass;
+extern const struct softmax_kernel sb_kernel_scalar_twopass;
+extern const struct softmax_kernel sb_kernel_scalar_online;
+
+static const struct softmax_kernel *const table[] = {
+    &sb_kernel_scalar_naive,
+    &sb_kernel_scalar_threepass,
+    &sb_kernel_scalar_twopass,
+    &sb_kernel_scalar_online,
+};
+
+#define NKERNELS (sizeof table / sizeof table[0])
+
+size_t softmax_kernel_count(void) { return NKERNELS; }
+
+const struct softmax_kernel *softmax_kernel_at(size_t i)
+{
+    return i < NKERNELS ? table[i] : NULL;
+}
+
+const struct softmax_kernel *softmax_kernel_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < NKERNELS; i++)
+        if (strcmp(table[i]->name, name) == 0)
+            return table[i];
+    return NULL;
+}
+
+int softmax_kernel_supported(const struct softmax_kernel *k)
+{
+    return k != NULL && k->isa <= softmax_isa_available();
+}
+
+int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T)
+{
+    if (k == NULL || k->fn == NULL)
+        return SOFTMAX_ENOKERNEL;
+    if (!softmax_kernel_supported(k))
+        return SOFTMAX_ENOTSUP;
+    return k->fn(x, y, n, T);
+}
+
+/* Dispatch table: until vector kernels exist, the scalar three-pass kernel
+ * is the choice at every n (it has the smallest measured error of the safe
+ * scalar kernels and the simplest memory pattern). */
+const struct softmax_kernel *softmax_choose(size_t n)
+{
+    (void)n;
+    return &sb_kernel_scalar_threepass;
+}
+
+int softmax(const float *x, float *y, size_t n, float T)
+{
+    return softmax_run(softmax_choose(n), x, y, n, T);
+}
+
+double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
+                         float T)
+{
+    double r = (b->arg == SOFTMAX_ARG_SHIFTED ? 1.0 : 0.0) + (T != 1.0f ? 1.0 : 0.0);
+    double g;
+    if (b->sum == SOFTMAX_SUM_SEQUENTIAL)
+        g = (double)n;
+    else
+        g = n > 1 ? ceil(log2((double)n)) : 0.0;
+    return b->c0 + b->c_arg * r * (a_i + abar) + b->c_sum * g;
+}
+
+const char *softmax_strerror(int status)
+{
+    switch (status) {
+    case SOFTMAX_OK: return "success";
+    case SOFTMAX_EINVAL_T: return "temperature must be > 0 and not NaN";
+    case SOFTMAX_ENULL: return "null input or output pointer with n > 0";
+    case SOFTMAX_ENOTSUP: return "kernel needs an instruction set this CPU (or SOFTMAX_ISA) lacks";
+    case SOFTMAX_ENOKERNEL: return "no such kernel";
+    }
+    return "unknown status";
+}

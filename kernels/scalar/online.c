@@ -1,0 +1,80 @@
+/* scalar.online - the online normalizer of M. Milakov and N. Gimelshein,
+ * "Online normalizer calculation for softmax" (2018): one pass keeps a
+ * running max m and a sum s rescaled whenever m grows; a second pass writes
+ * exp((x_i - m)/T) / s. The recurrence is applied per block of 8 (the block
+ * max is found in registers, so memory is still read once) and block pairs
+ * (m, s) are combined with the paper's merge operator
+ *   (m1, s1) + (m2, s2) = (M, s1 exp((m1 - M)/T) + s2 exp((m2 - M)/T)),
+ * M = max(m1, m2), through the pairwise cascade. Per element, the rounded
+ * gaps of the successive rescales telescope to |x_i - max|/T.
+ *
+ * Bound: 0.5 (reference) + 0.5 (division) + 0.5 (subnormal exp, S >= 1)
+ * + 1.01 * [2 (expf) + r*a_i + 2 + r*abar + 7 (block additions)]
+ * + 4.04 per cascade level (an expf 2u, a multiply u and an add u).
+ * Hence c0 = 1.5 + 1.01 * 11 = 12.6 -> 13, c_arg = 1.02, c_sum = 4.1: the
+ * price of merging by exponentials instead of plain additions.
+ *
+ * Edges: a block of -inf is the empty pair (m = -inf, s = 0); NaN or +inf
+ * leave a non-finite max or sum, and the result goes to sb_edge.
+ */
+#include "../internal.h"
+
+#define BLOCK 8
+
+static struct sb_part merge_online(struct sb_part a, struct sb_part b, float T)
+{
+    if (a.m == -INFINITY)
+        return b;
+    if (b.m == -INFINITY)
+        return a;
+    if (a.m >= b.m) {
+        a.s = a.s + b.s * expf((b.m - a.m) / T);
+        return a;
+    }
+    b.s = a.s * expf((a.m - b.m) / T) + b.s;
+    return b;
+}
+
+static int online(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+
+    struct sb_cascade c = {.count = 0};
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t end = n - i < BLOCK ? n : i + BLOCK;
+        struct sb_part b = {0.0f, x[i]};
+        for (size_t j = i + 1; j < end; j++)
+            b.m = x[j] > b.m ? x[j] : b.m;
+        if (b.m != -INFINITY)
+            for (size_t j = i; j < end; j++)
+                b.s += expf((x[j] - b.m) / T);
+        sb_cascade_push(&c, b, merge_online, T);
+    }
+    struct sb_part tot =
+        sb_cascade_total(&c, merge_online, T, (struct sb_part){0.0f, -INFINITY});
+    if (!isfinite(tot.m) || !isfinite(tot.s)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = expf((x[i] - tot.m) / T) / tot.s;
+    return SOFTMAX_OK;
+}
+
+const struct softmax_kernel sb_kernel_scalar_online = {
+    .name = "scalar.online",
+    .algorithm = "online",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = online,
+    .safe = 1,
+    .bound = {.c0 = 13.0, .c_arg = 1.02, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 4.1,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "Milakov-Gimelshein online max and rescaled sum, then one output pass",
+};

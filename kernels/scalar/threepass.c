@@ -1,0 +1,78 @@
+/* scalar.threepass - the standard safe softmax: a max pass, an exp-and-sum
+ * pass that stores exp(x_i - max) in y, and a scale pass.
+ *
+ * Exponential: glibc expf, assumed within 1 ULP (glibc documents 0.502), so
+ * a relative error of at most 2u, u = 2^-24. Summation: blocks of 8 summed in
+ * order, block sums combined by the pairwise cascade: at most
+ * 7 + ceil(log2(n/8)) + 1 <= ceil(log2 n) + 5 roundings per term.
+ *
+ * Bound, in ULP of the correctly rounded result (a relative error e costs at
+ * most e/u ULP): 0.5 (the reference's own rounding) + 0.5 (the final
+ * division) + 0.5 (an exp that underflowed to a subnormal: absolute 2^-150,
+ * and S >= 1) + 1.01 * [2 (exp) + r*a_i (the rounded argument (x_i - max)/T,
+ * r roundings) + 2 + r*abar (the same errors inside the sum)
+ * + (ceil(log2 n) + 5) (the additions)]; 1.01 covers second-order terms.
+ * Hence c0 = 1.5 + 1.01 * 9 = 10.6 -> 11, c_arg = c_sum = 1.02.
+ *
+ * Edges: NaN, +inf, all -inf and T = +inf go to sb_edge (the contract);
+ * -inf entries give exp(-inf) = 0 exactly.
+ */
+#include "../internal.h"
+
+#define BLOCK 8
+
+void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
+{
+    if (n == 0)
+        return;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return;
+    }
+    float m = -INFINITY;
+    int nan = 0;
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        nan |= v != v;
+        m = v > m ? v : m;
+    }
+    if (nan || !isfinite(m)) {
+        sb_edge(x, y, n, T);
+        return;
+    }
+
+    struct sb_cascade c = {.count = 0};
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t end = n - i < BLOCK ? n : i + BLOCK;
+        struct sb_part p = {0.0f, 0.0f};
+        for (size_t j = i; j < end; j++) {
+            float e = expf((x[j] - m) / T);
+            y[j] = e;
+            p.s += e;
+        }
+        sb_cascade_push(&c, p, sb_merge_sum, T);
+    }
+    float s = sb_cascade_total(&c, sb_merge_sum, T, (struct sb_part){0.0f, 0.0f}).s;
+    for (size_t i = 0; i < n; i++)
+        y[i] = y[i] / s;
+}
+
+static int threepass(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st == SOFTMAX_OK)
+        sb_scalar_threepass(x, y, n, T);
+    return st;
+}
+
+const struct softmax_kernel sb_kernel_scalar_threepass = {
+    .name = "scalar.threepass",
+    .algorithm = "threepass",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = threepass,
+    .safe = 1,
+    .bound = {.c0 = 11.0, .c_arg = 1.02, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "max, exp-and-store with pairwise sum, scale (libm expf)",
+};

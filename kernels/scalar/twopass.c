@@ -1,0 +1,124 @@
+/* scalar.twopass - the two-pass softmax of M. Dukhan and A. Ablavatski,
+ * "The Two-Pass Softmax Algorithm" (2020). No max pass: each exp(a_i),
+ * a_i = x_i/T, is carried as p_i * 2^k_i with k_i = rint(a_i * log2 e) and
+ * p_i = exp(a_i - k_i ln 2) in [0.7, 1.42], and the sum is accumulated as a
+ * (mantissa, exponent) pair, so nothing overflows. Pass 2 recomputes each
+ * p_i * 2^k_i and scales by the pair.
+ *
+ * Reduction in double: k_i < 2^23, so k*ln2 has error <= 2^-30 and a - k*ln2
+ * is exact (Sterbenz); r rounded to float costs <= u/4. expf(r) within 2u.
+ * Scalings by 2^k are exact (terms below 2^-126 of a block are dropped:
+ * < 2^-120 relative). The sum rounds only in additions: 7 per block of 8,
+ * then one per cascade level: <= ceil(log2 n) + 5.
+ *
+ * Bound: 0.5 (reference) + 0.5 (p_i / M) + 0.5 (a second rounding when the
+ * result is subnormal) + 1.01 * [0.3 (reduction) + 2 (expf) + r*a_i (a_i =
+ * |x_i|/T, rounded once when T != 1) + 2.3 + r*abar (the same inside the
+ * sum) + (ceil(log2 n) + 5)]. Hence c0 = 1.5 + 1.01 * 9.6 = 11.2 -> 11.5,
+ * c_arg = c_sum = 1.02. With T = 1 the argument is exact: no gap term at all,
+ * unlike the max-shifted kernels.
+ *
+ * Extreme inputs: a_i below -2^22 is clamped there (its weight is 0 against
+ * any max above -2^21). When some a_i exceeds 2^20, is NaN or +inf, or the
+ * max lies below -2^21, the (p, k) form loses order or meaning and the
+ * kernel falls back to the three-pass body, which applies the contract.
+ */
+#include <limits.h>
+
+#include "../internal.h"
+
+#define BLOCK 8
+#define A_HI 1048576.0f  /* 2^20 */
+#define A_LO -4194304.0f /* -2^22 */
+#define K_LO (-(1 << 21))
+
+static const double LOG2E = 1.4426950408889634;
+static const double LN2 = 0.6931471805599453;
+
+/* 2^e as a float for e in [-126, 127]; 0 below. */
+static inline float pow2f(int e)
+{
+    if (e < -126)
+        return 0.0f;
+    union { uint32_t u; float f; } v = {.u = (uint32_t)(e + 127) << 23};
+    return v.f;
+}
+
+/* exp(a) = p * 2^k. */
+static inline float expsplit(float a, int *k)
+{
+    double kd = nearbyint((double)a * LOG2E);
+    *k = (int)kd;
+    return expf((float)((double)a - kd * LN2));
+}
+
+/* (s, m) means s * 2^m; m holds an integer. */
+static struct sb_part merge_pow2(struct sb_part a, struct sb_part b, float T)
+{
+    (void)T;
+    float m = a.m > b.m ? a.m : b.m;
+    a.s = a.s * pow2f((int)(a.m - m)) + b.s * pow2f((int)(b.m - m));
+    a.m = m;
+    return a;
+}
+
+static int twopass(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+
+    struct sb_cascade c = {.count = 0};
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t end = n - i < BLOCK ? n : i + BLOCK;
+        float p[BLOCK];
+        int k[BLOCK], kmax = INT_MIN;
+        for (size_t j = i; j < end; j++) {
+            float a = x[j] / T;
+            if (!(a <= A_HI)) {
+                sb_scalar_threepass(x, y, n, T);
+                return SOFTMAX_OK;
+            }
+            a = a < A_LO ? A_LO : a;
+            p[j - i] = expsplit(a, &k[j - i]);
+            kmax = k[j - i] > kmax ? k[j - i] : kmax;
+        }
+        struct sb_part b = {0.0f, (float)kmax};
+        for (size_t j = 0; j < end - i; j++)
+            b.s += p[j] * pow2f(k[j] - kmax);
+        sb_cascade_push(&c, b, merge_pow2, T);
+    }
+    struct sb_part tot = sb_cascade_total(&c, merge_pow2, T, (struct sb_part){0.0f, 0.0f});
+    if (tot.m < (float)K_LO) {
+        sb_scalar_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+
+    int kt = (int)tot.m;
+    for (size_t i = 0; i < n; i++) {
+        float a = x[i] / T;
+        int k;
+        a = a < A_LO ? A_LO : a;
+        float q = expsplit(a, &k) / tot.s;
+        int d = k - kt;
+        /* Two steps keep one rounding when the result is subnormal. */
+        y[i] = d >= -126 ? q * pow2f(d) : d >= -190 ? (q * 0x1p-64f) * pow2f(d + 64) : 0.0f;
+    }
+    return SOFTMAX_OK;
+}
+
+const struct softmax_kernel sb_kernel_scalar_twopass = {
+    .name = "scalar.twopass",
+    .algorithm = "twopass",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = twopass,
+    .safe = 1,
+    .bound = {.c0 = 11.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "Dukhan-Ablavatski two-pass, (mantissa, exponent) sum, no max pass",
+};

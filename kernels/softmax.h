@@ -1,0 +1,108 @@
+/* softmax.h - the softbench kernel library: the one public header.
+ *
+ * Every kernel computes y = softmax(x / T) over n float32 values:
+ *   y_i = exp(x_i / T) / sum_j exp(x_j / T)
+ * with x and y of any alignment, x == y allowed (in place), n == 0 allowed.
+ * T must be > 0 and not NaN; T = +inf gives the uniform distribution over the
+ * finite entries. Anything else is refused with SOFTMAX_EINVAL_T and y is not
+ * touched. Kernels never print, abort or allocate.
+ *
+ * A kernel is a record (struct softmax_kernel): a stable name "isa.algorithm",
+ * its function, whether it is safe (meets the edge-case contract in the
+ * README) and its declared accuracy bound, which softbench verify holds every
+ * output element to. Use softmax() for the dispatcher's choice, or look a
+ * kernel up by name and call softmax_run() (or its fn directly).
+ */
+#ifndef SOFTMAX_H
+#define SOFTMAX_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum softmax_status {
+    SOFTMAX_OK = 0,
+    SOFTMAX_EINVAL_T = -1,  /* temperature <= 0 or NaN */
+    SOFTMAX_ENULL = -2,     /* x or y is NULL while n > 0 */
+    SOFTMAX_ENOTSUP = -3,   /* the CPU (or SOFTMAX_ISA) cannot run the kernel */
+    SOFTMAX_ENOKERNEL = -4  /* no kernel record (NULL or unknown name) */
+};
+
+enum softmax_isa { SOFTMAX_ISA_SCALAR = 0, SOFTMAX_ISA_AVX2 = 1, SOFTMAX_ISA_AVX512 = 2 };
+
+/* Which rounded quantity feeds the exponential, and so drives the error:
+ * SHIFTED kernels round x_i - max (and divide by T), RAW kernels round x_i / T. */
+enum softmax_arg { SOFTMAX_ARG_SHIFTED = 0, SOFTMAX_ARG_RAW = 1 };
+
+/* How the summation error grows with n: g(n) = ceil(log2 n) for blocked
+ * pairwise schemes, g(n) = n for one sequential accumulator. */
+enum softmax_sum { SOFTMAX_SUM_PAIRWISE = 0, SOFTMAX_SUM_SEQUENTIAL = 1 };
+
+/* Declared bound, in ULP of the correctly rounded result (see README), for
+ * element i:
+ *   c0 + c_arg * r * (a_i + abar) + c_sum * g(n)
+ * where a_i = |x_i - max| / T (SHIFTED) or |x_i| / T (RAW), abar is the mean
+ * of a_j weighted by the exact softmax (how argument errors reach the sum),
+ * and r is the number of roundings the argument suffers: 1 for x_i - max,
+ * plus 1 for the division when T != 1. Each kernel derives its constants in
+ * its header comment. */
+struct softmax_bound {
+    double c0;
+    double c_arg;
+    enum softmax_arg arg;
+    double c_sum;
+    enum softmax_sum sum;
+};
+
+typedef int (*softmax_fn)(const float *x, float *y, size_t n, float T);
+
+struct softmax_kernel {
+    const char *name;       /* "scalar.threepass": isa.algorithm, stable */
+    const char *algorithm;  /* "threepass", "twopass", "online", "naive" */
+    enum softmax_isa isa;
+    softmax_fn fn;          /* validates its arguments like softmax_run */
+    int safe;               /* 1: meets the edge-case contract on every input */
+    struct softmax_bound bound;
+    /* For an unsafe kernel, the inputs its bound is claimed on (returns 1);
+     * NULL means every input. */
+    int (*in_domain)(const float *x, size_t n, float T);
+    const char *summary;    /* one line for listings */
+};
+
+/* Enumeration and lookup of every compiled-in kernel. */
+size_t softmax_kernel_count(void);
+const struct softmax_kernel *softmax_kernel_at(size_t i);
+const struct softmax_kernel *softmax_kernel_find(const char *name);
+
+/* 1 when the running CPU, capped by the environment variable
+ * SOFTMAX_ISA=scalar|avx2|avx512, can execute the kernel. */
+int softmax_kernel_supported(const struct softmax_kernel *k);
+
+/* The best ISA usable now (CPUID and XGETBV, read once, then the cap). */
+enum softmax_isa softmax_isa_available(void);
+/* 0 when SOFTMAX_ISA is unset or valid; -1 when it holds an unknown value
+ * (the library then caps at scalar, the safe reading of a typo). */
+int softmax_isa_env_status(void);
+const char *softmax_isa_name(enum softmax_isa isa);
+
+/* Runs a kernel after checking its record, arguments and CPU support. */
+int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T);
+
+/* The default entry point: the dispatcher's kernel for this CPU and n. */
+int softmax(const float *x, float *y, size_t n, float T);
+/* The kernel softmax() would use for length n. */
+const struct softmax_kernel *softmax_choose(size_t n);
+
+/* Evaluates a declared bound for one element (see struct softmax_bound). */
+double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
+                         float T);
+
+const char *softmax_strerror(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

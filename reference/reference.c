@@ -1,0 +1,351 @@
+/* reference.c - correctly rounded softmax in MPFR.
+ *
+ * The argument. Let m be the largest finite x_i; y_i = e_i / S with
+ * e_i = exp(d_i), d_i = (x_i - m)/T <= 0 and S = sum_j e_j >= 1.
+ *  1. Terms with d_i < -200 are skipped: their y_i < e^-199 < 2^-150 round to
+ *     +0, and together they add at most n e^-200 to S (relative, as S >= 1).
+ *  2. The sum: d_j at precision P (two roundings, relative 2^(1-P)), so
+ *     |error of d_j| <= 200 * 2^(1-P); exp adds 2^-P. Each kept e_j is within
+ *     409 * 2^-P relative; P-bit additions add at most (n + threads) * 2^-P
+ *     relative (all terms positive). eps_S bounds the sum with a 1% margin.
+ *  3. Each y_i is evaluated at precision p with its own error
+ *     eps = 1.01 * ((1 + 2.02 |d_i|) 2^-p + eps_S + 2^-p), and its bracket
+ *     [y(1 - eps), y(1 + eps)] (outward rounding) is rounded to float at both
+ *     ends. Equal ends: that float is the correct rounding of every value in
+ *     the bracket, the exact y_i included; float's subnormal grid is honoured
+ *     because mpfr_get_flt rounds to it. Different ends: retry with p doubled
+ *     (once p nears the sum's precision, the sum is recomputed at twice it).
+ *     Exact operations (ternary 0) contribute no error, so an exactly
+ *     representable y (all finite entries equal, n a power of two) needs no
+ *     retry. The retry terminates for every other input: by the
+ *     Lindemann-Weierstrass theorem y_i is transcendental unless all finite
+ *     d_j are 0, so it is never exactly a midpoint between two floats.
+ * Edge inputs are decided before any of this: a NaN makes the result
+ * undefined; all -inf is 0/0, undefined; k entries of +inf give the limit
+ * 1/k there and 0 elsewhere; T = +inf gives the limit, uniform over the
+ * finite entries. -inf entries are exactly 0.
+ */
+#include "reference.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <mpfr.h>
+
+#define DSKIP 200
+#define PREC_CAP 8192
+
+const char *sbref_kind_name(enum sbref_kind kind)
+{
+    switch (kind) {
+    case SBREF_EXACT: return "exact";
+    case SBREF_LIMIT: return "limit";
+    case SBREF_NAN_INPUT: return "undefined: NaN in input";
+    case SBREF_ALL_NEG_INF: return "undefined: every entry is -inf";
+    case SBREF_EMPTY: return "empty";
+    }
+    return "unknown";
+}
+
+const char *sbref_mpfr_version(void) { return mpfr_get_version(); }
+
+/* 1/k correctly rounded to float (k >= 1): 1/k is never a float midpoint,
+ * and 128 bits put it far enough from one (its distance to any 25-bit
+ * number is at least 2^-89 relative for k < 2^64). */
+static float recip_rounded(size_t k)
+{
+    mpfr_t t;
+    mpfr_init2(t, 128);
+    mpfr_set_ui(t, 1, MPFR_RNDN);
+    mpfr_div_ui(t, t, (unsigned long)k, MPFR_RNDN);
+    float r = mpfr_get_flt(t, MPFR_RNDN);
+    mpfr_clear(t);
+    return r;
+}
+
+/* d = (v - m) / T rounded at d's precision; returns 1 when inexact. */
+static int arg_of(mpfr_t d, float v, float m, float T)
+{
+    mpfr_set_flt(d, v, MPFR_RNDN);
+    int t1 = mpfr_sub_d(d, d, (double)m, MPFR_RNDN);
+    int t2 = mpfr_div_d(d, d, (double)T, MPFR_RNDN);
+    return t1 != 0 || t2 != 0;
+}
+
+struct job {
+    const float *x;
+    float *y;
+    size_t lo, hi;
+    float m, T;
+    long prec;           /* pass 1: the sum's precision; pass 2: the first p */
+    /* pass 1 results */
+    mpfr_t part;
+    int exact;
+    size_t nterms, nskip;
+    /* pass 2 inputs and results */
+    mpfr_srcptr S;
+    double eps_S;
+    int S_exact;
+    unsigned char *fail; /* per element: 1 when the sum was not precise enough */
+    int revisit;
+    long prec_max;
+    size_t retries, nfail;
+};
+
+static void *pass_sum(void *arg)
+{
+    struct job *j = arg;
+    mpfr_t d, e;
+    mpfr_inits2(j->prec, d, e, (mpfr_ptr)0);
+    mpfr_set_zero(j->part, 1);
+    j->exact = 1;
+    j->nterms = j->nskip = 0;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        float v = j->x[i];
+        if (v == -INFINITY)
+            continue;
+        int inex = arg_of(d, v, j->m, j->T);
+        if (mpfr_cmp_si(d, -DSKIP) < 0) {
+            j->nskip++;
+            continue;
+        }
+        inex |= mpfr_exp(e, d, MPFR_RNDN) != 0;
+        inex |= mpfr_add(j->part, j->part, e, MPFR_RNDN) != 0;
+        j->exact &= !inex;
+        j->nterms++;
+    }
+    mpfr_clears(d, e, (mpfr_ptr)0);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return NULL;
+}
+
+/* Evaluates y_i at precision p; returns 1 when the bracket rounds to one
+ * float (written to *out). */
+static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, int S_exact,
+                       long p, float *out)
+{
+    mpfr_t d, y, lo, hi;
+    mpfr_inits2(p, d, y, (mpfr_ptr)0);
+    mpfr_inits2(p + 8, lo, hi, (mpfr_ptr)0);
+    int inex_d = arg_of(d, v, m, T);
+    double ad = fabs(mpfr_get_d(d, MPFR_RNDN));
+    int inex_e = mpfr_exp(y, d, MPFR_RNDN) != 0 || inex_d;
+    int inex_q = mpfr_div(y, y, S, MPFR_RNDN) != 0;
+    double u = ldexp(1.0, (int)-p);
+    double eps = 0.0;
+    if (inex_e)
+        eps += (1.0 + 2.02 * ad) * u;
+    if (!S_exact)
+        eps += eps_S;
+    if (inex_q)
+        eps += u;
+    eps *= 1.01;
+    int ok;
+    if (eps == 0.0) {
+        *out = mpfr_get_flt(y, MPFR_RNDN);
+        ok = 1;
+    } else {
+        /* lo, hi: y -+ y*eps, rounded outward. */
+        mpfr_mul_d(hi, y, eps, MPFR_RNDU);
+        mpfr_sub(lo, y, hi, MPFR_RNDD);
+        mpfr_add(hi, y, hi, MPFR_RNDU);
+        float a = mpfr_get_flt(lo, MPFR_RNDN), b = mpfr_get_flt(hi, MPFR_RNDN);
+        ok = a == b;
+        *out = a;
+    }
+    mpfr_clears(d, y, lo, hi, (mpfr_ptr)0);
+    return ok;
+}
+
+/* Pass 2: every element in the first round, then only those marked in
+ * fail, whose precision was limited by the sum's. */
+static void *pass_out(void *arg)
+{
+    struct job *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        float v = j->x[i];
+        if (j->revisit && !j->fail[i])
+            continue;
+        j->fail[i] = 0;
+        if (v == -INFINITY) {
+            j->y[i] = 0.0f;
+            continue;
+        }
+        long p = j->prec;
+        float r;
+        while (!try_element(v, j->m, j->T, j->S, j->eps_S, j->S_exact, p, &r)) {
+            j->retries++;
+            /* A larger p cannot help once the sum's error dominates. */
+            if ((!j->S_exact && ldexp(j->eps_S, (int)p) > 1024.0) || 2 * p > PREC_CAP) {
+                j->fail[i] = 1;
+                j->nfail++;
+                break;
+            }
+            p *= 2;
+        }
+        j->y[i] = r;
+        if (p > j->prec_max)
+            j->prec_max = p;
+    }
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return NULL;
+}
+
+/* Runs fn over the jobs, one thread each beyond the first. */
+static int run_jobs(struct job *jobs, unsigned nt, void *(*fn)(void *))
+{
+    pthread_t tid[8];
+    unsigned started = 0;
+    int err = 0;
+    for (unsigned t = 1; t < nt; t++) {
+        if (pthread_create(&tid[t], NULL, fn, &jobs[t]) != 0) {
+            err = 1;
+            break;
+        }
+        started = t;
+    }
+    fn(&jobs[0]);
+    for (unsigned t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    if (err) /* finish the jobs no thread took, here */
+        for (unsigned t = started + 1; t < nt; t++)
+            fn(&jobs[t]);
+    return 0;
+}
+
+static unsigned pick_threads(const struct sbref_opts *o, size_t n)
+{
+    long nt = o != NULL && o->threads > 0 ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nt < 1)
+        nt = 1;
+    if (nt > 8)
+        nt = 8;
+    if (n < 4096)
+        nt = 1;
+    return (unsigned)nt;
+}
+
+static void fill(float *y, size_t n, float v)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = v;
+}
+
+/* The limit cases: value 1/k on the entries that pick selects. */
+static void fill_limit(const float *x, float *y, size_t n, size_t k, int pinf)
+{
+    float r = recip_rounded(k);
+    for (size_t i = 0; i < n; i++) {
+        int sel = pinf ? x[i] == INFINITY : isfinite(x[i]);
+        y[i] = sel ? r : 0.0f;
+    }
+}
+
+int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
+                  struct sbref_info *info)
+{
+    struct sbref_info dummy;
+    if (info == NULL)
+        info = &dummy;
+    *info = (struct sbref_info){.kind = SBREF_EXACT};
+    if (!(T > 0.0f) || (n > 0 && (x == NULL || y == NULL)))
+        return SBREF_EINVAL;
+    if (n == 0) {
+        info->kind = SBREF_EMPTY;
+        return SBREF_OK;
+    }
+
+    size_t n_pinf = 0, n_fin = 0;
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        if (isnan(v)) {
+            info->kind = SBREF_NAN_INPUT;
+            info->index = i;
+            fill(y, n, NAN);
+            return SBREF_UNDEFINED;
+        }
+        if (v == INFINITY)
+            n_pinf++;
+        else if (v != -INFINITY) {
+            n_fin++;
+            m = v > m ? v : m;
+        }
+    }
+    if (n_pinf > 0 || (isinf(T) && n_fin > 0)) {
+        info->kind = SBREF_LIMIT;
+        fill_limit(x, y, n, n_pinf > 0 ? n_pinf : n_fin, n_pinf > 0);
+        return SBREF_OK;
+    }
+    if (n_fin == 0) {
+        info->kind = SBREF_ALL_NEG_INF;
+        fill(y, n, NAN);
+        return SBREF_UNDEFINED;
+    }
+
+    unsigned nt = pick_threads(opts, n);
+    long pe = opts != NULL && opts->prec_elem > 0 ? opts->prec_elem : 64;
+    long ps = opts != NULL && opts->prec_sum > 0 ? opts->prec_sum
+                                                 : 80 + (long)ceil(log2((double)n + 1.0));
+    struct job jobs[8];
+    unsigned char *fail = calloc(n, 1);
+    if (fail == NULL)
+        return SBREF_ENOMEM;
+    mpfr_t S;
+    mpfr_init2(S, ps);
+    int status = SBREF_OK;
+    for (int round = 0;; round++) {
+        for (unsigned t = 0; t < nt; t++) {
+            jobs[t] = (struct job){.x = x, .y = y, .m = m, .T = T, .prec = ps,
+                                   .lo = n * t / nt, .hi = n * (t + 1) / nt};
+            mpfr_init2(jobs[t].part, ps);
+        }
+        run_jobs(jobs, nt, pass_sum);
+        mpfr_set_prec(S, ps);
+        mpfr_set_zero(S, 1);
+        int S_exact = 1;
+        size_t nterms = 0, nskip = 0;
+        for (unsigned t = 0; t < nt; t++) {
+            int inex = mpfr_add(S, S, jobs[t].part, MPFR_RNDN) != 0;
+            S_exact &= jobs[t].exact && !inex;
+            nterms += jobs[t].nterms;
+            nskip += jobs[t].nskip;
+            mpfr_clear(jobs[t].part);
+        }
+        S_exact &= nskip == 0;
+        double eps_S =
+            1.01 * (409.0 + (double)nterms + nt) * ldexp(1.0, (int)-ps) + (double)nskip * 1.4e-87;
+
+        size_t nfail = 0;
+        for (unsigned t = 0; t < nt; t++) {
+            jobs[t].S = S;
+            jobs[t].eps_S = eps_S;
+            jobs[t].S_exact = S_exact;
+            jobs[t].fail = fail;
+            jobs[t].revisit = round > 0;
+            jobs[t].prec = round == 0 ? pe : ps / 2;
+        }
+        run_jobs(jobs, nt, pass_out);
+        for (unsigned t = 0; t < nt; t++) {
+            nfail += jobs[t].nfail;
+            info->retries += jobs[t].retries;
+            if (jobs[t].prec_max > info->prec_max)
+                info->prec_max = jobs[t].prec_max;
+        }
+        info->prec_sum = ps;
+        if (nfail == 0)
+            break;
+        /* Redo the sum at twice the precision; revisit the marked elements. */
+        if (2 * ps > PREC_CAP) {
+            status = SBREF_ENOROUND;
+            break;
+        }
+        ps *= 2;
+    }
+    free(fail);
+    mpfr_clear(S);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return status;
+}

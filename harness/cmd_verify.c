@@ -215,7 +215,8 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_parse_kernels("all", &o->kernels);
     if (rc == 0 && o->sizes.n == 0)
         rc = sb_parse_sizes(default_sizes, &o->sizes);
-    for (size_t i = 0; rc == 0 && o->datasets.n == 0 && i < 5; i++)
+    int no_datasets = o->datasets.n == 0;
+    for (size_t i = 0; rc == 0 && no_datasets && i < 5; i++)
         rc = sb_parse_datasets(default_datasets[i], &o->datasets);
     if (rc == 0 && o->temps.n == 0)
         rc = sb_parse_temps("1", &o->temps);

@@ -130,6 +130,11 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
     mpfr_inits2(p, d, y, (mpfr_ptr)0);
     mpfr_inits2(p + 8, lo, hi, (mpfr_ptr)0);
     int inex_d = arg_of(d, v, m, T);
+    if (mpfr_cmp_si(d, -DSKIP) < 0) { /* step 1 of the argument: +0 */
+        mpfr_clears(d, y, lo, hi, (mpfr_ptr)0);
+        *out = 0.0f;
+        return 1;
+    }
     double ad = fabs(mpfr_get_d(d, MPFR_RNDN));
     int inex_e = mpfr_exp(y, d, MPFR_RNDN) != 0 || inex_d;
     int inex_q = mpfr_div(y, y, S, MPFR_RNDN) != 0;

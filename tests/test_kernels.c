@@ -1,0 +1,254 @@
+/* The shared kernel tester: every compiled-in kernel, parameterized by its
+ * record, against the MPFR reference and its declared bound. A kernel the
+ * CPU cannot run is skipped with a SKIP line naming the missing ISA. */
+#include "testutil.h"
+
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "datasets.h"
+#include "metrics.h"
+#include "reference.h"
+#include "softmax.h"
+
+#define MAXTAIL 257
+#define MAXOFF 16
+
+static const struct softmax_kernel *K(void **state) { return *state; }
+
+static int need_isa(void **state)
+{
+    const struct softmax_kernel *k = *state;
+    if (!softmax_kernel_supported(k)) {
+        printf("SKIP %s: needs %s, which this CPU (or SOFTMAX_ISA) lacks\n", k->name,
+               softmax_isa_name(k->isa));
+        return 0;
+    }
+    return 1;
+}
+#define REQUIRE_ISA(state)                                                                   \
+    do {                                                                                     \
+        if (!need_isa(state))                                                                \
+            skip();                                                                          \
+    } while (0)
+
+static void gen(const char *spec, float *x, size_t n, uint64_t seed)
+{
+    struct sb_dataset_spec s;
+    char err[128];
+    assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
+    sb_dataset_generate(&s, x, n, seed);
+}
+
+/* Holds y to the kernel's bound (or, for limits, to exactness) against the
+ * reference; prints the worst element on failure. */
+static void hold(const struct softmax_kernel *k, const float *x, const float *y, size_t n,
+                 float T, const char *what)
+{
+    float *ref = malloc((n + 1) * sizeof *ref);
+    assert_non_null(ref);
+    struct sbref_info info;
+    int st = sbref_softmax(x, n, T, ref, NULL, &info);
+    assert_true(st >= 0);
+    struct sb_metrics m;
+    int undefined = st == SBREF_UNDEFINED;
+    sb_metrics_compute(x, y, ref, n, T, k,
+                       info.kind == SBREF_LIMIT ? SB_HOLD_EXACT
+                       : undefined              ? SB_HOLD_NONE
+                                                : SB_HOLD_BOUND,
+                       &m);
+    if (undefined ? !m.all_nan : m.n_over > 0)
+        fail_msg("%s %s n=%zu T=%g: %zu over bound, worst at %zu: y=%a ref=%a", k->name, what,
+                 n, (double)T, m.n_over, m.worst_at, (double)y[m.worst_at],
+                 (double)ref[m.worst_at]);
+    free(ref);
+}
+
+/* Every tail length to 257 at every float offset within 64 bytes; the
+ * result must not depend on the offset, and must meet the bound. */
+static void tails_and_alignment(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    float *xb = malloc((MAXTAIL + MAXOFF) * sizeof *xb), *yb = malloc((MAXTAIL + MAXOFF) * sizeof *yb);
+    float *y0 = malloc(MAXTAIL * sizeof *y0), *x0 = malloc(MAXTAIL * sizeof *x0);
+    assert_true(xb && yb && y0 && x0);
+    for (size_t n = 0; n <= MAXTAIL; n++) {
+        gen("normal:sigma=4", x0, n, 1000 + n);
+        assert_int_equal(softmax_run(k, x0, y0, n, 1.0f), SOFTMAX_OK);
+        if (k->safe)
+            hold(k, x0, y0, n, 1.0f, "tails");
+        for (size_t off = 1; off < MAXOFF; off++) {
+            float *x = xb + off, *y = yb + (MAXOFF - off);
+            memcpy(x, x0, n * sizeof *x);
+            assert_int_equal(softmax_run(k, x, y, n, 1.0f), SOFTMAX_OK);
+            for (size_t i = 0; i < n; i++)
+                if (!same_bits(y[i], y0[i]))
+                    fail_msg("%s n=%zu offset %zu: y[%zu] = %a, aligned run gave %a", k->name,
+                             n, off, i, (double)y[i], (double)y0[i]);
+        }
+    }
+    free(xb);
+    free(yb);
+    free(y0);
+    free(x0);
+}
+
+static void in_place(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    const size_t sizes[] = {1, 5, 17, 64, 257, 1000, 4099};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+        assert_true(x && y);
+        gen("uniform", x, n, 5);
+        assert_int_equal(softmax_run(k, x, y, n, 0.7f), SOFTMAX_OK);
+        assert_int_equal(softmax_run(k, x, x, n, 0.7f), SOFTMAX_OK);
+        assert_memory_equal(x, y, n * sizeof *x);
+        free(x);
+        free(y);
+    }
+}
+
+static void rejects_bad_arguments(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    float x[4] = {1, 2, 3, 4}, y[4] = {7, 7, 7, 7};
+    const float bad[] = {0.0f, -0.0f, -1.0f, -INFINITY, NAN};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(k->fn(x, y, 4, bad[i]), SOFTMAX_EINVAL_T);
+        assert_int_equal(softmax_run(k, x, y, 4, bad[i]), SOFTMAX_EINVAL_T);
+        for (int j = 0; j < 4; j++)
+            assert_true(y[j] == 7.0f);
+    }
+    assert_int_equal(softmax_run(k, NULL, y, 4, 1.0f), SOFTMAX_ENULL);
+    assert_int_equal(softmax_run(k, x, NULL, 4, 1.0f), SOFTMAX_ENULL);
+    assert_int_equal(softmax_run(k, NULL, NULL, 0, 1.0f), SOFTMAX_OK);
+}
+
+static void temperatures_and_sizes(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    const float temps[] = {1.0f, 0.25f, 0.7f, 3.0f, 1e-3f, 1e4f};
+    const size_t sizes[] = {1, 2, 7, 100, 1000, 30000};
+    const char *sets[] = {"normal", "normal:sigma=12", "uniform:a=-30,b=5"};
+    float *x = malloc(30000 * sizeof *x), *y = malloc(30000 * sizeof *y);
+    assert_true(x && y);
+    for (size_t d = 0; d < 3; d++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            for (size_t t = 0; t < sizeof temps / sizeof temps[0]; t++) {
+                size_t n = sizes[s];
+                gen(sets[d], x, n, 11 * s + t);
+                assert_int_equal(softmax_run(k, x, y, n, temps[t]), SOFTMAX_OK);
+                if (k->safe || k->in_domain(x, n, temps[t]))
+                    hold(k, x, y, n, temps[t], sets[d]);
+            }
+    free(x);
+    free(y);
+}
+
+/* The edges a reference can decide (limits, undefined, huge values). The
+ * full contract, with its lane and guard-page tests, is tested by edge. */
+static void edges(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    struct {
+        float x[6];
+        size_t n;
+        float T;
+    } cases[] = {
+        {{42.0f}, 1, 1.0f},
+        {{5, 5, 5, 5, 5}, 5, 1.0f},
+        {{1e4f, 1e4f, 1e4f}, 3, 1.0f},
+        {{1, -INFINITY, 2, -INFINITY}, 4, 1.0f},
+        {{1, NAN, 2}, 3, 1.0f},
+        {{NAN, INFINITY, 2}, 3, 1.0f},
+        {{1, INFINITY, 2, INFINITY, -INFINITY}, 5, 1.0f},
+        {{-INFINITY, -INFINITY, -INFINITY}, 3, 1.0f},
+        {{1, -INFINITY, 3, 1e30f}, 4, INFINITY},
+        {{FLT_MAX, -FLT_MAX, 0, FLT_MAX}, 4, 1.0f},
+        {{1e30f, -1e30f, 1e30f, 0.5f}, 4, 1.0f},
+        {{-1e30f, -1e30f, -2e30f}, 3, 1.0f},
+        {{1, 1.0000001f, 0.9999999f}, 3, 1e-30f},
+        {{-0.0f, 0.0f, -0.0f}, 3, 1.0f},
+        {{3e6f, 2.99999e6f, 0}, 3, 1.0f},
+        {{-200, -210, -250}, 3, 1.0f},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        float y[6];
+        char what[32];
+        snprintf(what, sizeof what, "edge case %zu", c);
+        assert_int_equal(softmax_run(k, cases[c].x, y, cases[c].n, cases[c].T), SOFTMAX_OK);
+        /* an unsafe kernel only has to survive them; verify shows its output */
+        if (k->safe)
+            hold(k, cases[c].x, y, cases[c].n, cases[c].T, what);
+    }
+}
+
+static void large_n(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    size_t n = 200000;
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    assert_true(x && y);
+    gen("normal", x, n, 3);
+    assert_int_equal(softmax_run(k, x, y, n, 1.0f), SOFTMAX_OK);
+    hold(k, x, y, n, 1.0f, "normal");
+    if (k->safe)
+        assert_true(fabs(sb_sum_compensated(y, n) - 1.0) < 1e-5);
+    free(x);
+    free(y);
+}
+
+/* The unsafe kernel must be seen failing where it overflows. */
+static void naive_overflows(void **state)
+{
+    (void)state;
+    const struct softmax_kernel *k = softmax_kernel_find("scalar.naive");
+    assert_non_null(k);
+    float x[3] = {100.0f, 1.0f, 2.0f}, y[3];
+    assert_int_equal(softmax_run(k, x, y, 3, 1.0f), SOFTMAX_OK);
+    assert_true(isnan(y[0]));
+    assert_false(k->in_domain(x, 3, 1.0f));
+    assert_true(k->in_domain(x, 3, 2.0f));
+    assert_int_equal(k->safe, 0);
+}
+
+int main(void)
+{
+    static const struct {
+        const char *what;
+        void (*fn)(void **);
+    } props[] = {
+        {"tails and alignment", tails_and_alignment},
+        {"in place", in_place},
+        {"rejects bad arguments", rejects_bad_arguments},
+        {"temperatures and sizes", temperatures_and_sizes},
+        {"edges", edges},
+        {"large n", large_n},
+    };
+    size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
+    struct CMUnitTest *tests = calloc(nk * np + 1, sizeof *tests);
+    char (*names)[96] = calloc(nk * np, sizeof *names);
+    assert_true(tests && names);
+    size_t t = 0;
+    for (size_t i = 0; i < nk; i++)
+        for (size_t p = 0; p < np; p++, t++) {
+            snprintf(names[t], sizeof names[t], "%s: %s", softmax_kernel_at(i)->name,
+                     props[p].what);
+            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
+                                           .initial_state = (void *)softmax_kernel_at(i)};
+        }
+    tests[t++] = (struct CMUnitTest){.name = "scalar.naive overflows", .test_func = naive_overflows};
+    int rc = _cmocka_run_group_tests("kernels", tests, t, NULL, NULL);
+    free(tests);
+    free(names);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* The metrics: ULP convention, and each figure on vectors with known errors. */
+#include "testutil.h"
+
+#include <float.h>
+
+#include "metrics.h"
+#include "softmax.h"
+
+static void ulp_convention(void **state)
+{
+    (void)state;
+    assert_true(sb_ulp_of(1.0f) == 0x1p-23);
+    assert_true(sb_ulp_of(1.5f) == 0x1p-23);
+    assert_true(sb_ulp_of(0.0f) == 0x1p-149);
+    assert_true(sb_ulp_of(FLT_MIN) == 0x1p-149);
+    assert_true(sb_ulp_of(0x1p-140f) == 0x1p-149);
+    assert_true(sb_ulp_of(0x1p-125f) == 0x1p-148);
+    /* measured in ULPs of the reference: below a power of two counts half */
+    assert_true(sb_ulp_error(nextafterf(1.0f, 2.0f), 1.0f) == 1.0);
+    assert_true(sb_ulp_error(nextafterf(1.0f, 0.0f), 1.0f) == 0.5);
+    assert_true(sb_ulp_error(0x1p-149f, 0.0f) == 1.0);
+    assert_true(sb_ulp_error(0.25f, 0.25f) == 0.0);
+    assert_true(sb_ulp_error(NAN, NAN) == 0.0);
+    assert_true(isinf(sb_ulp_error(NAN, 0.5f)));
+    assert_true(isinf(sb_ulp_error(0.5f, NAN)));
+    assert_true(isinf(sb_ulp_error(INFINITY, 0.5f)));
+    assert_true(sb_ulp_error(INFINITY, INFINITY) == 0.0);
+}
+
+static void compensated_sum(void **state)
+{
+    (void)state;
+    float v[4] = {1e8f, 1.0f, -1e8f, 1.0f};
+    assert_true(sb_sum_compensated(v, 4) == 2.0);
+}
+
+static void figures_on_known_errors(void **state)
+{
+    (void)state;
+    const struct softmax_kernel *k = softmax_kernel_find("scalar.threepass");
+    float x[4] = {0.0f, 1.0f, 2.0f, 3.0f};
+    float ref[4] = {0.0320586f, 0.0871443f, 0.2368828f, 0.6439143f};
+    float y[4];
+    memcpy(y, ref, sizeof y);
+    struct sb_metrics m;
+    sb_metrics_compute(x, y, ref, 4, 1.0f, k, SB_HOLD_BOUND, &m);
+    assert_true(m.max_ulp == 0.0 && m.frac_cr == 1.0 && m.kl == 0.0 && m.n_over == 0);
+    assert_true(m.argmax_ok && !m.all_nan);
+
+    /* element 1 three ULPs up */
+    y[1] = nextafterf(nextafterf(nextafterf(ref[1], 1.0f), 1.0f), 1.0f);
+    sb_metrics_compute(x, y, ref, 4, 1.0f, k, SB_HOLD_BOUND, &m);
+    assert_true(m.max_ulp == 3.0);
+    assert_int_equal(m.max_ulp_at, 1);
+    assert_true(fabs(m.mean_ulp - 0.75) < 1e-12);
+    assert_true(m.frac_cr == 0.75);
+    double d = (double)y[1] - (double)ref[1];
+    assert_true(fabs(m.max_rel - d / ref[1]) < 1e-15);
+    assert_true(fabs(m.normwise - d / (0x1p-24 * ref[3])) < 1e-9);
+    assert_true(m.kl > 0.0);
+    assert_int_equal(m.n_over, 0);
+    /* exact holding counts it */
+    sb_metrics_compute(x, y, ref, 4, 1.0f, k, SB_HOLD_EXACT, &m);
+    assert_int_equal(m.n_over, 1);
+    assert_true(isinf(m.worst_ratio));
+
+    /* argmax moved */
+    y[0] = 0.9f;
+    sb_metrics_compute(x, y, ref, 4, 1.0f, k, SB_HOLD_NONE, &m);
+    assert_false(m.argmax_ok);
+    assert_true(m.sum_err > 0.8);
+
+    /* a zero where the reference is positive: KL infinite */
+    y[0] = 0.0f;
+    sb_metrics_compute(x, y, ref, 4, 1.0f, k, SB_HOLD_NONE, &m);
+    assert_true(isinf(m.kl));
+
+    float nan4[4] = {NAN, NAN, NAN, NAN};
+    sb_metrics_compute(x, nan4, ref, 4, 1.0f, k, SB_HOLD_NONE, &m);
+    assert_true(m.all_nan && isinf(m.max_ulp));
+}
+
+static void bound_per_element(void **state)
+{
+    (void)state;
+    const struct softmax_kernel *k = softmax_kernel_find("scalar.threepass");
+    float x[3] = {0.0f, -10.0f, 2.0f};
+    float ref[3] = {0.1f, 0.0f, 0.9f};
+    double abar = sb_abar(k, x, ref, 3, 2.0f, 1.0f);
+    assert_true(fabs(abar - 0.1 * 2.0 - 0.9 * 0.0) < 1e-7);
+    double b = sb_element_bound(k, x, 1, 2.0f, abar, 3, 1.0f);
+    assert_true(fabs(b - softmax_bound_ulp(&k->bound, 12.0, abar, 3, 1.0f)) < 1e-12);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ulp_convention),
+        cmocka_unit_test(compensated_sum),
+        cmocka_unit_test(figures_on_known_errors),
+        cmocka_unit_test(bound_per_element),
+    };
+    return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
+}

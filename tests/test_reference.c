@@ -1,0 +1,224 @@
+/* Tests of the MPFR reference against values computed independently. */
+#include "testutil.h"
+
+#include <float.h>
+#include <stdlib.h>
+
+#include "datasets.h"
+#include "reference.h"
+
+static void worked_example(void **state)
+{
+    (void)state;
+    float x[3] = {2.0f, 1.0f, 0.1f}, y[3];
+    assert_int_equal(sbref_softmax(x, 3, 1.0f, y, NULL, NULL), SBREF_OK);
+    const double want[3] = {0.659, 0.242, 0.099};
+    for (int i = 0; i < 3; i++)
+        assert_true(fabs(y[i] - want[i]) < 5e-4);
+}
+
+static void equal_thirds(void **state)
+{
+    (void)state;
+    float x[3] = {3.0f, 3.0f, 3.0f}, y[3];
+    struct sbref_info info;
+    assert_int_equal(sbref_softmax(x, 3, 1.0f, y, NULL, &info), SBREF_OK);
+    for (int i = 0; i < 3; i++)
+        assert_true(same_bits(y[i], 1.0f / 3.0f)); /* IEEE division rounds correctly */
+    assert_int_equal(info.kind, SBREF_EXACT);
+}
+
+/* softmax([2, 1, 0.5] / T); a widely copied glossary prints [0.59, 0.24, 0.17]
+ * for T = 1 and [0.43, 0.26, 0.20] for T = 2, which are wrong. */
+static void temperatures(void **state)
+{
+    (void)state;
+    float x[3] = {2.0f, 1.0f, 0.5f}, y[3];
+    const float T[3] = {1.0f, 0.5f, 2.0f};
+    const double want[3][3] = {
+        {0.6285, 0.2312, 0.1402}, {0.8438, 0.1142, 0.0420}, {0.4810, 0.2918, 0.2272}};
+    for (int t = 0; t < 3; t++) {
+        assert_int_equal(sbref_softmax(x, 3, T[t], y, NULL, NULL), SBREF_OK);
+        for (int i = 0; i < 3; i++)
+            assert_true(fabs(y[i] - want[t][i]) < 5e-5);
+    }
+    assert_int_equal(sbref_softmax(x, 3, 1.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(fabs(y[0] - 0.59) > 0.03 && fabs(y[2] - 0.17) > 0.02);
+    assert_int_equal(sbref_softmax(x, 3, 2.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(fabs(y[0] - 0.43) > 0.03);
+}
+
+/* Compares with a long double evaluation (64-bit significand): where that
+ * value is not within 2^-40 of a float rounding boundary, its rounding must
+ * equal the reference. Subnormal outputs included. */
+static void check_vs_long_double(const float *x, size_t n, float T, size_t *compared)
+{
+    float *y = malloc(n * sizeof *y);
+    assert_non_null(y);
+    assert_int_equal(sbref_softmax(x, n, T, y, NULL, NULL), SBREF_OK);
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    long double s = 0.0L;
+    for (size_t i = 0; i < n; i++)
+        s += expl(((long double)x[i] - m) / T);
+    for (size_t i = 0; i < n; i++) {
+        long double v = expl(((long double)x[i] - m) / T) / s;
+        long double lo = v * (1.0L - 0x1p-40L), hi = v * (1.0L + 0x1p-40L);
+        if ((float)lo != (float)hi)
+            continue; /* too close to a boundary for long double to decide */
+        if (!same_bits(y[i], (float)v))
+            fail_msg("n=%zu T=%g i=%zu: reference %a, long double %a", n, (double)T, i,
+                     (double)y[i], (double)v);
+        (*compared)++;
+    }
+    free(y);
+}
+
+static void random_vs_long_double(void **state)
+{
+    (void)state;
+    struct sb_rng r;
+    sb_rng_seed(&r, 42);
+    size_t compared = 0;
+    const float temps[] = {1.0f, 0.3f, 2.5f, 1e-3f, 1e3f};
+    for (int trial = 0; trial < 300; trial++) {
+        size_t n = 1 + (size_t)(sb_rng_next(&r) % 64);
+        float x[64];
+        double scale = (trial % 3 == 0) ? 1.0 : (trial % 3 == 1) ? 10.0 : 40.0;
+        for (size_t i = 0; i < n; i++)
+            x[i] = (float)(scale * sb_rng_normal(&r));
+        check_vs_long_double(x, n, temps[trial % 5], &compared);
+    }
+    assert_true(compared > 5000);
+}
+
+static void subnormal_outputs(void **state)
+{
+    (void)state;
+    size_t compared = 0;
+    /* y_1 = e^-g / (1 + e^-g) is subnormal for g in [87.4, 103.3] */
+    for (float g = 86.0f; g < 106.0f; g += 0.0625f) {
+        float x[2] = {0.0f, -g};
+        check_vs_long_double(x, 2, 1.0f, &compared);
+    }
+    float x[2] = {0.0f, -95.0f}, y[2];
+    sbref_softmax(x, 2, 1.0f, y, NULL, NULL);
+    assert_true(y[1] > 0.0f && y[1] < FLT_MIN);
+    assert_true(compared > 300);
+}
+
+static void undefined_and_limits(void **state)
+{
+    (void)state;
+    float y[5];
+    struct sbref_info info;
+    float neg[3] = {-INFINITY, -INFINITY, -INFINITY};
+    assert_int_equal(sbref_softmax(neg, 3, 1.0f, y, NULL, &info), SBREF_UNDEFINED);
+    assert_int_equal(info.kind, SBREF_ALL_NEG_INF);
+    assert_true(isnan(y[0]) && isnan(y[2]));
+
+    float nan[5] = {1, 2, 3, NAN, INFINITY};
+    assert_int_equal(sbref_softmax(nan, 5, 1.0f, y, NULL, &info), SBREF_UNDEFINED);
+    assert_int_equal(info.kind, SBREF_NAN_INPUT);
+    assert_int_equal(info.index, 3);
+
+    float pinf[5] = {1, INFINITY, -INFINITY, INFINITY, 1e30f};
+    assert_int_equal(sbref_softmax(pinf, 5, 1.0f, y, NULL, &info), SBREF_OK);
+    assert_int_equal(info.kind, SBREF_LIMIT);
+    const float want[5] = {0, 0.5f, 0, 0.5f, 0};
+    for (int i = 0; i < 5; i++)
+        assert_true(same_bits(y[i], want[i]));
+
+    float fin[4] = {-INFINITY, 1, 1e30f, -3};
+    assert_int_equal(sbref_softmax(fin, 4, INFINITY, y, NULL, &info), SBREF_OK);
+    assert_int_equal(info.kind, SBREF_LIMIT);
+    assert_true(same_bits(y[0], 0.0f) && same_bits(y[1], 1.0f / 3.0f) &&
+                same_bits(y[2], 1.0f / 3.0f));
+}
+
+static void masked_entries(void **state)
+{
+    (void)state;
+    float x[6] = {1.5f, -INFINITY, 0.25f, -INFINITY, -2.0f, 3.0f}, y[6];
+    float r[4] = {1.5f, 0.25f, -2.0f, 3.0f}, yr[4];
+    assert_int_equal(sbref_softmax(x, 6, 0.8f, y, NULL, NULL), SBREF_OK);
+    assert_int_equal(sbref_softmax(r, 4, 0.8f, yr, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[1], 0.0f) && same_bits(y[3], 0.0f));
+    assert_true(same_bits(y[0], yr[0]) && same_bits(y[2], yr[1]) && same_bits(y[4], yr[2]) &&
+                same_bits(y[5], yr[3]));
+}
+
+static void sizes_and_arguments(void **state)
+{
+    (void)state;
+    float x[1] = {123.0f}, y[1];
+    struct sbref_info info;
+    assert_int_equal(sbref_softmax(NULL, 0, 1.0f, NULL, NULL, &info), SBREF_OK);
+    assert_int_equal(info.kind, SBREF_EMPTY);
+    assert_int_equal(sbref_softmax(x, 1, 1.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[0], 1.0f));
+    assert_int_equal(sbref_softmax(x, 1, 0.0f, y, NULL, NULL), SBREF_EINVAL);
+    assert_int_equal(sbref_softmax(x, 1, -1.0f, y, NULL, NULL), SBREF_EINVAL);
+    assert_int_equal(sbref_softmax(x, 1, NAN, y, NULL, NULL), SBREF_EINVAL);
+    assert_int_equal(sbref_softmax(NULL, 1, 1.0f, y, NULL, NULL), SBREF_EINVAL);
+}
+
+static void huge_and_tiny(void **state)
+{
+    (void)state;
+    float y[4];
+    float big[4] = {FLT_MAX, -FLT_MAX, 0.0f, FLT_MAX};
+    assert_int_equal(sbref_softmax(big, 4, 1.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[0], 0.5f) && same_bits(y[1], 0.0f) && same_bits(y[2], 0.0f) &&
+                same_bits(y[3], 0.5f));
+    float near[2] = {1e30f, nextafterf(1e30f, 0.0f)};
+    assert_int_equal(sbref_softmax(near, 2, 1.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[0], 1.0f) && same_bits(y[1], 0.0f));
+    float close[2] = {1.0f, nextafterf(1.0f, 2.0f)};
+    assert_int_equal(sbref_softmax(close, 2, 1e-30f, y, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[0], 0.0f) && same_bits(y[1], 1.0f));
+    /* a huge T flattens: both within an ULP of 1/2 */
+    assert_int_equal(sbref_softmax(close, 2, 1e30f, y, NULL, NULL), SBREF_OK);
+    assert_true(same_bits(y[0], 0.5f) && same_bits(y[1], 0.5f));
+}
+
+/* Low starting precisions force the retry paths; the answer must not move. */
+static void retries_and_threads(void **state)
+{
+    (void)state;
+    size_t n = 20000;
+    float *x = malloc(n * sizeof *x), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    assert_non_null(x);
+    assert_non_null(a);
+    assert_non_null(b);
+    struct sb_dataset_spec s;
+    char err[128];
+    assert_int_equal(sb_dataset_parse("normal:sigma=8", &s, err, sizeof err), 0);
+    sb_dataset_generate(&s, x, n, 7);
+    struct sbref_info i1, i2, i3;
+    struct sbref_opts one = {.threads = 1}, two = {.threads = 2, .prec_elem = 24},
+                      lowsum = {.threads = 2, .prec_sum = 30, .prec_elem = 24};
+    assert_int_equal(sbref_softmax(x, n, 0.9f, a, &one, &i1), SBREF_OK);
+    assert_int_equal(sbref_softmax(x, n, 0.9f, b, &two, &i2), SBREF_OK);
+    assert_memory_equal(a, b, n * sizeof *a);
+    assert_true(i2.retries > 0);
+    assert_int_equal(sbref_softmax(x, n, 0.9f, b, &lowsum, &i3), SBREF_OK);
+    assert_memory_equal(a, b, n * sizeof *a);
+    assert_true(i3.prec_sum > 30);
+    free(x);
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(worked_example),      cmocka_unit_test(equal_thirds),
+        cmocka_unit_test(temperatures),        cmocka_unit_test(random_vs_long_double),
+        cmocka_unit_test(subnormal_outputs),   cmocka_unit_test(undefined_and_limits),
+        cmocka_unit_test(masked_entries),      cmocka_unit_test(sizes_and_arguments),
+        cmocka_unit_test(huge_and_tiny),       cmocka_unit_test(retries_and_threads),
+    };
+    return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
+}

@@ -1,0 +1,88 @@
+/* The library's records, lookup, dispatch and bound model. */
+#include "testutil.h"
+
+#include <stdio.h>
+
+#include "softmax.h"
+
+static void records_are_complete(void **state)
+{
+    (void)state;
+    size_t n = softmax_kernel_count();
+    assert_true(n >= 4);
+    assert_null(softmax_kernel_at(n));
+    for (size_t i = 0; i < n; i++) {
+        const struct softmax_kernel *k = softmax_kernel_at(i);
+        char want[64];
+        snprintf(want, sizeof want, "%s.%s", softmax_isa_name(k->isa), k->algorithm);
+        assert_string_equal(k->name, want);
+        assert_ptr_equal(softmax_kernel_find(k->name), k);
+        assert_non_null(k->fn);
+        assert_non_null(k->summary);
+        assert_true(k->bound.c0 >= 0.5 && k->bound.c_arg >= 0.0 && k->bound.c_sum >= 0.0);
+        assert_true(k->safe || k->in_domain != NULL);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(softmax_kernel_at(j)->name, k->name);
+    }
+    const char *must[] = {"scalar.naive", "scalar.threepass", "scalar.twopass", "scalar.online"};
+    for (size_t i = 0; i < 4; i++)
+        assert_non_null(softmax_kernel_find(must[i]));
+    assert_int_equal(softmax_kernel_find("scalar.naive")->safe, 0);
+    assert_null(softmax_kernel_find("scalar.nope"));
+    assert_null(softmax_kernel_find(NULL));
+}
+
+static void run_checks_the_record(void **state)
+{
+    (void)state;
+    float x[2] = {0, 0}, y[2];
+    assert_int_equal(softmax_run(NULL, x, y, 2, 1.0f), SOFTMAX_ENOKERNEL);
+    assert_true(softmax_kernel_supported(softmax_kernel_find("scalar.threepass")));
+    assert_false(softmax_kernel_supported(NULL));
+    assert_string_equal(softmax_strerror(SOFTMAX_EINVAL_T), "temperature must be > 0 and not NaN");
+    assert_string_equal(softmax_strerror(12345), "unknown status");
+}
+
+static void default_entry_point(void **state)
+{
+    (void)state;
+    float x[5] = {1, 2, 3, 4, 5}, a[5], b[5];
+    const size_t sizes[] = {0, 5};
+    for (size_t i = 0; i < 2; i++) {
+        const struct softmax_kernel *k = softmax_choose(sizes[i]);
+        assert_non_null(k);
+        assert_true(k->safe);
+        assert_true(softmax_kernel_supported(k));
+    }
+    assert_int_equal(softmax(x, a, 5, 1.0f), SOFTMAX_OK);
+    assert_int_equal(softmax_run(softmax_choose(5), x, b, 5, 1.0f), SOFTMAX_OK);
+    assert_memory_equal(a, b, sizeof a);
+    assert_int_equal(softmax(x, a, 5, -2.0f), SOFTMAX_EINVAL_T);
+    assert_true(softmax_isa_available() <= SOFTMAX_ISA_AVX512);
+}
+
+static void bound_model(void **state)
+{
+    (void)state;
+    struct softmax_bound b = {.c0 = 2, .c_arg = 1.5, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.5,
+                              .sum = SOFTMAX_SUM_PAIRWISE};
+    /* T = 1: one rounding of the argument; g(1000) = 10 */
+    assert_true(fabs(softmax_bound_ulp(&b, 4.0, 1.0, 1000, 1.0f) - (2 + 1.5 * 5 + 5)) < 1e-12);
+    /* T != 1: two roundings */
+    assert_true(fabs(softmax_bound_ulp(&b, 4.0, 1.0, 1000, 2.0f) - (2 + 3.0 * 5 + 5)) < 1e-12);
+    b.arg = SOFTMAX_ARG_RAW;
+    assert_true(fabs(softmax_bound_ulp(&b, 4.0, 1.0, 1, 1.0f) - 2.0) < 1e-12);
+    b.sum = SOFTMAX_SUM_SEQUENTIAL;
+    assert_true(fabs(softmax_bound_ulp(&b, 0.0, 0.0, 1000, 1.0f) - 502.0) < 1e-12);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(records_are_complete),
+        cmocka_unit_test(run_checks_the_record),
+        cmocka_unit_test(default_entry_point),
+        cmocka_unit_test(bound_model),
+    };
+    return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}

@@ -42,6 +42,7 @@ $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
 .PHONY: all deps verify test unit-tests cli-tests clean
+.SECONDARY:
 all: deps $(LIB) $(REFLIB) $(BIN)
 
 deps:

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End-to-end tests of the softbench command line: exit codes, error lines,
+# output files and round trips. Usage: tests/cli.sh path/to/softbench
+set -u
+sb=$(readlink -f "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok()   { pass=$((pass + 1)); }
+bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect CODE DESCRIPTION -- command...: runs it, checks the exit code;
+# output in $tmp/out, errors in $tmp/err
+expect() {
+  local want=$1 what=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; sed 's/^/  | /' "$tmp/err" | head -5; fi
+}
+has()  { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; fi; }
+one_error_line() {
+  if [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^softbench: error: ' "$tmp/err"; then ok
+  else bad "$1: wanted one 'softbench: error:' line"; sed 's/^/  | /' "$tmp/err" | head -5; fi
+}
+absent() { if [ -e "$1" ] || ls "$(dirname "$1")" | grep -q '\.tmp\.'; then bad "$2: $1 or a temporary left behind"; else ok; fi; }
+
+# --- the command itself
+expect 2 "no command" -- "$sb"
+expect 2 "unknown command" -- "$sb" frobnicate; one_error_line "unknown command"
+expect 0 "help" -- "$sb" --help; has "$tmp/out" verify "help"
+
+# --- list
+expect 0 "list" -- "$sb" list
+for k in scalar.naive scalar.threepass scalar.twopass scalar.online; do has "$tmp/out" "$k" "list"; done
+has "$tmp/out" "UNSAFE" "list marks naive"
+expect 2 "bad SOFTMAX_ISA" -- env SOFTMAX_ISA=sse9 "$sb" list; one_error_line "bad SOFTMAX_ISA"
+expect 0 "SOFTMAX_ISA=scalar" -- env SOFTMAX_ISA=scalar "$sb" list; has "$tmp/out" "usable ISA: scalar" "ISA cap"
+expect 0 "datasets" -- "$sb" datasets; has "$tmp/out" "^normal" "datasets"
+
+# --- verify
+expect 0 "verify small" -- "$sb" verify -n 0-20,1000 -d normal -T 1,0.5
+has "$tmp/out" "0 FAIL" "verify summary"
+[ "$(grep -c ' ok$' "$tmp/out")" -eq $((22 * 2 * 4)) ] && ok || bad "verify: wanted 176 ok rows"
+expect 0 "naive shown failing" -- "$sb" verify -k scalar.naive,scalar.threepass -d "uniform:a=80,b=120" -n 10,100
+has "$tmp/out" "xfail" "naive overflow is an expected failure"
+grep 'scalar.naive' "$tmp/out" | grep -q ' inf .* xfail$' && ok || bad "naive's overflow shown as an infinite error"
+expect 1 "bound too tight" -- "$sb" verify -k scalar.threepass -d "normal:sigma=16" -n 1000 --bound-scale 0.01
+has "$tmp/err" "FAIL scalar.threepass on normal(mu=0,sigma=16) n=1000" "failure named"
+expect 0 "csv and json" -- "$sb" verify -n 5,50 -d "equal;uniform" --csv "$tmp/v.csv" --json "$tmp/v.json"
+[ "$(wc -l <"$tmp/v.csv")" -eq $((1 + 2 * 2 * 4)) ] && ok || bad "csv rows"
+if command -v python3 >/dev/null; then
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['rows'])==16 and d['summary']['fail']==0 and d['rows'][0]['kernel']=='scalar.naive'" "$tmp/v.json" && ok || bad "json parses with 16 rows"
+fi
+expect 2 "unknown kernel" -- "$sb" verify -k scalar.nope; one_error_line "unknown kernel"
+expect 2 "n out of range" -- "$sb" verify -n 999999999999; one_error_line "n out of range"; has "$tmp/err" "out of range" "n range message"
+expect 2 "n not a number" -- "$sb" verify -n 12x; one_error_line "n not a number"
+expect 2 "T zero" -- "$sb" verify -T 0; one_error_line "T zero"
+expect 2 "T nan" -- "$sb" verify -T nan; one_error_line "T nan"
+expect 2 "unknown dataset" -- "$sb" verify -d gauss; one_error_line "unknown dataset"
+expect 2 "unknown option" -- "$sb" verify --frob; one_error_line "unknown option"
+expect 2 "missing value" -- "$sb" verify -k; one_error_line "missing value"
+expect 2 "unwritable csv" -- "$sb" verify -n 3 -d equal --csv "$tmp/no/such/dir/v.csv"; one_error_line "unwritable csv"
+
+# --- run: text and raw round trips
+printf '2.0 1.0\n0.1\n' >"$tmp/a.txt"
+expect 0 "run text" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --out "$tmp/b.txt"
+[ "$(wc -l <"$tmp/b.txt")" -eq 3 ] && ok || bad "run text: 3 lines"
+awk 'NR==1 && ($1 < 0.6589 || $1 > 0.6591) {exit 1}' "$tmp/b.txt" && ok || bad "run text: first value 0.659"
+expect 0 "run text to raw" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --out "$tmp/b.f32" --format raw
+[ "$(stat -c %s "$tmp/b.f32")" -eq 12 ] && ok || bad "raw output is 12 bytes"
+expect 0 "run raw to raw" -- "$sb" run -k scalar.online -T 2 --in "$tmp/b.f32" --out "$tmp/c.f32"
+[ "$(stat -c %s "$tmp/c.f32")" -eq 12 ] && ok || bad "raw to raw keeps raw"
+# the text output (9 significant digits) reads back to the same bits as the raw one
+expect 0 "from text" -- "$sb" run -k scalar.threepass --in "$tmp/b.txt" --out "$tmp/d.f32" --format raw
+expect 0 "from raw" -- "$sb" run -k scalar.threepass --in "$tmp/b.f32" --out "$tmp/e.f32"
+cmp -s "$tmp/d.f32" "$tmp/e.f32" && ok || bad "text and raw outputs differ in bits"
+expect 0 "raw to text" -- "$sb" run -k scalar.threepass --in "$tmp/b.f32" --out "$tmp/e.txt" --format text
+[ "$(wc -l <"$tmp/e.txt")" -eq 3 ] && ok || bad "raw to text: 3 lines"
+cp "$tmp/a.txt" "$tmp/inplace.txt"
+expect 0 "in and out the same file" -- "$sb" run -k scalar.twopass --in "$tmp/inplace.txt" --out "$tmp/inplace.txt"
+expect 0 "separate files" -- "$sb" run -k scalar.twopass --in "$tmp/a.txt" --out "$tmp/sep.txt"
+cmp -s "$tmp/inplace.txt" "$tmp/sep.txt" && ok || bad "same-file run equals separate run"
+printf 'inf 1 -inf\n' >"$tmp/inf.txt"
+expect 0 "run with inf" -- "$sb" run -k scalar.threepass --in "$tmp/inf.txt" --out "$tmp/inf.out.txt"
+[ "$(tr '\n' ' ' <"$tmp/inf.out.txt")" = "1 0 0 " ] && ok || bad "inf input gives one-hot"
+: >"$tmp/empty.txt"
+expect 0 "run empty" -- "$sb" run -k scalar.threepass --in "$tmp/empty.txt" --out "$tmp/empty.out.txt"
+[ -e "$tmp/empty.out.txt" ] && [ ! -s "$tmp/empty.out.txt" ] && ok || bad "empty in, empty out"
+
+# --- run: bad input leaves nothing behind
+printf '1 2\n3 oops\n' >"$tmp/bad.txt"
+expect 2 "malformed text" -- "$sb" run -k scalar.threepass --in "$tmp/bad.txt" --out "$tmp/o1.txt"
+one_error_line "malformed text"; has "$tmp/err" "bad.txt:2: not a number: 'oops'" "line named"; absent "$tmp/o1.txt" "malformed text"
+head -c 10 "$tmp/b.f32" >"$tmp/trunc.f32"
+expect 2 "truncated raw" -- "$sb" run -k scalar.threepass --in "$tmp/trunc.f32" --out "$tmp/o2.f32"
+one_error_line "truncated raw"; has "$tmp/err" "byte offset 8" "offset named"; absent "$tmp/o2.f32" "truncated raw"
+expect 2 "missing input" -- "$sb" run -k scalar.threepass --in "$tmp/none.txt" --out "$tmp/o3.txt"; one_error_line "missing input"; absent "$tmp/o3.txt" "missing input"
+expect 2 "no --out" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt"; one_error_line "no --out"
+expect 2 "bad T" -- "$sb" run -k scalar.threepass -T -1 --in "$tmp/a.txt" --out "$tmp/o4.txt"; one_error_line "bad T"; absent "$tmp/o4.txt" "bad T"
+expect 2 "unknown kernel" -- "$sb" run -k x.y --in "$tmp/a.txt" --out "$tmp/o5.txt"; one_error_line "run unknown kernel"
+expect 2 "bad format" -- "$sb" run -k scalar.threepass --format json --in "$tmp/a.txt" --out "$tmp/o6.txt"; one_error_line "bad format"
+expect 2 "unwritable out" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --out "$tmp/no/dir/o.txt"; one_error_line "unwritable out"
+
+echo "cli ($sb): $pass passed, $fail failed"
+mkdir -p build
+echo "cli:$sb $pass $fail 0" >>build/test-results.txt
+[ "$fail" -eq 0 ]

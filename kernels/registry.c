@@ -50,9 +50,11 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
     return k->fn(x, y, n, T);
 }
 
-/* Dispatch table: until vector kernels exist, the scalar three-pass kernel
- * is the choice at every n (it has the smallest measured error of the safe
- * scalar kernels and the simplest memory pattern). */
+/* Dispatch table. Until vector kernels and softbench bench exist, the
+ * scalar three-pass kernel at every n: it was 1.6x faster than the scalar
+ * two-pass one on the development machine (6.7 vs 10.5 ns per element at
+ * n = 4096 to 1M, an ad hoc timing loop; both need a libm expf per element,
+ * two-pass needs two), and it is what every other safe kernel falls back on. */
 const struct softmax_kernel *softmax_choose(size_t n)
 {
     (void)n;

@@ -1,9 +1,13 @@
 /* datasets.c - the generators (see datasets.h for the reproducibility rule). */
 #include "datasets.h"
 
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "vecio.h"
 
 #include <math.h>
 
@@ -92,12 +96,166 @@ static void gen_equal(float *x, size_t n, uint64_t seed, const double *p)
         x[i] = (float)p[0];
 }
 
+/* Student t with df degrees of freedom: z / sqrt(chi2_df / df). */
+static double student_t(struct sb_rng *r, int df)
+{
+    double chi2 = 0.0;
+    for (int k = 0; k < df; k++) {
+        double z = sb_rng_normal(r);
+        chi2 += z * z;
+    }
+    return sb_rng_normal(r) / sqrt(chi2 / df);
+}
+
+static size_t pick(struct sb_rng *r, size_t n) { return (size_t)(sb_rng_next(r) % n); }
+
+static float bulk_max(const float *x, size_t n)
+{
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+/* A heavy-tailed bulk (t, df 4) with a few dominant entries above it, as in
+ * a language model's next-token logits. */
+static void gen_llm(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    int df = p[1] < 1.0 ? 1 : p[1] > 30.0 ? 30 : (int)p[1];
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(-2.0 + p[0] * student_t(&r, df));
+    double top = bulk_max(x, n);
+    size_t k = (size_t)(p[2] < 0.0 ? 0.0 : p[2]);
+    for (size_t j = 0; j < k && n > 0; j++)
+        x[pick(&r, n)] = (float)(top + p[3] * (1.0 - 0.15 * (double)j));
+}
+
+/* A causal attention row: scores for the visible keys, -inf for the rest. */
+static void gen_attention(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    double keep = p[0] < 0.0 ? 0.0 : p[0] > 1.0 ? 1.0 : p[0];
+    size_t vis = (size_t)ceil(keep * (double)n);
+    vis = vis == 0 && n > 0 ? 1 : vis;
+    for (size_t i = 0; i < n; i++)
+        x[i] = i < vis ? (float)(p[1] * sb_rng_normal(&r)) : -INFINITY;
+}
+
+static void gen_dominant(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)sb_rng_normal(&r);
+    if (n > 0)
+        x[pick(&r, n)] = (float)(bulk_max(x, n) + p[0]);
+}
+
+/* Every value within a few ULP of v. */
+static void gen_tiny(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    uint64_t span = p[1] < 0.0 ? 1 : (uint64_t)p[1] + 1;
+    for (size_t i = 0; i < n; i++) {
+        float v = (float)p[0];
+        for (uint64_t k = sb_rng_next(&r) % span; k > 0; k--)
+            v = nextafterf(v, INFINITY);
+        x[i] = v;
+    }
+}
+
+/* |x| near mag (up to FLT_MAX), mixed signs unless mixed = 0. */
+static void gen_huge(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    double mag = p[0] > FLT_MAX ? FLT_MAX : p[0];
+    for (size_t i = 0; i < n; i++) {
+        double v = mag * (1.0 - 0x1p-8 * sb_rng_uniform(&r));
+        int neg = p[1] != 0.0 && (sb_rng_next(&r) >> 63);
+        x[i] = (float)(neg ? -v : v);
+    }
+}
+
+/* One logit at 0, the rest in [lo, hi]: outputs down in the subnormals or 0. */
+static void gen_underflow(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(p[0] + (p[1] - p[0]) * sb_rng_uniform(&r));
+    if (n > 0)
+        x[pick(&r, n)] = 0.0f;
+}
+
+static int cmp_up(const void *a, const void *b)
+{
+    float u = *(const float *)a, v = *(const float *)b;
+    return (u > v) - (u < v);
+}
+
+static void gen_sorted(float *x, size_t n, uint64_t seed, const double *p, int down)
+{
+    gen_normal(x, n, seed, p);
+    qsort(x, n, sizeof *x, cmp_up);
+    for (size_t i = 0; down && i < n / 2; i++) {
+        float t = x[i];
+        x[i] = x[n - 1 - i];
+        x[n - 1 - i] = t;
+    }
+}
+static void gen_ascending(float *x, size_t n, uint64_t s, const double *p) { gen_sorted(x, n, s, p, 0); }
+static void gen_descending(float *x, size_t n, uint64_t s, const double *p) { gen_sorted(x, n, s, p, 1); }
+
+/* The top two logits ulps ULP apart, above a normal bulk: argmax must hold. */
+static void gen_neartie(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(2.0 * sb_rng_normal(&r));
+    if (n == 0)
+        return;
+    float top = bulk_max(x, n) + 1.0f, second = top;
+    for (int k = 0; k < (int)p[0]; k++)
+        second = nextafterf(second, -INFINITY);
+    size_t i = pick(&r, n), j = n > 1 ? (i + 1 + pick(&r, n - 1)) % n : i;
+    x[j] = second;
+    x[i] = top;
+}
+
 static const struct sb_dataset table[] = {
-    {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0}, gen_uniform},
+    {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0}, gen_uniform, NULL},
     {"normal", "normal logits, mean mu and scale sigma", {"mu", "sigma", NULL}, {0.0, 1.0},
-     gen_normal},
+     gen_normal, NULL},
     {"equal", "every logit equal to v: the exact result is uniform", {"v", NULL}, {0.5},
-     gen_equal},
+     gen_equal, NULL},
+    {"llm", "LLM-like: -2 + scale*t(df) bulk plus top entries up to gap above it",
+     {"scale", "df", "top", "gap"}, {2.5, 4.0, 4.0, 6.0}, gen_llm, NULL},
+    {"attention", "causal attention row: keep*n normal scores (scale), then -inf",
+     {"keep", "scale", NULL}, {0.5, 2.0}, gen_attention, NULL},
+    {"dominant", "normal bulk and one logit gap above its max", {"gap", NULL}, {20.0},
+     gen_dominant, NULL},
+    {"tiny", "every logit within ulps ULP above v", {"v", "ulps", NULL}, {1.0, 4.0}, gen_tiny,
+     NULL},
+    {"huge", "|x| near mag (1e4, 1e30, up to FLT_MAX), mixed signs unless mixed=0",
+     {"mag", "mixed", NULL}, {1e4, 1.0}, gen_huge, NULL},
+    {"underflow", "one logit 0, the rest in [lo, hi]: subnormal and zero outputs",
+     {"lo", "hi", NULL}, {-110.0, -80.0}, gen_underflow, NULL},
+    {"ascending", "normal (mu, sigma) sorted ascending", {"mu", "sigma", NULL}, {0.0, 3.0},
+     gen_ascending, NULL},
+    {"descending", "normal (mu, sigma) sorted descending", {"mu", "sigma", NULL}, {0.0, 3.0},
+     gen_descending, NULL},
+    {"neartie", "top two logits ulps ULP apart above a normal bulk", {"ulps", NULL}, {1.0},
+     gen_neartie, NULL},
+    {"mnist", "real logits: 2500 MNIST pre-softmax vectors of 10 (Blanchard, Higham, Higham)",
+     {NULL}, {0.0}, NULL, SB_MNIST_FILE},
+    {"file", "rows from a file: file:PATH (.npy 1-D or 2-D, raw float32, text)", {NULL}, {0.0},
+     NULL, ""},
 };
 
 #define NDS (sizeof table / sizeof table[0])
@@ -143,6 +301,20 @@ int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, s
     }
     out->ds = d;
     memcpy(out->p, d->defaults, sizeof out->p);
+    out->path[0] = '\0';
+    if (d->generate == NULL) { /* file:PATH, mnist[:PATH]: the rest is a path */
+        const char *rest = strchr(spec, ':');
+        if (rest != NULL)
+            snprintf(out->path, sizeof out->path, "%s", rest + 1);
+        if (d->file[0] == '\0' && out->path[0] == '\0') {
+            snprintf(err, errlen, "dataset '%s' needs a path: %s:PATH", d->name, d->name);
+            return -1;
+        }
+        const char *base = strrchr(out->path, '/');
+        snprintf(out->label, sizeof out->label, "%s%s%.60s%s", d->name,
+                 out->path[0] ? "(" : "", base ? base + 1 : out->path, out->path[0] ? ")" : "");
+        return 0;
+    }
     for (char *kv = params ? strtok(params, ",") : NULL; kv != NULL; kv = strtok(NULL, ",")) {
         char *eq = strchr(kv, '=');
         int idx = -1;
@@ -172,4 +344,52 @@ int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, s
 void sb_dataset_generate(const struct sb_dataset_spec *s, float *x, size_t n, uint64_t seed)
 {
     s->ds->generate(x, n, seed, s->p);
+}
+
+int sb_dataset_is_file(const struct sb_dataset_spec *s) { return s->ds->generate == NULL; }
+
+/* The default file: $SOFTBENCH_MNIST, then shared/data beside the checkout,
+ * seen from the working directory or from the executable (build/X/softbench). */
+static int find_default(const char *file, char *out, size_t len)
+{
+    const char *env = getenv("SOFTBENCH_MNIST");
+    if (env != NULL && *env != '\0') {
+        snprintf(out, len, "%s", env);
+        return 0;
+    }
+    char exe[512];
+    ssize_t el = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[el > 0 ? el : 0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    const char *dirs[] = {"../shared/data", "shared/data", exe[0] ? exe : ".", exe[0] ? exe : "."};
+    const char *ups[] = {"", "", "/../../../shared/data", "/../../shared/data"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(out, len, "%s%s/%s", dirs[i], ups[i], file);
+        if (access(out, R_OK) == 0)
+            return 0;
+    }
+    snprintf(out, len, "../shared/data/%s", file);
+    return -1;
+}
+
+int sb_dataset_load(const struct sb_dataset_spec *s, float **x, size_t *rows, size_t *cols,
+                    char *err, size_t errlen)
+{
+    char path[600];
+    if (s->path[0] != '\0')
+        snprintf(path, sizeof path, "%s", s->path);
+    else if (find_default(s->ds->file, path, sizeof path) != 0) {
+        snprintf(err, errlen, "dataset %s: %s not found (set SOFTBENCH_MNIST or give %s:PATH)",
+                 s->ds->name, s->ds->file, s->ds->name);
+        return -1;
+    }
+    struct sb_matrix m;
+    if (sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, errlen) != 0)
+        return -1;
+    *x = m.x;
+    *rows = m.rows;
+    *cols = m.cols;
+    return 0;
 }

@@ -15,18 +15,26 @@
 
 #define SB_DS_MAXPARAM 4
 
+/* The real logits of the Blanchard-Higham-Higham experiment; looked for in
+ * $SOFTBENCH_MNIST, ../shared/data/ and beside the checkout (never committed). */
+#define SB_MNIST_FILE "bhh2021_mnist_presoftmax_f32.npy"
+
 struct sb_dataset {
     const char *name;
     const char *description;
     const char *param_names[SB_DS_MAXPARAM]; /* NULL-terminated */
     double defaults[SB_DS_MAXPARAM];
     void (*generate)(float *x, size_t n, uint64_t seed, const double *p);
+    /* File datasets (generate == NULL): a default file name, or "" when the
+     * spec must give the path (file:PATH). They are batches of rows. */
+    const char *file;
 };
 
 /* A dataset with its parameters filled in. */
 struct sb_dataset_spec {
     const struct sb_dataset *ds;
     double p[SB_DS_MAXPARAM];
+    char path[512]; /* file datasets: the path given, or "" for the default */
     char label[96]; /* canonical: "normal(mu=0,sigma=16)" */
 };
 
@@ -37,6 +45,12 @@ const struct sb_dataset *sb_dataset_find(const char *name);
 /* Parses a spec; on error returns -1 and writes one line into err. */
 int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, size_t errlen);
 void sb_dataset_generate(const struct sb_dataset_spec *s, float *x, size_t n, uint64_t seed);
+
+int sb_dataset_is_file(const struct sb_dataset_spec *s);
+/* The rows of a file dataset: rows x cols floats, malloc'ed; -1 and a line
+ * in err when the file is missing or malformed. */
+int sb_dataset_load(const struct sb_dataset_spec *s, float **x, size_t *rows, size_t *cols,
+                    char *err, size_t errlen);
 
 /* The generator itself, for tests and other reproducible draws. */
 struct sb_rng {

@@ -41,7 +41,7 @@ static const char *default_datasets[] = {"uniform", "normal", "normal:sigma=16",
 struct row {
     const struct softmax_kernel *k;
     const char *dataset;
-    size_t n;
+    size_t n, rows; /* rows > 1: a batch, figures are the worst over rows */
     float T;
     enum sbref_kind ref_kind;
     const char *status; /* ok, xfail, FAIL, skip */
@@ -52,16 +52,16 @@ struct row {
 };
 
 static const char *csv_header =
-    "kernel,isa,safe,dataset,seed,n,T,reference,status,max_ulp,max_ulp_at,mean_ulp,"
+    "kernel,isa,safe,dataset,seed,rows,n,T,reference,status,max_ulp,max_ulp_at,mean_ulp,"
     "worst_ratio,worst_at,n_over_bound,max_rel,normwise,sum_err,kl,argmax_ok,frac_cr\n";
 
 static void csv_row(FILE *f, const struct row *r, uint64_t seed)
 {
     const struct sb_metrics *m = &r->m;
-    fprintf(f, "%s,%s,%d,\"%s\",%llu,%zu,%.9g,%s,%s,%.17g,%zu,%.17g,%.17g,%zu,%zu,%.17g,%.17g,"
+    fprintf(f, "%s,%s,%d,\"%s\",%llu,%zu,%zu,%.9g,%s,%s,%.17g,%zu,%.17g,%.17g,%zu,%zu,%.17g,%.17g,"
                "%.17g,%.17g,%d,%.17g\n",
             r->k->name, softmax_isa_name(r->k->isa), r->k->safe, r->dataset,
-            (unsigned long long)seed, r->n, (double)r->T, sbref_kind_name(r->ref_kind),
+            (unsigned long long)seed, r->rows, r->n, (double)r->T, sbref_kind_name(r->ref_kind),
             r->status, m->max_ulp, m->max_ulp_at, m->mean_ulp, m->worst_ratio, m->worst_at,
             m->n_over, m->max_rel, m->normwise, m->sum_err, m->kl, m->argmax_ok, m->frac_cr);
 }
@@ -75,7 +75,8 @@ static void json_row(FILE *f, const struct row *r, uint64_t seed, int first)
     fprintf(f, ", \"isa\": \"%s\", \"safe\": %s, \"dataset\": ", softmax_isa_name(r->k->isa),
             r->k->safe ? "true" : "false");
     sb_json_str(f, r->dataset);
-    fprintf(f, ", \"seed\": %llu, \"n\": %zu, \"T\": ", (unsigned long long)seed, r->n);
+    fprintf(f, ", \"seed\": %llu, \"rows\": %zu, \"n\": %zu, \"T\": ", (unsigned long long)seed,
+            r->rows, r->n);
     sb_json_num(f, r->T);
     fprintf(f, ", \"reference\": \"%s\", \"status\": \"%s\"", sbref_kind_name(r->ref_kind),
             r->status);
@@ -120,13 +121,18 @@ static void print_row(const struct row *r)
     fmt_num(nw, sizeof nw, m->normwise, "%.2f");
     fmt_num(se, sizeof se, m->sum_err, "%.2e");
     fmt_num(kl, sizeof kl, m->kl, "%.2e");
+    char n[32];
+    if (r->rows > 1)
+        snprintf(n, sizeof n, "%zux%zu", r->rows, r->n);
+    else
+        snprintf(n, sizeof n, "%zu", r->n);
     if (strcmp(r->status, "skip") == 0) {
-        printf("%-17s %-22s %8zu %6g  SKIP: needs %s, this CPU (or SOFTMAX_ISA) lacks it\n",
-               r->k->name, r->dataset, r->n, (double)r->T, softmax_isa_name(r->k->isa));
+        printf("%-17s %-22s %8s %6g  SKIP: needs %s, this CPU (or SOFTMAX_ISA) lacks it\n",
+               r->k->name, r->dataset, n, (double)r->T, softmax_isa_name(r->k->isa));
         return;
     }
-    printf("%-17s %-22.22s %8zu %6g %8s %8zu %7s %6s %9s %8s %9s %9s %3s %6.2f  %s\n",
-           r->k->name, r->dataset, r->n, (double)r->T, mu, m->max_ulp_at, mean, ratio, rel, nw,
+    printf("%-17s %-22.22s %8s %6g %8s %8zu %7s %6s %9s %8s %9s %9s %3s %6.2f  %s\n",
+           r->k->name, r->dataset, n, (double)r->T, mu, m->max_ulp_at, mean, ratio, rel, nw,
            se, kl, m->argmax_ok ? "yes" : "NO", m->frac_cr * 100.0, r->status);
 }
 
@@ -144,6 +150,25 @@ static void print_failure(const struct row *r)
                         "bound %.2f)\n",
                 r->m.n_over, r->m.worst_at, (double)r->y_at, (double)r->ref_at,
                 sb_ulp_error(r->y_at, r->ref_at), r->bound_at);
+}
+
+/* Folds the row judged at element offset off into the batch's aggregate. */
+static void merge_row(struct row *agg, const struct row *r, size_t off)
+{
+    static const char *order[] = {"ok", "skip", "xfail", "FAIL"};
+    int a = 0, b = 0;
+    for (int i = 0; i < 4; i++) {
+        a = strcmp(agg->status, order[i]) == 0 ? i : a;
+        b = strcmp(r->status, order[i]) == 0 ? i : b;
+    }
+    if (b > a || (b == a && r->m.worst_ratio > agg->m.worst_ratio)) {
+        agg->status = r->status;
+        agg->kernel_rc = r->kernel_rc;
+        agg->y_at = r->y_at;
+        agg->ref_at = r->ref_at;
+        agg->bound_at = r->bound_at;
+    }
+    sb_metrics_merge(&agg->m, &r->m, off);
 }
 
 /* Runs one kernel on one prepared input and judges it. */
@@ -235,119 +260,178 @@ static int parse(int argc, char **argv, struct opts *o)
     return rc;
 }
 
+struct ctx {
+    struct opts *o;
+    struct sb_out csv, json;
+    size_t nok, nx, nskip, nfail, nrows;
+};
+
+static void emit(struct ctx *c, const struct row *r)
+{
+    print_row(r);
+    if (c->csv.f != NULL)
+        csv_row(c->csv.f, r, c->o->seed);
+    if (c->json.f != NULL)
+        json_row(c->json.f, r, c->o->seed, c->nrows == 0);
+    c->nrows++;
+    if (strcmp(r->status, "ok") == 0)
+        c->nok++;
+    else if (strcmp(r->status, "xfail") == 0)
+        c->nx++;
+    else if (strcmp(r->status, "skip") == 0)
+        c->nskip++;
+    else {
+        c->nfail++;
+        print_failure(r);
+    }
+}
+
+/* Every kernel on rows x cols inputs (one row for a generated vector, many
+ * for a file): the reference once per row, one table row per kernel with
+ * the worst figures over the rows. */
+static int verify_input(struct ctx *c, const char *label, const float *x, float *ref, float *y,
+                        size_t rows, size_t cols, float T)
+{
+    size_t nk = c->o->kernels.n;
+    struct softmax_kernel *held = calloc(nk, sizeof *held);
+    struct row *agg = calloc(nk, sizeof *agg);
+    if (held == NULL || agg == NULL) {
+        free(held);
+        free(agg);
+        return sb_usage_error("out of memory");
+    }
+    for (size_t ki = 0; ki < nk; ki++) {
+        held[ki] = *(const struct softmax_kernel *)c->o->kernels.v[ki];
+        held[ki].bound.c0 *= c->o->bound_scale;
+        held[ki].bound.c_arg *= c->o->bound_scale;
+        held[ki].bound.c_sum *= c->o->bound_scale;
+        agg[ki] = (struct row){.k = &held[ki], .dataset = label, .n = cols, .T = T,
+                               .rows = rows, .status = "ok"};
+    }
+    int rc = 0;
+    for (size_t i = 0; i < rows && rc == 0; i++) {
+        const float *xi = x + i * cols;
+        float *ri = ref + i * cols;
+        struct sbref_info info;
+        int st = sbref_softmax(xi, cols, T, ri, NULL, &info);
+        if (st < 0) {
+            rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, label, cols);
+            break;
+        }
+        for (size_t ki = 0; ki < nk; ki++) {
+            struct row r = agg[ki];
+            r.ref_kind = info.kind;
+            judge(&r, xi, ri, y + i * cols);
+            if (i == 0)
+                agg[ki] = r;
+            else
+                merge_row(&agg[ki], &r, i * cols);
+        }
+    }
+    for (size_t ki = 0; ki < nk && rc == 0; ki++)
+        emit(c, &agg[ki]);
+    free(held);
+    free(agg);
+    return rc;
+}
+
 int sb_cmd_verify(int argc, char **argv)
 {
     struct opts o = {.seed = 1, .bound_scale = 1.0};
-    struct sb_out csv = {0}, json = {0};
+    struct ctx c = {.o = &o};
     char err[512];
+    float *x = NULL, *ref = NULL, *y = NULL, *file = NULL;
     int rc = parse(argc, argv, &o);
-    if (rc == 0 && o.csv != NULL && sb_out_open(&csv, o.csv, err, sizeof err) != 0)
+    if (rc == 0 && o.csv != NULL && sb_out_open(&c.csv, o.csv, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (rc == 0 && o.json != NULL && sb_out_open(&json, o.json, err, sizeof err) != 0)
+    if (rc == 0 && o.json != NULL && sb_out_open(&c.json, o.json, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (rc != 0) {
-        if (csv.f != NULL)
-            sb_out_close(&csv, 0, err, sizeof err);
-        goto done;
-    }
 
+    /* Buffers for the largest input: a size, or a file dataset's rows. */
     size_t maxn = 0;
-    for (size_t i = 0; i < o.sizes.n; i++)
+    for (size_t i = 0; rc == 0 && i < o.sizes.n; i++)
         maxn = *(size_t *)o.sizes.v[i] > maxn ? *(size_t *)o.sizes.v[i] : maxn;
-    float *x = malloc((maxn + 1) * sizeof *x), *ref = malloc((maxn + 1) * sizeof *ref),
-          *y = malloc((maxn + 1) * sizeof *y);
-    if (x == NULL || ref == NULL || y == NULL) {
-        free(x);
-        free(ref);
-        free(y);
-        rc = sb_usage_error("cannot allocate %zu floats", maxn);
-        if (csv.f != NULL)
-            sb_out_close(&csv, 0, err, sizeof err);
-        if (json.f != NULL)
-            sb_out_close(&json, 0, err, sizeof err);
-        goto done;
+    for (size_t di = 0; rc == 0 && di < o.datasets.n; di++) {
+        size_t rows, cols;
+        float *tmp;
+        if (!sb_dataset_is_file(o.datasets.v[di]))
+            continue;
+        if (sb_dataset_load(o.datasets.v[di], &tmp, &rows, &cols, err, sizeof err) != 0)
+            rc = sb_usage_error("%s", err);
+        else {
+            maxn = rows * cols > maxn ? rows * cols : maxn;
+            free(tmp);
+        }
+    }
+    if (rc == 0) {
+        x = malloc((maxn + 1) * sizeof *x);
+        ref = malloc((maxn + 1) * sizeof *ref);
+        y = malloc((maxn + 1) * sizeof *y);
+        if (x == NULL || ref == NULL || y == NULL)
+            rc = sb_usage_error("cannot allocate %zu floats", maxn);
     }
 
-    printf("softbench verify: cpu %s, usable ISA %s, seed %llu\n", sb_cpu_model(),
-           softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
-    printf("reference: MPFR %s, correctly rounded; ULP as in README; bound = worst "
-           "error/declared bound\n\n",
-           sbref_mpfr_version());
-    print_header();
-    if (csv.f != NULL)
-        fputs(csv_header, csv.f);
-    if (json.f != NULL) {
-        fprintf(json.f, "{\n  \"softbench\": {\"command\": \"verify\", \"format\": 1},\n"
-                        "  \"machine\": {\"cpu\": ");
-        sb_json_str(json.f, sb_cpu_model());
-        fprintf(json.f, ", \"isa\": \"%s\"},\n  \"reference\": ",
+    if (rc == 0) {
+        printf("softbench verify: cpu %s, usable ISA %s, seed %llu\n", sb_cpu_model(),
+               softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
+        printf("reference: MPFR %s, correctly rounded; ULP as in README; bound = worst "
+               "error/declared bound\n\n",
+               sbref_mpfr_version());
+        print_header();
+    }
+    if (rc == 0 && c.csv.f != NULL)
+        fputs(csv_header, c.csv.f);
+    if (rc == 0 && c.json.f != NULL) {
+        fprintf(c.json.f, "{\n  \"softbench\": {\"command\": \"verify\", \"format\": 1},\n"
+                          "  \"machine\": {\"cpu\": ");
+        sb_json_str(c.json.f, sb_cpu_model());
+        fprintf(c.json.f, ", \"isa\": \"%s\"},\n  \"reference\": ",
                 softmax_isa_name(softmax_isa_available()));
-        sb_json_str(json.f, sbref_mpfr_version());
-        fprintf(json.f, ",\n  \"seed\": %llu,\n  \"bound_scale\": ", (unsigned long long)o.seed);
-        sb_json_num(json.f, o.bound_scale);
-        fputs(",\n  \"rows\": [", json.f);
+        sb_json_str(c.json.f, sbref_mpfr_version());
+        fprintf(c.json.f, ",\n  \"seed\": %llu,\n  \"bound_scale\": ", (unsigned long long)o.seed);
+        sb_json_num(c.json.f, o.bound_scale);
+        fputs(",\n  \"rows\": [", c.json.f);
     }
 
-    size_t nok = 0, nx = 0, nskip = 0, nfail = 0, nrows = 0;
     for (size_t di = 0; di < o.datasets.n && rc == 0; di++) {
         const struct sb_dataset_spec *ds = o.datasets.v[di];
+        if (sb_dataset_is_file(ds)) {
+            size_t rows, cols;
+            if (sb_dataset_load(ds, &file, &rows, &cols, err, sizeof err) != 0) {
+                rc = sb_usage_error("%s", err);
+                break;
+            }
+            for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
+                rc = verify_input(&c, ds->label, file, ref, y, rows, cols,
+                                  *(float *)o.temps.v[ti]);
+            free(file);
+            file = NULL;
+            continue;
+        }
         for (size_t si = 0; si < o.sizes.n && rc == 0; si++) {
             size_t n = *(size_t *)o.sizes.v[si];
             sb_dataset_generate(ds, x, n, o.seed);
-            for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++) {
-                float T = *(float *)o.temps.v[ti];
-                struct sbref_info info;
-                int st = sbref_softmax(x, n, T, ref, NULL, &info);
-                if (st < 0) {
-                    rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, ds->label, n);
-                    break;
-                }
-                for (size_t ki = 0; ki < o.kernels.n; ki++) {
-                    struct softmax_kernel held = *(const struct softmax_kernel *)o.kernels.v[ki];
-                    held.bound.c0 *= o.bound_scale;
-                    held.bound.c_arg *= o.bound_scale;
-                    held.bound.c_sum *= o.bound_scale;
-                    struct row r = {.k = &held, .dataset = ds->label, .n = n, .T = T,
-                                    .ref_kind = info.kind};
-                    judge(&r, x, ref, y);
-                    print_row(&r);
-                    if (csv.f != NULL)
-                        csv_row(csv.f, &r, o.seed);
-                    if (json.f != NULL)
-                        json_row(json.f, &r, o.seed, nrows == 0);
-                    nrows++;
-                    if (strcmp(r.status, "ok") == 0)
-                        nok++;
-                    else if (strcmp(r.status, "xfail") == 0)
-                        nx++;
-                    else if (strcmp(r.status, "skip") == 0)
-                        nskip++;
-                    else {
-                        nfail++;
-                        print_failure(&r);
-                    }
-                }
-            }
+            for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
+                rc = verify_input(&c, ds->label, x, ref, y, 1, n, *(float *)o.temps.v[ti]);
         }
     }
-    if (json.f != NULL)
-        fprintf(json.f, "\n  ],\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
-                        "\"skip\": %zu, \"fail\": %zu}\n}\n",
-                nrows, nok, nx, nskip, nfail);
+    if (rc == 0 && c.json.f != NULL)
+        fprintf(c.json.f, "\n  ],\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
+                          "\"skip\": %zu, \"fail\": %zu}\n}\n",
+                c.nrows, c.nok, c.nx, c.nskip, c.nfail);
     free(x);
     free(ref);
     free(y);
-    if (csv.f != NULL && sb_out_close(&csv, rc == 0, err, sizeof err) != 0)
+    if (c.csv.f != NULL && sb_out_close(&c.csv, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (json.f != NULL && sb_out_close(&json, rc == 0, err, sizeof err) != 0)
+    if (c.json.f != NULL && sb_out_close(&c.json, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (rc == 0) {
         printf("\nverify: %zu rows: %zu ok, %zu xfail (unsafe kernel outside its domain), %zu "
                "skipped, %zu FAIL\n",
-               nrows, nok, nx, nskip, nfail);
-        rc = nfail > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
+               c.nrows, c.nok, c.nx, c.nskip, c.nfail);
+        rc = c.nfail > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
     }
-done:
     sb_list_free(&o.kernels, 0);
     sb_list_free(&o.sizes, 1);
     sb_list_free(&o.datasets, 1);

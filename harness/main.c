@@ -22,10 +22,10 @@ static int cmd_datasets(int argc, char **argv)
         return sb_usage_error("datasets takes no arguments yet");
     for (size_t i = 0; i < sb_dataset_count(); i++) {
         const struct sb_dataset *d = sb_dataset_at(i);
-        printf("%-10s %s (", d->name, d->description);
+        printf("%-10s %s", d->name, d->description);
         for (int j = 0; j < SB_DS_MAXPARAM && d->param_names[j] != NULL; j++)
-            printf("%s%s=%g", j ? ", " : "", d->param_names[j], d->defaults[j]);
-        printf(")\n");
+            printf("%s%s=%g", j ? ", " : " (", d->param_names[j], d->defaults[j]);
+        printf("%s\n", d->param_names[0] != NULL ? ")" : "");
     }
     return SB_EXIT_OK;
 }

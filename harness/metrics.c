@@ -128,3 +128,28 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
     out->kl = kl;
     out->argmax_ok = argmax_first(y, n) == argmax_first(x, n);
 }
+
+void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t off)
+{
+    size_t n = acc->n + m->n;
+    if (n > 0) {
+        acc->mean_ulp = (acc->mean_ulp * (double)acc->n + m->mean_ulp * (double)m->n) / (double)n;
+        acc->frac_cr = (acc->frac_cr * (double)acc->n + m->frac_cr * (double)m->n) / (double)n;
+    }
+    if (m->max_ulp > acc->max_ulp) {
+        acc->max_ulp = m->max_ulp;
+        acc->max_ulp_at = off + m->max_ulp_at;
+    }
+    if (m->worst_ratio > acc->worst_ratio) {
+        acc->worst_ratio = m->worst_ratio;
+        acc->worst_at = off + m->worst_at;
+    }
+    acc->n = n;
+    acc->n_over += m->n_over;
+    acc->max_rel = m->max_rel > acc->max_rel ? m->max_rel : acc->max_rel;
+    acc->normwise = m->normwise > acc->normwise ? m->normwise : acc->normwise;
+    acc->sum_err = m->sum_err > acc->sum_err ? m->sum_err : acc->sum_err;
+    acc->kl = m->kl > acc->kl ? m->kl : acc->kl;
+    acc->argmax_ok = acc->argmax_ok && m->argmax_ok;
+    acc->all_nan = acc->all_nan && m->all_nan;
+}

@@ -50,6 +50,10 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
                         const struct softmax_kernel *k, enum sb_hold hold,
                         struct sb_metrics *out);
 
+/* Folds the figures of another vector (whose first element has index off
+ * in the batch) into acc: worst cases, and means weighted by length. */
+void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t off);
+
 /* The bound of element i, given the vector (a_i and the reference-weighted
  * mean abar, see softmax.h). */
 double sb_element_bound(const struct softmax_kernel *k, const float *x, size_t i, float xmax,

@@ -43,6 +43,7 @@ const char *sb_cpu_model(void);
 int sb_cmd_list(int argc, char **argv);
 int sb_cmd_verify(int argc, char **argv);
 int sb_cmd_run(int argc, char **argv);
+int sb_cmd_datasets(int argc, char **argv);
 
 
 

@@ -8,11 +8,12 @@
 
 static const char help[] =
     "usage: softbench run -k KERNEL [-T TEMP] --in FILE --out FILE\n"
-    "                     [--in-format raw|text] [--format raw|text]\n"
+    "                     [--in-format raw|text|npy] [--format raw|text|npy]\n"
     "\n"
-    "Reads a float32 vector (raw little-endian, or whitespace-separated text with\n"
-    "inf, -inf and nan), writes softmax(x / T). Formats come from the file\n"
-    "extension (.txt .csv text; .f32 .raw .bin raw), else from the content; the\n"
+    "Reads float32 logits (raw little-endian; whitespace-separated text with inf,\n"
+    "-inf and nan; NumPy .npy, 1-D or 2-D, a 2-D array being a batch of rows) and\n"
+    "writes softmax(x / T) of each row. Formats come from the file extension\n"
+    "(.txt .csv text; .f32 .raw .bin raw; .npy), else from the content; the\n"
     "output is in the input's format unless --format says otherwise.\n";
 
 int sb_cmd_run(int argc, char **argv)
@@ -47,7 +48,7 @@ int sb_cmd_run(int argc, char **argv)
         case 'f':
         case 'F':
             if (sb_fmt_parse(optarg, c == 'f' ? &ofmt : &ifmt) != 0)
-                return sb_usage_error("run: format '%s' is not raw or text", optarg);
+                return sb_usage_error("run: format '%s' is not raw, text or npy", optarg);
             break;
         case 'h': fputs(help, stdout); return SB_EXIT_OK;
         case ':': return sb_usage_error("run: option '%s' needs a value", argv[optind - 1]);
@@ -66,17 +67,18 @@ int sb_cmd_run(int argc, char **argv)
                               k->name, softmax_isa_name(k->isa));
 
     char err[512];
-    float *x;
-    size_t n;
+    struct sb_matrix m;
     enum sb_fmt used;
-    if (sb_read_vector(in, ifmt, &x, &n, &used, err, sizeof err) != 0)
+    if (sb_read_matrix(in, ifmt, &m, &used, err, sizeof err) != 0)
         return sb_usage_error("%s", err);
-    int st = softmax_run(k, x, x, n, T);
-    if (st != SOFTMAX_OK) {
-        free(x);
-        return sb_usage_error("%s: %s", k->name, softmax_strerror(st));
+    for (size_t r = 0; r < m.rows; r++) {
+        int st = softmax_run(k, m.x + r * m.cols, m.x + r * m.cols, m.cols, T);
+        if (st != SOFTMAX_OK) {
+            free(m.x);
+            return sb_usage_error("%s: %s", k->name, softmax_strerror(st));
+        }
     }
-    int rc = sb_write_vector(out, ofmt == SB_FMT_AUTO ? used : ofmt, x, n, err, sizeof err);
-    free(x);
+    int rc = sb_write_matrix(out, ofmt == SB_FMT_AUTO ? used : ofmt, &m, err, sizeof err);
+    free(m.x);
     return rc != 0 ? sb_usage_error("%s", err) : SB_EXIT_OK;
 }

@@ -86,6 +86,31 @@ expect 0 "run with inf" -- "$sb" run -k scalar.threepass --in "$tmp/inf.txt" --o
 expect 0 "run empty" -- "$sb" run -k scalar.threepass --in "$tmp/empty.txt" --out "$tmp/empty.out.txt"
 [ -e "$tmp/empty.out.txt" ] && [ ! -s "$tmp/empty.out.txt" ] && ok || bad "empty in, empty out"
 
+# --- .npy: a batch of rows in, the same shape out
+expect 0 "write a dataset" -- "$sb" datasets --write "llm:top=2" -n 50 --seed 3 "$tmp/l.npy"
+expect 0 "write it again" -- "$sb" datasets --write "llm:top=2" -n 50 --seed 3 "$tmp/l2.npy"
+cmp -s "$tmp/l.npy" "$tmp/l2.npy" && ok || bad "same seed, same bytes"
+[ "$(stat -c %s "$tmp/l.npy")" -eq $((128 + 200)) ] && ok || bad "npy of 50 floats is 328 bytes"
+expect 0 "write raw" -- "$sb" datasets --write normal -n 7 "$tmp/n.f32"
+[ "$(stat -c %s "$tmp/n.f32")" -eq 28 ] && ok || bad "raw of 7 floats is 28 bytes"
+expect 2 "write without format" -- "$sb" datasets --write normal -n 7 "$tmp/n.dat"; one_error_line "write without format"; absent "$tmp/n.dat" "no format"
+expect 2 "write without n" -- "$sb" datasets --write normal "$tmp/n2.npy"; one_error_line "write without n"
+expect 2 "write unknown" -- "$sb" datasets --write gauss -n 3 "$tmp/n3.npy"; one_error_line "write unknown dataset"
+if "$sb" datasets --write mnist "$tmp/m.npy" >/dev/null 2>&1; then
+  expect 0 "mnist batch" -- "$sb" run -k scalar.twopass --in "$tmp/m.npy" --out "$tmp/mo.npy"
+  [ "$(stat -c %s "$tmp/mo.npy")" -eq 100128 ] && ok || bad "2500x10 out"
+  expect 0 "verify mnist" -- "$sb" verify -d mnist -k safe
+  has "$tmp/out" "2500x10" "mnist rows shown"
+else
+  echo "SKIP mnist: ../shared/data/bhh2021_mnist_presoftmax_f32.npy not present"
+fi
+LC_ALL=C sed "1s/<f4/>f4/" "$tmp/l.npy" >"$tmp/be.npy"
+expect 2 "big-endian npy" -- "$sb" run -k scalar.threepass --in "$tmp/be.npy" --out "$tmp/o7.npy"
+one_error_line "big-endian npy"; has "$tmp/err" "big-endian" "big-endian named"; absent "$tmp/o7.npy" "big-endian npy"
+head -c 200 "$tmp/l.npy" >"$tmp/short.npy"
+expect 2 "truncated npy" -- "$sb" run -k scalar.threepass --in "$tmp/short.npy" --out "$tmp/o8.npy"
+one_error_line "truncated npy"; has "$tmp/err" "truncated" "truncation named"; absent "$tmp/o8.npy" "truncated npy"
+
 # --- run: bad input leaves nothing behind
 printf '1 2\n3 oops\n' >"$tmp/bad.txt"
 expect 2 "malformed text" -- "$sb" run -k scalar.threepass --in "$tmp/bad.txt" --out "$tmp/o1.txt"

@@ -125,6 +125,99 @@ static void write_is_atomic(void **state)
     assert_int_not_equal(system(cmd), 0); /* no temporary left behind */
 }
 
+/* Writes a .npy file with the given header dict and n data floats. */
+static void put_npy(const char *name, const char *dict, int version, size_t nvals, char *path)
+{
+    unsigned char buf[4096];
+    size_t dl = strlen(dict), pre = version == 1 ? 10 : 12;
+    size_t total = pre + dl + 1, pad = (64 - total % 64) % 64, hlen = dl + pad + 1;
+    memcpy(buf, "\x93NUMPY", 6);
+    buf[6] = (unsigned char)version;
+    buf[7] = 0;
+    buf[8] = (unsigned char)(hlen & 0xff);
+    buf[9] = (unsigned char)(hlen >> 8);
+    if (version != 1)
+        buf[10] = buf[11] = 0;
+    memcpy(buf + pre, dict, dl);
+    memset(buf + pre + dl, ' ', pad);
+    buf[pre + dl + pad] = '\n';
+    size_t off = pre + hlen;
+    for (size_t i = 0; i < nvals; i++) {
+        float v = (float)i + 0.5f;
+        memcpy(buf + off + 4 * i, &v, 4);
+    }
+    put(name, buf, off + 4 * nvals, path);
+}
+
+static void npy_reads(void **state)
+{
+    (void)state;
+    char path[128], err[256];
+    struct sb_matrix m;
+    enum sb_fmt used;
+    put_npy("a.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", 1, 6, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, &used, err, sizeof err), 0);
+    assert_int_equal(used, SB_FMT_NPY);
+    assert_true(m.rows == 2 && m.cols == 3 && m.ndim == 2 && m.x[5] == 5.5f);
+    free(m.x);
+    put_npy("b.npy", "{'descr': '<f4', 'fortran_order': True, 'shape': (4,), }", 2, 4, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), 0);
+    assert_true(m.rows == 1 && m.cols == 4 && m.ndim == 1);
+    free(m.x);
+    /* a 2-D file written back is byte-identical */
+    put_npy("c.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", 1, 6, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), 0);
+    char out[128];
+    sprintf(out, "%s/c2.npy", dir);
+    assert_int_equal(sb_write_matrix(out, SB_FMT_NPY, &m, err, sizeof err), 0);
+    free(m.x);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, out);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void npy_rejects(void **state)
+{
+    (void)state;
+    char path[128], err[256];
+    struct sb_matrix m;
+    const struct {
+        const char *dict;
+        size_t nvals;
+        const char *msg;
+    } bad[] = {
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 4, "dtype '<f8'"},
+        {"{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 2, "big-endian"},
+        {"{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 6, "Fortran-order"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", 5, "truncated"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 2), }", 8, "more than 2"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (), }", 1, "0-d"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", 3, "unexpected bytes"},
+        {"{'descr': '<f4', 'shape': (2,), }", 2, "malformed"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        put_npy("bad.npy", bad[i].dict, 1, bad[i].nvals, path);
+        assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), -1);
+        if (strstr(err, bad[i].msg) == NULL)
+            fail_msg("case %zu: '%s' lacks '%s'", i, err, bad[i].msg);
+    }
+    put("magic.npy", "\x93NUMPX\x01\x00\x00\x00", 10, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a .npy file"));
+    put("short.npy", "\x93NUMPY\x01\x00\xff\x00{'descr'", 17, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "truncated .npy header"));
+    put("ver.npy", "\x93NUMPY\x07\x00\x00\x00", 10, path);
+    assert_int_equal(sb_read_matrix(path, SB_FMT_AUTO, &m, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "version 7"));
+    /* one vector wanted, a batch given */
+    put_npy("rows.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", 1, 6, path);
+    float *x;
+    size_t n;
+    assert_int_equal(sb_read_vector(path, SB_FMT_AUTO, &x, &n, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "2 rows"));
+}
+
 static void formats(void **state)
 {
     (void)state;
@@ -133,6 +226,7 @@ static void formats(void **state)
     assert_int_equal(sb_fmt_from_path("a.csv"), SB_FMT_TEXT);
     assert_int_equal(sb_fmt_from_path("a.f32"), SB_FMT_RAW);
     assert_int_equal(sb_fmt_from_path("a.d/b"), SB_FMT_AUTO);
+    assert_int_equal(sb_fmt_from_path("x.npy"), SB_FMT_NPY);
     assert_int_equal(sb_fmt_parse("raw", &f), 0);
     assert_int_equal(f, SB_FMT_RAW);
     assert_int_equal(sb_fmt_parse("json", &f), -1);
@@ -144,6 +238,7 @@ int main(void)
         cmocka_unit_test(text_values),       cmocka_unit_test(text_errors),
         cmocka_unit_test(raw_values_and_errors), cmocka_unit_test(round_trips),
         cmocka_unit_test(write_is_atomic),   cmocka_unit_test(formats),
+        cmocka_unit_test(npy_reads),         cmocka_unit_test(npy_rejects),
     };
     return cmocka_run_group_tests_name("vecio", tests, mkdir_setup, rm_teardown);
 }

@@ -111,6 +111,17 @@ head -c 200 "$tmp/l.npy" >"$tmp/short.npy"
 expect 2 "truncated npy" -- "$sb" run -k scalar.threepass --in "$tmp/short.npy" --out "$tmp/o8.npy"
 one_error_line "truncated npy"; has "$tmp/err" "truncated" "truncation named"; absent "$tmp/o8.npy" "truncated npy"
 
+# --- committed files: the generated ones regenerate to the same bytes here
+files=$(dirname "$0")/../datasets/files
+expect 0 "regenerate llm file" -- "$sb" datasets --write llm -n 1000 --seed 1 "$tmp/llm.npy"
+cmp -s "$tmp/llm.npy" "$files/llm_1000_seed1.npy" && ok || bad "llm_1000_seed1.npy differs from its generator"
+expect 0 "regenerate attention file" -- "$sb" datasets --write attention -n 256 --seed 1 "$tmp/att.npy"
+cmp -s "$tmp/att.npy" "$files/attention_256_seed1.npy" && ok || bad "attention_256_seed1.npy differs from its generator"
+expect 0 "worked example file" -- "$sb" run -k scalar.online --in "$files/worked_example.txt" --out "$tmp/we.txt"
+[ "$(awk '{printf "%.3f ", $1}' "$tmp/we.txt")" = "0.659 0.242 0.099 " ] && ok || bad "worked example gives 0.659 0.242 0.099"
+expect 0 "temperature file" -- "$sb" run -k scalar.twopass -T 0.5 --in "$files/temperature_example.txt" --out "$tmp/te.txt"
+[ "$(awk '{printf "%.4f ", $1}' "$tmp/te.txt")" = "0.8438 0.1142 0.0420 " ] && ok || bad "T = 0.5 example"
+
 # --- run: bad input leaves nothing behind
 printf '1 2\n3 oops\n' >"$tmp/bad.txt"
 expect 2 "malformed text" -- "$sb" run -k scalar.threepass --in "$tmp/bad.txt" --out "$tmp/o1.txt"

@@ -14,7 +14,8 @@ WERROR  ?=
 SAN     ?=
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS_ALL = -Ikernels -Ireference -Idatasets -Iharness
-SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined,float-cast-overflow
 CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -fno-strict-aliasing -pthread -MMD -MP $(if $(WERROR),-Werror) \
              $(if $(SAN),$(SANITIZE)) $(CFLAGS)

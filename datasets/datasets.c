@@ -123,12 +123,12 @@ static void gen_llm(float *x, size_t n, uint64_t seed, const double *p)
 {
     struct sb_rng r;
     sb_rng_seed(&r, seed);
-    int df = p[1] < 1.0 ? 1 : p[1] > 30.0 ? 30 : (int)p[1];
+    int df = (int)p[1];
     for (size_t i = 0; i < n; i++)
         x[i] = (float)(-2.0 + p[0] * student_t(&r, df));
     double top = bulk_max(x, n);
-    size_t k = (size_t)(p[2] < 0.0 ? 0.0 : p[2]);
-    for (size_t j = 0; j < k && n > 0; j++)
+    size_t k = (size_t)p[2];
+    for (size_t j = 0; j < k && j < n; j++)
         x[pick(&r, n)] = (float)(top + p[3] * (1.0 - 0.15 * (double)j));
 }
 
@@ -137,8 +137,7 @@ static void gen_attention(float *x, size_t n, uint64_t seed, const double *p)
 {
     struct sb_rng r;
     sb_rng_seed(&r, seed);
-    double keep = p[0] < 0.0 ? 0.0 : p[0] > 1.0 ? 1.0 : p[0];
-    size_t vis = (size_t)ceil(keep * (double)n);
+    size_t vis = (size_t)ceil(p[0] * (double)n);
     vis = vis == 0 && n > 0 ? 1 : vis;
     for (size_t i = 0; i < n; i++)
         x[i] = i < vis ? (float)(p[1] * sb_rng_normal(&r)) : -INFINITY;
@@ -154,17 +153,22 @@ static void gen_dominant(float *x, size_t n, uint64_t seed, const double *p)
         x[pick(&r, n)] = (float)(bulk_max(x, n) + p[0]);
 }
 
-/* Every value within a few ULP of v. */
+/* Every value within a few ULP of v: steps along the ordered integers of
+ * the float encoding (so crossing zero is one step), clamped at FLT_MAX. */
 static void gen_tiny(float *x, size_t n, uint64_t seed, const double *p)
 {
     struct sb_rng r;
     sb_rng_seed(&r, seed);
-    uint64_t span = p[1] < 0.0 ? 1 : (uint64_t)p[1] + 1;
+    uint64_t span = (uint64_t)p[1] + 1;
+    float v0 = (float)p[0];
+    uint32_t b;
+    memcpy(&b, &v0, 4);
+    int64_t o = (b & 0x80000000u) ? -(int64_t)(b & 0x7fffffffu) : (int64_t)b;
     for (size_t i = 0; i < n; i++) {
-        float v = (float)p[0];
-        for (uint64_t k = sb_rng_next(&r) % span; k > 0; k--)
-            v = nextafterf(v, INFINITY);
-        x[i] = v;
+        int64_t q = o + (int64_t)(sb_rng_next(&r) % span);
+        q = q > 0x7f7fffff ? 0x7f7fffff : q;
+        uint32_t bits = q < 0 ? (uint32_t)(-q) | 0x80000000u : (uint32_t)q;
+        memcpy(&x[i], &bits, 4);
     }
 }
 
@@ -173,7 +177,7 @@ static void gen_huge(float *x, size_t n, uint64_t seed, const double *p)
 {
     struct sb_rng r;
     sb_rng_seed(&r, seed);
-    double mag = p[0] > FLT_MAX ? FLT_MAX : p[0];
+    double mag = p[0];
     for (size_t i = 0; i < n; i++) {
         double v = mag * (1.0 - 0x1p-8 * sb_rng_uniform(&r));
         int neg = p[1] != 0.0 && (sb_rng_next(&r) >> 63);
@@ -228,34 +232,38 @@ static void gen_neartie(float *x, size_t n, uint64_t seed, const double *p)
     x[i] = top;
 }
 
+#define ANY {0}, {0}
 static const struct sb_dataset table[] = {
-    {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0}, gen_uniform, NULL},
+    {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0},
+     {-FLT_MAX, -FLT_MAX}, {FLT_MAX, FLT_MAX}, gen_uniform, NULL},
     {"normal", "normal logits, mean mu and scale sigma", {"mu", "sigma", NULL}, {0.0, 1.0},
-     gen_normal, NULL},
+     {-1e30, 0.0}, {1e30, 1e30}, gen_normal, NULL},
     {"equal", "every logit equal to v: the exact result is uniform", {"v", NULL}, {0.5},
-     gen_equal, NULL},
+     {-FLT_MAX}, {FLT_MAX}, gen_equal, NULL},
     {"llm", "LLM-like: -2 + scale*t(df) bulk plus top entries up to gap above it",
-     {"scale", "df", "top", "gap"}, {2.5, 4.0, 4.0, 6.0}, gen_llm, NULL},
+     {"scale", "df", "top", "gap"}, {2.5, 4.0, 4.0, 6.0}, {0.0, 1.0, 0.0, -1e6},
+     {1e6, 30.0, 1e6, 1e6}, gen_llm, NULL},
     {"attention", "causal attention row: keep*n normal scores (scale), then -inf",
-     {"keep", "scale", NULL}, {0.5, 2.0}, gen_attention, NULL},
-    {"dominant", "normal bulk and one logit gap above its max", {"gap", NULL}, {20.0},
-     gen_dominant, NULL},
-    {"tiny", "every logit within ulps ULP above v", {"v", "ulps", NULL}, {1.0, 4.0}, gen_tiny,
-     NULL},
+     {"keep", "scale", NULL}, {0.5, 2.0}, {0.0, 0.0}, {1.0, 1e30}, gen_attention, NULL},
+    {"dominant", "normal bulk and one logit gap above its max", {"gap", NULL}, {20.0}, {-1e30},
+     {1e30}, gen_dominant, NULL},
+    {"tiny", "every logit within ulps ULP above v", {"v", "ulps", NULL}, {1.0, 4.0},
+     {-FLT_MAX, 0.0}, {FLT_MAX, 1e9}, gen_tiny, NULL},
     {"huge", "|x| near mag (1e4, 1e30, up to FLT_MAX), mixed signs unless mixed=0",
-     {"mag", "mixed", NULL}, {1e4, 1.0}, gen_huge, NULL},
+     {"mag", "mixed", NULL}, {1e4, 1.0}, {0.0, 0.0}, {FLT_MAX, 1.0}, gen_huge, NULL},
     {"underflow", "one logit 0, the rest in [lo, hi]: subnormal and zero outputs",
-     {"lo", "hi", NULL}, {-110.0, -80.0}, gen_underflow, NULL},
+     {"lo", "hi", NULL}, {-110.0, -80.0}, {-FLT_MAX, -FLT_MAX}, {FLT_MAX, FLT_MAX},
+     gen_underflow, NULL},
     {"ascending", "normal (mu, sigma) sorted ascending", {"mu", "sigma", NULL}, {0.0, 3.0},
-     gen_ascending, NULL},
+     {-1e30, 0.0}, {1e30, 1e30}, gen_ascending, NULL},
     {"descending", "normal (mu, sigma) sorted descending", {"mu", "sigma", NULL}, {0.0, 3.0},
-     gen_descending, NULL},
+     {-1e30, 0.0}, {1e30, 1e30}, gen_descending, NULL},
     {"neartie", "top two logits ulps ULP apart above a normal bulk", {"ulps", NULL}, {1.0},
-     gen_neartie, NULL},
+     {0.0}, {1000.0}, gen_neartie, NULL},
     {"mnist", "real logits: 2500 MNIST pre-softmax vectors of 10 (Blanchard, Higham, Higham)",
-     {NULL}, {0.0}, NULL, SB_MNIST_FILE},
+     {NULL}, {0.0}, ANY, NULL, SB_MNIST_FILE},
     {"file", "rows from a file: file:PATH (.npy 1-D or 2-D, raw float32, text)", {NULL}, {0.0},
-     NULL, ""},
+     ANY, NULL, ""},
 };
 
 #define NDS (sizeof table / sizeof table[0])
@@ -333,6 +341,11 @@ int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, s
         if (end == eq + 1 || *end != '\0' || !isfinite(v)) {
             snprintf(err, errlen, "dataset '%s': %s needs a finite number, not '%s'", d->name,
                      kv, eq + 1);
+            return -1;
+        }
+        if (v < d->lo[idx] || v > d->hi[idx]) {
+            snprintf(err, errlen, "dataset '%s': %s=%g is outside [%g, %g]", d->name, kv, v,
+                     d->lo[idx], d->hi[idx]);
             return -1;
         }
         out->p[idx] = v;

@@ -24,6 +24,7 @@ struct sb_dataset {
     const char *description;
     const char *param_names[SB_DS_MAXPARAM]; /* NULL-terminated */
     double defaults[SB_DS_MAXPARAM];
+    double lo[SB_DS_MAXPARAM], hi[SB_DS_MAXPARAM]; /* each parameter's allowed range */
     void (*generate)(float *x, size_t n, uint64_t seed, const double *p);
     /* File datasets (generate == NULL): a default file name, or "" when the
      * spec must give the path (file:PATH). They are batches of rows. */

@@ -41,18 +41,21 @@ void sb_list_free(struct sb_list *l, int free_items)
     *l = (struct sb_list){0};
 }
 
-/* Calls fn on each comma-separated item of arg (a copy). */
-static int each_item(const char *arg, int (*fn)(const char *, struct sb_list *),
+/* Calls fn on each item of arg (a copy) separated by sep; an empty list is
+ * an error. */
+static int each_item(const char *arg, const char *sep, int (*fn)(const char *, struct sb_list *),
                      struct sb_list *out)
 {
     char *copy = strdup(arg), *save = NULL;
     if (copy == NULL)
         return sb_usage_error("out of memory");
-    int rc = 0;
-    if (*copy == '\0')
-        rc = sb_usage_error("empty list");
-    for (char *t = strtok_r(copy, ",", &save); t != NULL && rc == 0; t = strtok_r(NULL, ",", &save))
+    int rc = 0, items = 0;
+    for (char *t = strtok_r(copy, sep, &save); t != NULL && rc == 0; t = strtok_r(NULL, sep, &save)) {
         rc = fn(t, out);
+        items++;
+    }
+    if (rc == 0 && items == 0)
+        rc = sb_usage_error("empty list '%s'", arg);
     free(copy);
     return rc;
 }
@@ -85,7 +88,7 @@ static int one_kernel(const char *t, struct sb_list *out)
     return 0;
 }
 
-int sb_parse_kernels(const char *arg, struct sb_list *out) { return each_item(arg, one_kernel, out); }
+int sb_parse_kernels(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_kernel, out); }
 
 static int parse_size(const char *s, size_t *v)
 {
@@ -131,14 +134,19 @@ static int one_size(const char *t, struct sb_list *out)
     return 0;
 }
 
-int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg, one_size, out); }
+int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_size, out); }
 
 static int one_temp(const char *t, struct sb_list *out)
 {
     char *end;
+    errno = 0;
     float v = strtof(t, &end);
     if (end == t || *end != '\0')
         return sb_usage_error("temperature '%s' is not a number", t);
+    if (errno == ERANGE && isinf(v))
+        return sb_usage_error("temperature %s is beyond float range (write inf for the limit)", t);
+    if (errno == ERANGE && v == 0.0f)
+        return sb_usage_error("temperature %s underflows to 0 in float", t);
     if (!(v > 0.0f))
         return sb_usage_error("temperature %s must be > 0 (T = inf gives the uniform distribution)", t);
     float *p = malloc(sizeof *p);
@@ -147,7 +155,7 @@ static int one_temp(const char *t, struct sb_list *out)
     return push_or_oom(out, p);
 }
 
-int sb_parse_temps(const char *arg, struct sb_list *out) { return each_item(arg, one_temp, out); }
+int sb_parse_temps(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_temp, out); }
 
 static int one_dataset(const char *t, struct sb_list *out)
 {
@@ -163,17 +171,10 @@ static int one_dataset(const char *t, struct sb_list *out)
 }
 
 /* Dataset specs hold commas inside their parameters, so a list separates
- * datasets with ';' or repeats -d; a single spec is taken whole. */
+ * datasets with ';' or repeats -d. */
 int sb_parse_datasets(const char *arg, struct sb_list *out)
 {
-    char *copy = strdup(arg), *save = NULL;
-    if (copy == NULL)
-        return sb_usage_error("out of memory");
-    int rc = *copy == '\0' ? sb_usage_error("empty dataset list") : 0;
-    for (char *t = strtok_r(copy, ";", &save); t != NULL && rc == 0; t = strtok_r(NULL, ";", &save))
-        rc = one_dataset(t, out);
-    free(copy);
-    return rc;
+    return each_item(arg, ";", one_dataset, out);
 }
 
 int sb_parse_seed(const char *arg, uint64_t *seed)

@@ -44,6 +44,7 @@ int sb_cmd_list(int argc, char **argv);
 int sb_cmd_verify(int argc, char **argv);
 int sb_cmd_run(int argc, char **argv);
 int sb_cmd_datasets(int argc, char **argv);
+int sb_cmd_edge(int argc, char **argv);
 
 
 

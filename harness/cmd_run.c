@@ -35,10 +35,13 @@ int sb_cmd_run(int argc, char **argv)
         switch (c) {
         case 'k': kname = optarg; break;
         case 'T':
-            if (sb_parse_temps(optarg, &temps) != 0 || temps.n != 1) {
-                int bad = temps.n > 1;
+            if (sb_parse_temps(optarg, &temps) != 0) {
                 sb_list_free(&temps, 1);
-                return bad ? sb_usage_error("run: -T takes one temperature") : SB_EXIT_USAGE;
+                return SB_EXIT_USAGE;
+            }
+            if (temps.n != 1) {
+                sb_list_free(&temps, 1);
+                return sb_usage_error("run: -T takes one temperature");
             }
             T = *(float *)temps.v[0];
             sb_list_free(&temps, 1);

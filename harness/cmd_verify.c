@@ -179,18 +179,16 @@ static void judge(struct row *r, const float *x, const float *ref, float *y)
         r->status = "skip";
         return;
     }
+    for (size_t i = 0; i < r->n; i++) /* nothing inherited from the previous kernel */
+        y[i] = NAN;
     r->kernel_rc = softmax_run(k, x, y, r->n, r->T);
-    int undefined = r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF;
-    enum sb_hold hold = r->ref_kind == SBREF_LIMIT ? SB_HOLD_EXACT
-                        : undefined                ? SB_HOLD_NONE
-                                                   : SB_HOLD_BOUND;
-    sb_metrics_compute(x, y, ref, r->n, r->T, k, hold, &r->m);
-    int pass = r->kernel_rc == SOFTMAX_OK && (undefined ? r->m.all_nan : r->m.n_over == 0);
+    int pass = sb_judge(k, x, y, ref, r->n, r->T, r->ref_kind, &r->m) &&
+               r->kernel_rc == SOFTMAX_OK;
     if (r->n > 0) {
         size_t w = r->m.worst_at;
         r->y_at = y[w];
         r->ref_at = ref[w];
-        if (hold == SB_HOLD_BOUND) {
+        if (r->ref_kind == SBREF_EXACT) {
             float xmax = -INFINITY;
             for (size_t i = 0; i < r->n; i++)
                 xmax = isfinite(x[i]) && x[i] > xmax ? x[i] : xmax;

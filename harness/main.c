@@ -11,6 +11,7 @@ static const char usage[] =
     "commands:\n"
     "  list      every kernel: ISA, whether this CPU runs it, declared bound\n"
     "  verify    run kernels on generated inputs, compare with the MPFR reference\n"
+    "  edge      the edge-case contract: cases x kernels, pass or fail\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "\n"
@@ -18,9 +19,11 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? SB_EXIT_USAGE : SB_EXIT_OK;
+    if (argc < 2)
+        return sb_usage_error("no command given (softbench --help lists them)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, stdout);
+        return SB_EXIT_OK;
     }
     if (softmax_isa_env_status() != 0)
         return sb_usage_error("SOFTMAX_ISA must be scalar, avx2 or avx512");
@@ -31,6 +34,8 @@ int main(int argc, char **argv)
         return sb_cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return sb_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "edge") == 0)
+        return sb_cmd_edge(argc - 1, argv + 1);
     if (strcmp(cmd, "datasets") == 0)
         return sb_cmd_datasets(argc - 1, argv + 1);
     return sb_usage_error("unknown command '%s' (softbench --help lists them)", cmd);

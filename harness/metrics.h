@@ -50,6 +50,14 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
                         const struct softmax_kernel *k, enum sb_hold hold,
                         struct sb_metrics *out);
 
+/* Computes the metrics of y against a reference of the given kind and says
+ * whether the kernel kept its word: an exact reference -> every element
+ * within the declared bound; a limit -> exactly the limit; an undefined
+ * reference (NaN input, all -inf) -> NaN everywhere, as the contract says.
+ * kind is an enum sbref_kind (reference.h). */
+int sb_judge(const struct softmax_kernel *k, const float *x, const float *y, const float *ref,
+             size_t n, float T, int kind, struct sb_metrics *m);
+
 /* Folds the figures of another vector (whose first element has index off
  * in the batch) into acc: worst cases, and means weighted by length. */
 void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t off);

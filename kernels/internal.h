@@ -80,6 +80,14 @@ static inline struct sb_part sb_cascade_total(const struct sb_cascade *c, sb_mer
     return acc;
 }
 
+/* (x - m)/T for the max-shifted kernels: the difference and the quotient in
+ * double, rounded to float once. In float, x - m overflows to -inf when the
+ * logits span more than FLT_MAX, which a huge T makes matter. */
+static inline float sb_shifted_arg(float x, float m, float T)
+{
+    return (float)(((double)x - (double)m) / (double)T);
+}
+
 /* Plain float sum merge (threepass). */
 static inline struct sb_part sb_merge_sum(struct sb_part a, struct sb_part b, float T)
 {

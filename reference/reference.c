@@ -2,12 +2,15 @@
  *
  * The argument. Let m be the largest finite x_i; y_i = e_i / S with
  * e_i = exp(d_i), d_i = (x_i - m)/T <= 0 and S = sum_j e_j >= 1.
- *  1. Terms with d_i < -200 are skipped: their y_i < e^-199 < 2^-150 round to
- *     +0, and together they add at most n e^-200 to S (relative, as S >= 1).
+ *  1. Terms with d_i < -D are skipped, D = max(200, (P + 20) ln 2) for a sum
+ *     at P bits: their y_i < e^-D < 2^-150 round to +0, and together they add
+ *     at most n e^-D to S (relative, as S >= 1), which shrinks as P grows.
  *  2. The sum: d_j at precision P (two roundings, relative 2^(1-P)), so
- *     |error of d_j| <= 200 * 2^(1-P); exp adds 2^-P. Each kept e_j is within
- *     409 * 2^-P relative; P-bit additions add at most (n + threads) * 2^-P
- *     relative (all terms positive). eps_S bounds the sum with a 1% margin.
+ *     |error of d_j| <= D * 2^(1-P); exp adds 2^-P. Each kept e_j is within
+ *     (2.02 D + 1) * 2^-P relative; P-bit additions add at most
+ *     (n + threads) * 2^-P relative (all terms positive). eps_S bounds the
+ *     sum with a 1% margin. P and p are at least 32 bits, which the margins
+ *     need, and at most 1000.
  *  3. Each y_i is evaluated at precision p with its own error
  *     eps = 1.01 * ((1 + 2.02 |d_i|) 2^-p + eps_S + 2^-p), and its bracket
  *     [y(1 - eps), y(1 + eps)] (outward rounding) is rounded to float at both
@@ -34,8 +37,10 @@
 
 #include <mpfr.h>
 
-#define DSKIP 200
-#define PREC_CAP 8192
+/* Below 32 bits the margins of the argument do not hold; above 1000 the
+ * double arithmetic of the error bounds would underflow. */
+#define PREC_MIN 32
+#define PREC_CAP 1000
 
 const char *sbref_kind_name(enum sbref_kind kind)
 {
@@ -80,6 +85,7 @@ struct job {
     size_t lo, hi;
     float m, T;
     long prec;           /* pass 1: the sum's precision; pass 2: the first p */
+    long dskip;          /* terms with d below -dskip are skipped */
     /* pass 1 results */
     mpfr_t part;
     int exact;
@@ -107,7 +113,7 @@ static void *pass_sum(void *arg)
         if (v == -INFINITY)
             continue;
         int inex = arg_of(d, v, j->m, j->T);
-        if (mpfr_cmp_si(d, -DSKIP) < 0) {
+        if (mpfr_cmp_si(d, -j->dskip) < 0) {
             j->nskip++;
             continue;
         }
@@ -124,13 +130,13 @@ static void *pass_sum(void *arg)
 /* Evaluates y_i at precision p; returns 1 when the bracket rounds to one
  * float (written to *out). */
 static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, int S_exact,
-                       long p, float *out)
+                       long dskip, long p, float *out)
 {
     mpfr_t d, y, lo, hi;
     mpfr_inits2(p, d, y, (mpfr_ptr)0);
     mpfr_inits2(p + 8, lo, hi, (mpfr_ptr)0);
     int inex_d = arg_of(d, v, m, T);
-    if (mpfr_cmp_si(d, -DSKIP) < 0) { /* step 1 of the argument: +0 */
+    if (mpfr_cmp_si(d, -dskip) < 0) { /* step 1 of the argument: +0 */
         mpfr_clears(d, y, lo, hi, (mpfr_ptr)0);
         *out = 0.0f;
         return 1;
@@ -141,7 +147,7 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
     double u = ldexp(1.0, (int)-p);
     double eps = 0.0;
     if (inex_e)
-        eps += (1.0 + 2.02 * ad) * u;
+        eps += (1.0 + 2.02 * ad) * u; /* ad <= dskip here */
     if (!S_exact)
         eps += eps_S;
     if (inex_q)
@@ -152,10 +158,12 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
         *out = mpfr_get_flt(y, MPFR_RNDN);
         ok = 1;
     } else {
-        /* lo, hi: y -+ y*eps, rounded outward. */
+        /* lo, hi: y -+ y*eps, rounded outward; y > 0, so lo is clamped at +0 */
         mpfr_mul_d(hi, y, eps, MPFR_RNDU);
         mpfr_sub(lo, y, hi, MPFR_RNDD);
         mpfr_add(hi, y, hi, MPFR_RNDU);
+        if (mpfr_sgn(lo) < 0)
+            mpfr_set_zero(lo, 1);
         float a = mpfr_get_flt(lo, MPFR_RNDN), b = mpfr_get_flt(hi, MPFR_RNDN);
         ok = a == b;
         *out = a;
@@ -180,7 +188,7 @@ static void *pass_out(void *arg)
         }
         long p = j->prec;
         float r;
-        while (!try_element(v, j->m, j->T, j->S, j->eps_S, j->S_exact, p, &r)) {
+        while (!try_element(v, j->m, j->T, j->S, j->eps_S, j->S_exact, j->dskip, p, &r)) {
             j->retries++;
             /* A larger p cannot help once the sum's error dominates. */
             if ((!j->S_exact && ldexp(j->eps_S, (int)p) > 1024.0) || 2 * p > PREC_CAP) {
@@ -255,8 +263,8 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     if (info == NULL)
         info = &dummy;
     *info = (struct sbref_info){.kind = SBREF_EXACT};
-    if (!(T > 0.0f) || (n > 0 && (x == NULL || y == NULL)))
-        return SBREF_EINVAL;
+    if (!(T > 0.0f) || (n > 0 && (x == NULL || y == NULL || x == y)))
+        return SBREF_EINVAL; /* a retry rereads x after y is written: no aliasing */
     if (n == 0) {
         info->kind = SBREF_EMPTY;
         return SBREF_OK;
@@ -294,6 +302,8 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     long pe = opts != NULL && opts->prec_elem > 0 ? opts->prec_elem : 64;
     long ps = opts != NULL && opts->prec_sum > 0 ? opts->prec_sum
                                                  : 80 + (long)ceil(log2((double)n + 1.0));
+    pe = pe < PREC_MIN ? PREC_MIN : pe > PREC_CAP ? PREC_CAP : pe;
+    ps = ps < PREC_MIN ? PREC_MIN : ps > PREC_CAP ? PREC_CAP : ps;
     struct job jobs[8];
     unsigned char *fail = calloc(n, 1);
     if (fail == NULL)
@@ -302,9 +312,11 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     mpfr_init2(S, ps);
     int status = SBREF_OK;
     for (int round = 0;; round++) {
+        long dskip = (long)ceil((double)(ps + 20) * 0.6931471805599453);
+        dskip = dskip < 200 ? 200 : dskip;
         for (unsigned t = 0; t < nt; t++) {
             jobs[t] = (struct job){.x = x, .y = y, .m = m, .T = T, .prec = ps,
-                                   .lo = n * t / nt, .hi = n * (t + 1) / nt};
+                                   .dskip = dskip, .lo = n * t / nt, .hi = n * (t + 1) / nt};
             mpfr_init2(jobs[t].part, ps);
         }
         run_jobs(jobs, nt, pass_sum);
@@ -320,8 +332,9 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
             mpfr_clear(jobs[t].part);
         }
         S_exact &= nskip == 0;
-        double eps_S =
-            1.01 * (409.0 + (double)nterms + nt) * ldexp(1.0, (int)-ps) + (double)nskip * 1.4e-87;
+        double eps_S = 1.01 * (2.02 * (double)dskip + 1.0 + (double)nterms + nt) *
+                           ldexp(1.0, (int)-ps) +
+                       (double)nskip * exp(-(double)dskip);
 
         size_t nfail = 0;
         for (unsigned t = 0; t < nt; t++) {
@@ -343,11 +356,11 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
         if (nfail == 0)
             break;
         /* Redo the sum at twice the precision; revisit the marked elements. */
-        if (2 * ps > PREC_CAP) {
+        if (ps >= PREC_CAP) {
             status = SBREF_ENOROUND;
             break;
         }
-        ps *= 2;
+        ps = 2 * ps > PREC_CAP ? PREC_CAP : 2 * ps;
     }
     free(fail);
     mpfr_clear(S);

@@ -44,7 +44,8 @@ struct sbref_info {
     size_t retries;     /* element evaluations repeated at higher precision */
 };
 
-/* opts and info may be NULL. Returns an enum sbref_status. */
+/* opts and info may be NULL; x and y must not overlap. Precisions are
+ * clamped to [32, 1000] bits. Returns an enum sbref_status. */
 int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
                   struct sbref_info *info);
 

@@ -24,7 +24,7 @@ one_error_line() {
 absent() { if [ -e "$1" ] || ls "$(dirname "$1")" | grep -q '\.tmp\.'; then bad "$2: $1 or a temporary left behind"; else ok; fi; }
 
 # --- the command itself
-expect 2 "no command" -- "$sb"
+expect 2 "no command" -- "$sb"; one_error_line "no command"
 expect 2 "unknown command" -- "$sb" frobnicate; one_error_line "unknown command"
 expect 0 "help" -- "$sb" --help; has "$tmp/out" verify "help"
 
@@ -35,6 +35,14 @@ has "$tmp/out" "UNSAFE" "list marks naive"
 expect 2 "bad SOFTMAX_ISA" -- env SOFTMAX_ISA=sse9 "$sb" list; one_error_line "bad SOFTMAX_ISA"
 expect 0 "SOFTMAX_ISA=scalar" -- env SOFTMAX_ISA=scalar "$sb" list; has "$tmp/out" "usable ISA: scalar" "ISA cap"
 expect 0 "datasets" -- "$sb" datasets; has "$tmp/out" "^normal" "datasets"
+
+# --- edge: the contract
+expect 0 "edge" -- "$sb" edge
+has "$tmp/out" "0 FAIL of safe kernels" "edge summary"
+grep '^huge ' "$tmp/out" | grep -q 'fail\*' && ok || bad "naive shown failing the huge case"
+expect 0 "edge one case" -- "$sb" edge -k scalar.threepass -c nan,pinf
+[ "$(grep -c ' pass ' "$tmp/out")" -eq 2 ] && ok || bad "edge -c runs two cases"
+expect 2 "edge unknown case" -- "$sb" edge -c nope; one_error_line "edge unknown case"
 
 # --- verify
 expect 0 "verify small" -- "$sb" verify -n 0-20,1000 -d normal -T 1,0.5
@@ -58,6 +66,12 @@ expect 2 "T nan" -- "$sb" verify -T nan; one_error_line "T nan"
 expect 2 "unknown dataset" -- "$sb" verify -d gauss; one_error_line "unknown dataset"
 expect 2 "unknown option" -- "$sb" verify --frob; one_error_line "unknown option"
 expect 2 "missing value" -- "$sb" verify -k; one_error_line "missing value"
+expect 2 "empty size list" -- "$sb" verify -n ,; one_error_line "empty size list"
+expect 2 "empty dataset list" -- "$sb" verify -d ";"; one_error_line "empty dataset list"
+expect 2 "T overflows" -- "$sb" verify -T 1e39; one_error_line "T overflows"; has "$tmp/err" "beyond float range" "T range message"
+expect 2 "T underflows" -- "$sb" verify -T 1e-50; one_error_line "T underflows"
+expect 2 "parameter out of range" -- "$sb" verify -d "tiny:ulps=1e12"; one_error_line "parameter out of range"; has "$tmp/err" "outside" "range named"
+expect 2 "llm top out of range" -- "$sb" datasets --write "llm:top=1e30" -n 5 "$tmp/t.npy"; one_error_line "llm top"
 expect 2 "unwritable csv" -- "$sb" verify -n 3 -d equal --csv "$tmp/no/such/dir/v.csv"; one_error_line "unwritable csv"
 
 # --- run: text and raw round trips
@@ -131,6 +145,8 @@ expect 2 "truncated raw" -- "$sb" run -k scalar.threepass --in "$tmp/trunc.f32" 
 one_error_line "truncated raw"; has "$tmp/err" "byte offset 8" "offset named"; absent "$tmp/o2.f32" "truncated raw"
 expect 2 "missing input" -- "$sb" run -k scalar.threepass --in "$tmp/none.txt" --out "$tmp/o3.txt"; one_error_line "missing input"; absent "$tmp/o3.txt" "missing input"
 expect 2 "no --out" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt"; one_error_line "no --out"
+expect 2 "T list in run" -- "$sb" run -k scalar.threepass -T 1,2,abc --in "$tmp/a.txt" --out "$tmp/o9.txt"; one_error_line "T list in run"
+expect 2 "two T in run" -- "$sb" run -k scalar.threepass -T 1,2 --in "$tmp/a.txt" --out "$tmp/o9.txt"; one_error_line "two T in run"
 expect 2 "bad T" -- "$sb" run -k scalar.threepass -T -1 --in "$tmp/a.txt" --out "$tmp/o4.txt"; one_error_line "bad T"; absent "$tmp/o4.txt" "bad T"
 expect 2 "unknown kernel" -- "$sb" run -k x.y --in "$tmp/a.txt" --out "$tmp/o5.txt"; one_error_line "run unknown kernel"
 expect 2 "bad format" -- "$sb" run -k scalar.threepass --format json --in "$tmp/a.txt" --out "$tmp/o6.txt"; one_error_line "bad format"

@@ -52,13 +52,7 @@ static void hold(const struct softmax_kernel *k, const float *x, const float *y,
     int st = sbref_softmax(x, n, T, ref, NULL, &info);
     assert_true(st >= 0);
     struct sb_metrics m;
-    int undefined = st == SBREF_UNDEFINED;
-    sb_metrics_compute(x, y, ref, n, T, k,
-                       info.kind == SBREF_LIMIT ? SB_HOLD_EXACT
-                       : undefined              ? SB_HOLD_NONE
-                                                : SB_HOLD_BOUND,
-                       &m);
-    if (undefined ? !m.all_nan : m.n_over > 0)
+    if (!sb_judge(k, x, y, ref, n, T, info.kind, &m))
         fail_msg("%s %s n=%zu T=%g: %zu over bound, worst at %zu: y=%a ref=%a", k->name, what,
                  n, (double)T, m.n_over, m.worst_at, (double)y[m.worst_at],
                  (double)ref[m.worst_at]);

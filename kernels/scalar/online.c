@@ -6,7 +6,8 @@
  * (m, s) are combined with the paper's merge operator
  *   (m1, s1) + (m2, s2) = (M, s1 exp((m1 - M)/T) + s2 exp((m2 - M)/T)),
  * M = max(m1, m2), through the pairwise cascade. Per element, the rounded
- * gaps of the successive rescales telescope to |x_i - max|/T.
+ * gaps of the successive rescales telescope to |x_i - max|/T. Each argument
+ * (a - b)/T is formed in double and rounded to float once.
  *
  * Bound: 0.5 (reference) + 0.5 (division) + 0.5 (subnormal exp, S >= 1)
  * + 1.01 * [2 (expf) + r*a_i + 2 + r*abar + 7 (block additions)]
@@ -28,10 +29,10 @@ static struct sb_part merge_online(struct sb_part a, struct sb_part b, float T)
     if (b.m == -INFINITY)
         return a;
     if (a.m >= b.m) {
-        a.s = a.s + b.s * expf((b.m - a.m) / T);
+        a.s = a.s + b.s * expf(sb_shifted_arg(b.m, a.m, T));
         return a;
     }
-    b.s = a.s * expf((a.m - b.m) / T) + b.s;
+    b.s = a.s * expf(sb_shifted_arg(a.m, b.m, T)) + b.s;
     return b;
 }
 
@@ -49,11 +50,12 @@ static int online(const float *x, float *y, size_t n, float T)
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         struct sb_part b = {0.0f, x[i]};
+        /* a NaN sticks in the max, so the block cannot pass for empty */
         for (size_t j = i + 1; j < end; j++)
-            b.m = x[j] > b.m ? x[j] : b.m;
+            b.m = x[j] > b.m || x[j] != x[j] ? x[j] : b.m;
         if (b.m != -INFINITY)
             for (size_t j = i; j < end; j++)
-                b.s += expf((x[j] - b.m) / T);
+                b.s += expf(sb_shifted_arg(x[j], b.m, T));
         sb_cascade_push(&c, b, merge_online, T);
     }
     struct sb_part tot =
@@ -63,7 +65,7 @@ static int online(const float *x, float *y, size_t n, float T)
         return SOFTMAX_OK;
     }
     for (size_t i = 0; i < n; i++)
-        y[i] = expf((x[i] - tot.m) / T) / tot.s;
+        y[i] = expf(sb_shifted_arg(x[i], tot.m, T)) / tot.s;
     return SOFTMAX_OK;
 }
 

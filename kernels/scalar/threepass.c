@@ -46,7 +46,7 @@ void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         struct sb_part p = {0.0f, 0.0f};
         for (size_t j = i; j < end; j++) {
-            float e = expf((x[j] - m) / T);
+            float e = expf(sb_shifted_arg(x[j], m, T));
             y[j] = e;
             p.s += e;
         }

@@ -1,0 +1,115 @@
+/* cmd_edge.c - softbench edge: the edge-case contract and the properties,
+ * as a matrix of cases x kernels, with the offending output of each failure. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "contract.h"
+
+static const char help[] =
+    "usage: softbench edge [-k KERNEL...] [-c CASE...]\n"
+    "\n"
+    "Runs the edge-case contract (README) on each kernel: one row per case, one\n"
+    "column per kernel. A failure of a safe kernel exits 1; the unsafe kernels'\n"
+    "failures are shown as 'fail*' and do not count. Cases: -c NAME[,NAME...].\n";
+
+int sb_cmd_edge(int argc, char **argv)
+{
+    static const struct option lo[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    struct sb_list kernels = {0}, cases = {0};
+    int c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":k:c:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'k': rc = sb_parse_kernels(optarg, &kernels); break;
+        case 'c': {
+            char *copy = strdup(optarg), *save = NULL;
+            for (char *t = strtok_r(copy, ",", &save); t != NULL && rc == 0;
+                 t = strtok_r(NULL, ",", &save)) {
+                const struct sb_case *cs = sb_case_find(t);
+                if (cs == NULL)
+                    rc = sb_usage_error("edge: unknown case '%s' (softbench edge --help)", t);
+                else
+                    sb_list_push(&cases, (void *)cs);
+            }
+            free(copy);
+            break;
+        }
+        case 'h':
+            fputs(help, stdout);
+            for (size_t i = 0; i < sb_case_count(); i++)
+                printf("  %-14s %s\n", sb_case_at(i)->name, sb_case_at(i)->rule);
+            sb_list_free(&kernels, 0);
+            return SB_EXIT_OK;
+        case ':': rc = sb_usage_error("edge: option '%s' needs a value", argv[optind - 1]); break;
+        default: rc = sb_usage_error("edge: unknown option '%s'", argv[optind - 1]); break;
+        }
+    }
+    if (rc == 0 && optind < argc)
+        rc = sb_usage_error("edge: unexpected argument '%s'", argv[optind]);
+    if (rc == 0 && kernels.n == 0)
+        rc = sb_parse_kernels("all", &kernels);
+    int all_cases = cases.n == 0;
+    for (size_t i = 0; rc == 0 && all_cases && i < sb_case_count(); i++)
+        sb_list_push(&cases, (void *)sb_case_at(i));
+    if (rc != 0) {
+        sb_list_free(&kernels, 0);
+        sb_list_free(&cases, 0);
+        return rc;
+    }
+
+    size_t nk = kernels.n, nc = cases.n;
+    struct sb_case_result *res = calloc(nk * nc, sizeof *res);
+    if (res == NULL) {
+        sb_list_free(&kernels, 0);
+        sb_list_free(&cases, 0);
+        return sb_usage_error("out of memory");
+    }
+    printf("softbench edge: cpu %s, usable ISA %s\n\n%-14s", sb_cpu_model(),
+           softmax_isa_name(softmax_isa_available()), "case");
+    for (size_t k = 0; k < nk; k++)
+        printf(" %-17s", ((const struct softmax_kernel *)kernels.v[k])->name);
+    printf(" rule\n");
+    size_t fails = 0, expected = 0, skips = 0;
+    for (size_t ci = 0; ci < nc; ci++) {
+        const struct sb_case *cs = cases.v[ci];
+        printf("%-14s", cs->name);
+        for (size_t k = 0; k < nk; k++) {
+            const struct softmax_kernel *kr = kernels.v[k];
+            struct sb_case_result *r = &res[ci * nk + k];
+            const char *mark;
+            if (!softmax_kernel_supported(kr)) {
+                mark = "SKIP";
+                r->pass = 1;
+                skips++;
+            } else {
+                sb_case_run(cs, kr, r);
+                mark = r->pass ? "pass" : kr->safe ? "FAIL" : "fail*";
+                fails += !r->pass && kr->safe;
+                expected += !r->pass && !kr->safe;
+            }
+            printf(" %-17s", mark);
+            fflush(stdout);
+        }
+        printf(" %s\n", cs->rule);
+    }
+    if (fails + expected > 0)
+        printf("\nfailures:\n");
+    for (size_t ci = 0; ci < nc; ci++)
+        for (size_t k = 0; k < nk; k++) {
+            const struct softmax_kernel *kr = kernels.v[k];
+            const struct sb_case_result *r = &res[ci * nk + k];
+            if (!r->pass)
+                printf("  %s %s%s: %s\n", kr->name, ((const struct sb_case *)cases.v[ci])->name,
+                       kr->safe ? "" : " (unsafe, expected)", r->detail);
+        }
+    printf("\nedge: %zu cases x %zu kernels: %zu FAIL of safe kernels, %zu expected failures of "
+           "unsafe ones, %zu skipped\n",
+           nc, nk, fails, expected, skips);
+    free(res);
+    sb_list_free(&kernels, 0);
+    sb_list_free(&cases, 0);
+    return fails > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
+}

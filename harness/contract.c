@@ -1,0 +1,657 @@
+/* contract.c - the edge-case contract and the properties as cases (see
+ * contract.h). Exact expectations are checked bit for bit; the others hold
+ * the kernel to its declared bound against the MPFR reference, and the
+ * properties derive their tolerances from that bound. */
+#include "contract.h"
+
+#include <float.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "datasets.h"
+#include "metrics.h"
+#include "reference.h"
+
+/* ---- helpers */
+
+static void fail(struct sb_case_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail(struct sb_case_result *r, const char *fmt, ...)
+{
+    if (!r->pass)
+        return; /* keep the first failure */
+    r->pass = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+    va_end(ap);
+}
+
+static int same_bits(float a, float b)
+{
+    uint32_t ua, ub;
+    memcpy(&ua, &a, 4);
+    memcpy(&ub, &b, 4);
+    return ua == ub || (isnan(a) && isnan(b));
+}
+
+/* "[a, b, c, ... (n=300)]" with at most 6 values, %.9g. */
+static const char *vec(char *buf, size_t len, const float *v, size_t n)
+{
+    size_t o = (size_t)snprintf(buf, len, "[");
+    for (size_t i = 0; i < n && i < 6 && o < len; i++)
+        o += isnan(v[i]) ? (size_t)snprintf(buf + o, len - o, "%snan", i ? ", " : "")
+                         : (size_t)snprintf(buf + o, len - o, "%s%.9g", i ? ", " : "", (double)v[i]);
+    if (o < len)
+        snprintf(buf + o, len - o, n > 6 ? ", ... (n=%zu)]" : "]", n);
+    return buf;
+}
+
+static float *alloc(size_t n) { return malloc((n + 1) * sizeof(float)); }
+
+static void gen(const char *spec, float *x, size_t n, uint64_t seed)
+{
+    struct sb_dataset_spec s;
+    char err[128];
+    if (sb_dataset_parse(spec, &s, err, sizeof err) == 0)
+        sb_dataset_generate(&s, x, n, seed);
+}
+
+/* Runs the kernel; a non-OK status is a failure. */
+static int call(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T,
+                struct sb_case_result *r)
+{
+    int st = softmax_run(k, x, y, n, T);
+    if (st != SOFTMAX_OK)
+        fail(r, "n=%zu T=%g: status %d (%s)", n, (double)T, st, softmax_strerror(st));
+    return st == SOFTMAX_OK;
+}
+
+/* y must equal want bit for bit (NaN matches any NaN). */
+static void expect_exact(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                         const float *want, struct sb_case_result *r)
+{
+    float *y = alloc(n);
+    if (y == NULL || !call(k, x, y, n, T, r)) {
+        free(y);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!same_bits(y[i], want[i])) {
+            char a[200], b[200], c[200];
+            fail(r, "T=%g x=%s: y=%s, want %s (first difference at %zu)", (double)T,
+                 vec(a, sizeof a, x, n), vec(b, sizeof b, y, n), vec(c, sizeof c, want, n), i);
+            break;
+        }
+    free(y);
+}
+
+/* y must be within the kernel's bound of the reference (or exactly the limit,
+ * or all NaN where the reference is undefined). Returns the output (caller
+ * frees) or NULL. */
+static float *expect_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                           struct sb_case_result *r)
+{
+    float *y = alloc(n), *ref = alloc(n);
+    struct sbref_info info;
+    if (y == NULL || ref == NULL || !call(k, x, y, n, T, r) ||
+        sbref_softmax(x, n, T, ref, NULL, &info) < 0) {
+        if (y != NULL && ref != NULL)
+            fail(r, "n=%zu: no reference", n);
+        free(y);
+        free(ref);
+        return NULL;
+    }
+    struct sb_metrics m;
+    if (!sb_judge(k, x, y, ref, n, T, (int)info.kind, &m)) {
+        char a[200];
+        size_t w = m.worst_at;
+        fail(r, "T=%g x=%s: y[%zu]=%.9g, reference %.9g (%s): %.1f ULP, %zu element(s) beyond "
+                "the bound",
+             (double)T, vec(a, sizeof a, x, n), w, (double)y[w], (double)ref[w],
+             sbref_kind_name(info.kind), m.max_ulp, m.n_over);
+    }
+    free(ref);
+    return y;
+}
+
+static void check_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                        struct sb_case_result *r)
+{
+    free(expect_bound(k, x, n, T, r));
+}
+
+/* ---- the contract */
+
+static void case_n0(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float x[1] = {1.0f}, y[1] = {42.0f};
+    call(k, x, y, 0, 1.0f, r);
+    call(k, NULL, NULL, 0, 1.0f, r);
+    if (y[0] != 42.0f)
+        fail(r, "n=0 wrote y[0] = %g", (double)y[0]);
+}
+
+static void case_n1(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float v[] = {0.0f, -5.0f, 3.5f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 1e-40f, 88.8f, -200.0f};
+    const float one[1] = {1.0f};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        expect_exact(k, &v[i], 1, 1.0f, one, r);
+        expect_exact(k, &v[i], 1, 0.01f, one, r);
+    }
+}
+
+static void case_n2(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float half[2] = {0.5f, 0.5f};
+    const float pairs[][2] = {{1, 1}, {-3e4f, -3e4f}, {FLT_MAX, FLT_MAX}, {0, 0}};
+    for (size_t i = 0; i < 4; i++)
+        expect_exact(k, pairs[i], 2, 1.0f, half, r);
+    const float mixed[][2] = {{1, 0}, {0, 20}, {-7.25f, 3}, {100, 120}};
+    for (size_t i = 0; i < 4; i++) {
+        check_bound(k, mixed[i], 2, 1.0f, r);
+        check_bound(k, mixed[i], 2, 0.3f, r);
+    }
+}
+
+static void case_equal(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float vals[] = {0.0f, 7.5f, -1e4f, 1e4f, 1e30f, FLT_MAX, -FLT_MAX, -1e30f};
+    const size_t sizes[] = {3, 16, 17, 100, 1000};
+    for (size_t s = 0; s < 5; s++)
+        for (size_t v = 0; v < sizeof vals / sizeof vals[0]; v++) {
+            size_t n = sizes[s];
+            float *x = alloc(n);
+            for (size_t i = 0; i < n; i++)
+                x[i] = vals[v];
+            float *y = expect_bound(k, x, n, 1.0f, r);
+            for (size_t i = 1; y != NULL && i < n; i++)
+                if (!same_bits(y[i], y[0])) {
+                    fail(r, "n=%zu, all %g: y[%zu]=%.9g differs from y[0]=%.9g", n,
+                         (double)vals[v], i, (double)y[i], (double)y[0]);
+                    break;
+                }
+            free(y);
+            free(x);
+        }
+}
+
+static void case_masked(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t n = 37;
+    float x[37];
+    for (int pattern = 0; pattern < 4; pattern++) {
+        gen("normal:sigma=3", x, n, 17 + (uint64_t)pattern);
+        for (size_t i = 0; i < n; i++) {
+            int mask = pattern == 0 ? i >= 20 : pattern == 1 ? i < 30 : pattern == 2 ? i % 2 : i != 36;
+            x[i] = mask ? -INFINITY : x[i];
+        }
+        float *y = expect_bound(k, x, n, 1.0f, r);
+        for (size_t i = 0; y != NULL && i < n; i++)
+            if (x[i] == -INFINITY && !same_bits(y[i], 0.0f)) {
+                fail(r, "masking pattern %d: y[%zu] = %.9g at a -inf entry, want +0", pattern, i,
+                     (double)y[i]);
+                break;
+            }
+        free(y);
+    }
+}
+
+static void fill(float *v, size_t n, float a) { for (size_t i = 0; i < n; i++) v[i] = a; }
+
+static void case_all_masked(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t sizes[] = {1, 5, 33};
+    float x[33], want[33];
+    fill(want, 33, NAN);
+    for (size_t s = 0; s < 3; s++) {
+        fill(x, sizes[s], -INFINITY);
+        expect_exact(k, x, sizes[s], 1.0f, want, r);
+    }
+}
+
+static void case_pinf(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t n = 41;
+    float x[41], want[41];
+    const size_t pos[] = {0, 7, 16, 31, 40};
+    for (size_t p = 0; p < 5; p++) {
+        gen("normal", x, n, 3);
+        fill(want, n, 0.0f);
+        x[pos[p]] = INFINITY;
+        want[pos[p]] = 1.0f;
+        x[(pos[p] + 5) % n] = -INFINITY;
+        expect_exact(k, x, n, 1.0f, want, r);
+        expect_exact(k, x, n, 1e-3f, want, r);
+    }
+}
+
+static void case_pinf_many(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t n = 40;
+    float x[40], want[40];
+    gen("normal", x, n, 4);
+    fill(want, n, 0.0f);
+    const size_t pos[] = {1, 15, 16, 39};
+    for (size_t p = 0; p < 4; p++) {
+        x[pos[p]] = INFINITY;
+        want[pos[p]] = 0.25f;
+    }
+    expect_exact(k, x, n, 1.0f, want, r);
+    x[2] = INFINITY;
+    want[2] = 0.2f;
+    for (size_t p = 0; p < 4; p++)
+        want[pos[p]] = 0.2f;
+    expect_exact(k, x, n, 1.0f, want, r);
+}
+
+/* A NaN anywhere, alone or beside +inf, in every lane and every tail. */
+static void case_nan(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float x[260], want[260];
+    fill(want, 260, NAN);
+    const size_t sizes[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 129, 257};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && r->pass; s++) {
+        size_t n = sizes[s];
+        for (size_t at = 0; at < n && r->pass; at++) {
+            gen("normal", x, n, n);
+            x[at] = NAN;
+            expect_exact(k, x, n, 1.0f, want, r);
+            if (n > 1) {
+                x[(at + 1) % n] = INFINITY;
+                expect_exact(k, x, n, 1.0f, want, r);
+            }
+            fill(x, n, -INFINITY); /* a NaN among masked entries only */
+            x[at] = NAN;
+            expect_exact(k, x, n, 1.0f, want, r);
+        }
+    }
+}
+
+static void case_huge(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float a[4] = {FLT_MAX, -FLT_MAX, 0.0f, FLT_MAX}, wa[4] = {0.5f, 0.0f, 0.0f, 0.5f};
+    const float b[4] = {1e30f, -1e30f, 1e30f, 0.5f}, wb[4] = {0.5f, 0.0f, 0.5f, 0.0f};
+    const float c[3] = {-FLT_MAX, -FLT_MAX, -1e38f}, wc[3] = {0.0f, 0.0f, 1.0f};
+    expect_exact(k, a, 4, 1.0f, wa, r);
+    expect_exact(k, b, 4, 1.0f, wb, r);
+    expect_exact(k, c, 3, 1.0f, wc, r);
+    const char *sets[] = {"huge", "huge:mag=1e30", "huge:mag=3.4e38", "huge:mag=1e30,mixed=0"};
+    float x[100];
+    for (size_t s = 0; s < 4; s++) {
+        gen(sets[s], x, 100, 9);
+        check_bound(k, x, 100, 1.0f, r);
+        check_bound(k, x, 100, 7.0f, r);
+    }
+}
+
+static void case_underflow(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float a[6] = {0.0f, -88.0f, -95.0f, -100.0f, -103.5f, -110.0f};
+    float *y = expect_bound(k, a, 6, 1.0f, r);
+    if (y != NULL && !(y[2] > 0.0f && y[2] < FLT_MIN))
+        fail(r, "exp(-95)/S = %.9g: the subnormal output was flushed or lost", (double)y[2]);
+    free(y);
+    float x[500];
+    gen("underflow", x, 500, 2);
+    check_bound(k, x, 500, 1.0f, r);
+    gen("underflow:lo=-130,hi=-60", x, 500, 3);
+    check_bound(k, x, 500, 1.0f, r);
+}
+
+static void case_negzero(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float neg[5] = {-0.0f, 0.0f, -0.0f, 1.0f, -0.0f}, pos[5] = {0.0f, 0.0f, 0.0f, 1.0f, 0.0f};
+    float want[5];
+    if (call(k, pos, want, 5, 1.0f, r))
+        expect_exact(k, neg, 5, 1.0f, want, r);
+}
+
+static void case_t_inf(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float a[5] = {1.0f, -INFINITY, 3e30f, -7.0f, 0.0f};
+    const float wa[5] = {0.25f, 0.0f, 0.25f, 0.25f, 0.25f};
+    const float b[4] = {1.0f, INFINITY, -INFINITY, 2.0f}, wb[4] = {0.0f, 1.0f, 0.0f, 0.0f};
+    expect_exact(k, a, 5, INFINITY, wa, r);
+    expect_exact(k, b, 4, INFINITY, wb, r);
+}
+
+static void case_t_small(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float up = nextafterf(1.0f, 2.0f);
+    const float a[5] = {1.0f, up, 0.5f, -3.0f, up}, wa[5] = {0.0f, 0.5f, 0.0f, 0.0f, 0.5f};
+    const float b[3] = {1e30f, -1e30f, 0.0f}, wb[3] = {1.0f, 0.0f, 0.0f};
+    const float Ts[] = {1e-30f, 1e-45f, FLT_MIN, 1e-20f};
+    for (size_t t = 0; t < 4; t++) {
+        expect_exact(k, a, 5, Ts[t], wa, r);
+        expect_exact(k, b, 3, Ts[t], wb, r);
+    }
+}
+
+static void case_t_large(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float x[300];
+    gen("normal:sigma=10", x, 300, 8);
+    const float Ts[] = {1e4f, 1e30f, FLT_MAX};
+    for (size_t t = 0; t < 3; t++)
+        check_bound(k, x, 300, Ts[t], r);
+}
+
+static void case_t_invalid(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float bad[] = {0.0f, -0.0f, -1.0f, -INFINITY, NAN, -FLT_MIN};
+    float x[3] = {1, 2, 3};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        float y[3] = {9, 9, 9};
+        int st = softmax_run(k, x, y, 3, bad[i]);
+        if (st != SOFTMAX_EINVAL_T || y[0] != 9 || y[1] != 9 || y[2] != 9)
+            fail(r, "T=%g: status %d, y=[%g, %g, %g]; want SOFTMAX_EINVAL_T and y untouched",
+                 (double)bad[i], st, (double)y[0], (double)y[1], (double)y[2]);
+    }
+}
+
+/* In place and at every float offset in a 64-byte line: the same bits. */
+static void case_in_place(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t sizes[] = {1, 2, 5, 16, 17, 33, 64, 67, 1000, 4099};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        float *x = alloc(n + 16), *y = alloc(n), *z = alloc(n + 16);
+        gen("normal:sigma=5", x, n, n);
+        if (call(k, x, y, n, 0.8f, r)) {
+            for (size_t off = 0; off < 16; off++) {
+                memcpy(z + off, x, n * sizeof *x);
+                if (!call(k, z + off, z + off, n, 0.8f, r))
+                    break;
+                for (size_t i = 0; i < n; i++)
+                    if (!same_bits(z[off + i], y[i])) {
+                        fail(r, "n=%zu in place at float offset %zu: y[%zu]=%.9g, out of place "
+                                "%.9g",
+                             n, off, i, (double)z[off + i], (double)y[i]);
+                        break;
+                    }
+            }
+        }
+        free(x);
+        free(y);
+        free(z);
+    }
+}
+
+static void case_tails(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float x[258];
+    for (size_t n = 0; n <= 257 && r->pass; n++) {
+        gen("normal:sigma=4", x, n, 500 + n);
+        check_bound(k, x, n, 1.0f, r);
+    }
+}
+
+/* An element's output depends on the others only through the max and the
+ * sum: alone among -inf, among values far below it, among huge ones. */
+static void case_lanes(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float x[80], want[80];
+    struct sb_rng g;
+    sb_rng_seed(&g, 77);
+    for (size_t n = 1; n <= 80 && r->pass; n += (n < 20 ? 1 : 7)) {
+        for (size_t i = 0; i < n && r->pass; i++) {
+            fill(x, n, -INFINITY);
+            fill(want, n, 0.0f);
+            x[i] = 2.5f;
+            want[i] = 1.0f;
+            expect_exact(k, x, n, 1.0f, want, r);
+            for (size_t j = 0; j < n; j++) /* garbage far below: exp underflows to 0 */
+                x[j] = j == i ? 0.0f : (float)(-200.0 - 1e30 * sb_rng_uniform(&g));
+            expect_exact(k, x, n, 1.0f, want, r);
+            if (n >= 2) { /* among huge values, it is 0 and they share the mass */
+                fill(x, n, 1e30f);
+                x[i] = 0.0f;
+                float share = 1.0f / (float)(n - 1);
+                fill(want, n, share);
+                want[i] = 0.0f;
+                expect_exact(k, x, n, 1.0f, want, r);
+            }
+        }
+    }
+}
+
+/* ---- the guard-page test */
+
+static char guard_ctx[160];
+
+static void on_segv(int sig)
+{
+    (void)sig;
+    static const char pre[] = "softbench: error: out-of-bounds access in the guard-page test: ";
+    ssize_t w = write(2, pre, sizeof pre - 1);
+    w = write(2, guard_ctx, strlen(guard_ctx));
+    w = write(2, "\n", 1);
+    (void)w;
+    _exit(3);
+}
+
+/* Input and output end at a PROT_NONE page (every n to 1024), then start
+ * right after one (every float offset to 15): any read or write past either
+ * end faults. Results must equal those from ordinary buffers. */
+static void case_guard(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const size_t maxn = 1024;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t data = ((maxn + 16) * sizeof(float) + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
+    size_t span = data + 2 * (size_t)pg;
+    unsigned char *mx = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *my = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    float *src = alloc(maxn), *want = alloc(maxn);
+    if (mx == MAP_FAILED || my == MAP_FAILED || src == NULL || want == NULL) {
+        fail(r, "cannot map the guard pages");
+        goto out;
+    }
+    /* layout: [guard][data][guard] */
+    mprotect(mx, (size_t)pg, PROT_NONE);
+    mprotect(my, (size_t)pg, PROT_NONE);
+    mprotect(mx + pg + data, (size_t)pg, PROT_NONE);
+    mprotect(my + pg + data, (size_t)pg, PROT_NONE);
+    float *xend = (float *)(mx + pg + data), *yend = (float *)(my + pg + data);
+    float *xbeg = (float *)(mx + pg), *ybeg = (float *)(my + pg);
+    struct sigaction sa = {.sa_handler = on_segv}, old_segv, old_bus;
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+    gen("normal:sigma=3", src, maxn, 4242);
+    for (size_t n = 0; n <= maxn && r->pass; n++) {
+        if (!call(k, src, want, n, 1.0f, r))
+            break;
+        for (int place = 0; place < 17 && r->pass; place++) {
+            /* place 0: end at the back guard; 1..16: offset place-1 after the front one */
+            float *x = place == 0 ? xend - n : xbeg + (place - 1);
+            float *y = place == 0 ? yend - n : ybeg + (place - 1);
+            memcpy(x, src, n * sizeof *x);
+            snprintf(guard_ctx, sizeof guard_ctx, "kernel %s, n=%zu, %s", k->name, n,
+                     place == 0 ? "end against the guard" : "start after the guard");
+            if (!call(k, x, y, n, 1.0f, r) || !call(k, x, x, n, 1.0f, r))
+                break;
+            for (size_t i = 0; i < n; i++)
+                if (!same_bits(y[i], want[i]) || !same_bits(x[i], want[i])) {
+                    fail(r, "%s: y[%zu]=%.9g, ordinary buffers give %.9g", guard_ctx, i,
+                         (double)y[i], (double)want[i]);
+                    break;
+                }
+        }
+    }
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+out:
+    if (mx != MAP_FAILED)
+        munmap(mx, span);
+    if (my != MAP_FAILED)
+        munmap(my, span);
+    free(src);
+    free(want);
+}
+
+/* ---- the properties, over the datasets */
+
+static const char *prop_sets[] = {"uniform",   "normal",          "normal:sigma=16", "llm",
+                                  "attention", "dominant",        "tiny",            "huge",
+                                  "underflow", "ascending",       "descending",      "neartie",
+                                  "neartie:ulps=3", "equal:v=3"};
+static const size_t prop_sizes[] = {1, 2, 10, 100, 1000, 32000};
+#define NSETS (sizeof prop_sets / sizeof prop_sets[0])
+#define NSIZES (sizeof prop_sizes / sizeof prop_sizes[0])
+
+/* |sum y - 1| <= sum_i (bound_i + 1/2) ulp(ref_i) + |sum ref - 1|: each y_i is
+ * within bound_i ULP of ref_i, which is within half an ULP of the exact y_i,
+ * and the exact values sum to 1. */
+static void case_normalization(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float *x = alloc(32000), *ref = alloc(32000), *y = alloc(32000);
+    for (size_t d = 0; d < NSETS && r->pass; d++)
+        for (size_t s = 0; s < NSIZES && r->pass; s++) {
+            size_t n = prop_sizes[s];
+            gen(prop_sets[d], x, n, 31 * s + d);
+            struct sbref_info info;
+            if (!call(k, x, y, n, 1.0f, r) || sbref_softmax(x, n, 1.0f, ref, NULL, &info) != 0)
+                break;
+            float xmax = -INFINITY;
+            for (size_t i = 0; i < n; i++)
+                xmax = x[i] > xmax ? x[i] : xmax;
+            double abar = sb_abar(k, x, ref, n, xmax, 1.0f), tol = fabs(sb_sum_compensated(ref, n) - 1.0);
+            for (size_t i = 0; i < n; i++)
+                tol += (sb_element_bound(k, x, i, xmax, abar, n, 1.0f) + 0.5) * sb_ulp_of(ref[i]);
+            double err = fabs(sb_sum_compensated(y, n) - 1.0);
+            if (!(err <= tol))
+                fail(r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g", prop_sets[d], n, err, tol);
+        }
+    free(x);
+    free(ref);
+    free(y);
+}
+
+/* softmax(x + c) = softmax(x) for c that keeps x + c exact: the reference
+ * agrees bit for bit, and the kernel stays within its bound of it. */
+static void case_shift(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    const float cs[] = {64.0f, -40.0f, 0.25f, 1000.0f};
+    const size_t n = 1000;
+    float *x = alloc(n), *xc = alloc(n), *ref = alloc(n), *refc = alloc(n), *y = alloc(n);
+    struct sb_rng g;
+    sb_rng_seed(&g, 5);
+    for (size_t i = 0; i < n; i++) /* multiples of 2^-10 in [-8, 8]: x + c is exact */
+        x[i] = (float)(floor(sb_rng_uniform(&g) * 16384.0) / 1024.0 - 8.0);
+    sbref_softmax(x, n, 1.0f, ref, NULL, NULL);
+    for (size_t c = 0; c < 4 && r->pass; c++) {
+        for (size_t i = 0; i < n; i++)
+            xc[i] = x[i] + cs[c];
+        struct sbref_info info;
+        sbref_softmax(xc, n, 1.0f, refc, NULL, &info);
+        if (memcmp(ref, refc, n * sizeof *ref) != 0) {
+            fail(r, "the reference itself is not shift invariant at c=%g", (double)cs[c]);
+            break;
+        }
+        struct sb_metrics m;
+        if (call(k, xc, y, n, 1.0f, r) && !sb_judge(k, xc, y, ref, n, 1.0f, SBREF_EXACT, &m))
+            fail(r, "x + %g: y[%zu]=%.9g, softmax(x) is %.9g: %.1f ULP beyond the bound",
+                 (double)cs[c], m.worst_at, (double)y[m.worst_at], (double)ref[m.worst_at],
+                 m.max_ulp);
+    }
+    free(x);
+    free(xc);
+    free(ref);
+    free(refc);
+    free(y);
+}
+
+struct pair {
+    float x;
+    size_t i;
+};
+static int by_x(const void *a, const void *b)
+{
+    const struct pair *p = a, *q = b;
+    return p->x < q->x ? -1 : p->x > q->x ? 1 : (p->i > q->i) - (p->i < q->i);
+}
+
+/* x_i > x_j implies y_i >= y_j, equal logits give equal outputs, and the
+ * largest logit keeps the largest probability (near ties included). */
+static void case_order(const struct softmax_kernel *k, struct sb_case_result *r)
+{
+    float *x = alloc(32000), *y = alloc(32000);
+    struct pair *p = malloc(32000 * sizeof *p);
+    for (size_t d = 0; d < NSETS && r->pass; d++)
+        for (size_t s = 0; s < NSIZES && r->pass; s++) {
+            size_t n = prop_sizes[s];
+            gen(prop_sets[d], x, n, 7 * s + d);
+            if (!call(k, x, y, n, 1.0f, r))
+                break;
+            for (size_t i = 0; i < n; i++)
+                p[i] = (struct pair){x[i], i};
+            qsort(p, n, sizeof *p, by_x);
+            for (size_t j = 0; j + 1 < n; j++) {
+                size_t a = p[j].i, b = p[j + 1].i;
+                int ok = x[a] == x[b] ? same_bits(y[a], y[b]) : y[a] <= y[b];
+                if (!ok) {
+                    fail(r, "%s n=%zu: x[%zu]=%.9g %s x[%zu]=%.9g but y = %.9g, %.9g", prop_sets[d],
+                         n, a, (double)x[a], x[a] == x[b] ? "==" : "<", b, (double)x[b],
+                         (double)y[a], (double)y[b]);
+                    break;
+                }
+            }
+        }
+    free(x);
+    free(y);
+    free(p);
+}
+
+static const struct sb_case cases[] = {
+    {"n0", "n = 0: nothing written, success (NULL pointers allowed)", case_n0},
+    {"n1", "n = 1: exactly 1, whatever the finite logit and T", case_n1},
+    {"n2", "n = 2: equal pair exactly [0.5, 0.5]; others within the bound", case_n2},
+    {"equal", "all equal (0, 1e4, 1e30, FLT_MAX, -FLT_MAX): every output the same, within the bound of 1/n", case_equal},
+    {"masked", "-inf entries: exactly +0 there, the rest the softmax of the others", case_masked},
+    {"all-masked", "every entry -inf: NaN everywhere (0/0 is undefined)", case_all_masked},
+    {"pinf", "one +inf: exactly 1 there, 0 elsewhere (the limit)", case_pinf},
+    {"pinf-many", "k entries +inf: exactly 1/k on them, 0 elsewhere", case_pinf_many},
+    {"nan", "a NaN in any lane or tail position, beside +inf or among -inf: NaN everywhere", case_nan},
+    {"huge", "huge logits (1e30, FLT_MAX, -FLT_MAX, mixed signs): no overflow, the limit where exact", case_huge},
+    {"underflow", "outputs that underflow: subnormal or +0 within the bound, never flushed wholesale", case_underflow},
+    {"negzero", "-0.0 behaves as +0.0, bit for bit", case_negzero},
+    {"T-inf", "T = +inf: 1/k on the k finite entries, 0 on -inf; +inf entries stay one-hot", case_t_inf},
+    {"T-small", "tiny T (1e-30, 1e-45, FLT_MIN): the argmax one-hot, ties shared, no NaN", case_t_small},
+    {"T-large", "huge T (1e4, 1e30, FLT_MAX): near uniform, within the bound", case_t_large},
+    {"T-invalid", "T <= 0 or NaN: SOFTMAX_EINVAL_T, y untouched", case_t_invalid},
+    {"in-place", "x == y and any float offset give the same bits as separate aligned buffers", case_in_place},
+    {"tails", "every n from 0 to 257 within the bound", case_tails},
+    {"lanes", "an element alone among -inf, far smaller or huge values: the exact limit", case_lanes},
+    {"guard", "no access past either end: buffers against PROT_NONE pages, n 0..1024, 16 offsets", case_guard},
+    {"normalization", "property: |sum y - 1| within what the bound allows, over the datasets", case_normalization},
+    {"shift", "property: softmax(x + c) = softmax(x) within the bound, c keeping x + c exact", case_shift},
+    {"order", "property: x_i > x_j gives y_i >= y_j, equal x equal y (argmax kept, near ties too)", case_order},
+};
+
+#define NCASES (sizeof cases / sizeof cases[0])
+
+size_t sb_case_count(void) { return NCASES; }
+const struct sb_case *sb_case_at(size_t i) { return i < NCASES ? &cases[i] : NULL; }
+
+const struct sb_case *sb_case_find(const char *name)
+{
+    for (size_t i = 0; i < NCASES; i++)
+        if (strcmp(cases[i].name, name) == 0)
+            return &cases[i];
+    return NULL;
+}
+
+void sb_case_run(const struct sb_case *c, const struct softmax_kernel *k,
+                 struct sb_case_result *result)
+{
+    *result = (struct sb_case_result){.pass = 1};
+    c->run(k, result);
+}

@@ -35,8 +35,10 @@ static const char help[] =
 static const char *default_sizes =
     "0-9,15-17,31-33,63-65,100,127-129,255-257,1000,4096,10000,32000,65536,128256,262144,"
     "1000000";
-static const char *default_datasets[] = {"uniform", "normal", "normal:sigma=16", "equal",
-                                         "uniform:a=80,b=120"};
+static const char *default_datasets[] = {"uniform",   "normal",   "normal:sigma=16",
+                                         "equal",     "uniform:a=80,b=120", "llm",
+                                         "attention", "underflow", "huge:mag=1e30"};
+#define NDEFAULT_DATASETS (sizeof default_datasets / sizeof default_datasets[0])
 
 struct row {
     const struct softmax_kernel *k;
@@ -251,7 +253,7 @@ static int parse(int argc, char **argv, struct opts *o)
     if (rc == 0 && o->sizes.n == 0)
         rc = sb_parse_sizes(default_sizes, &o->sizes);
     int no_datasets = o->datasets.n == 0;
-    for (size_t i = 0; rc == 0 && no_datasets && i < 5; i++)
+    for (size_t i = 0; rc == 0 && no_datasets && i < NDEFAULT_DATASETS; i++)
         rc = sb_parse_datasets(default_datasets[i], &o->datasets);
     if (rc == 0 && o->temps.n == 0)
         rc = sb_parse_temps("1", &o->temps);

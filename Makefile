@@ -2,7 +2,7 @@
 # dependencies, per-file ISA flags. `make CC=clang` works too.
 #
 #   make            build the library, the reference and build/softbench
-#   make verify     the main job for now: softbench verify on the default set
+#   make verify     the main job for now: softbench list, verify and edge
 #   make test       warnings as errors; unit and command-line tests with gcc,
 #                   again under AddressSanitizer+UBSan, and with clang
 #   make clean
@@ -70,7 +70,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL)
 
 verify: all
+	$(BIN) list
 	$(BIN) verify
+	$(BIN) edge
 
 unit-tests: $(TEST_BIN) $(BIN)
 	@scripts/run-tests.sh $(BUILD) $(TEST_BIN)

@@ -188,6 +188,24 @@ int sb_parse_seed(const char *arg, uint64_t *seed)
     return 0;
 }
 
+struct softmax_kernel sb_scaled_kernel(const struct softmax_kernel *k, double s)
+{
+    struct softmax_kernel h = *k;
+    h.bound.c0 *= s;
+    h.bound.c_arg *= s;
+    h.bound.c_sum *= s;
+    return h;
+}
+
+int sb_parse_scale(const char *arg, double *s)
+{
+    char *end;
+    *s = strtod(arg, &end);
+    if (end == arg || *end != '\0' || !(*s > 0.0) || isinf(*s))
+        return sb_usage_error("--bound-scale needs a finite number > 0, not '%s'", arg);
+    return 0;
+}
+
 void sb_json_str(FILE *f, const char *s)
 {
     fputc('"', f);

@@ -33,6 +33,12 @@ int sb_parse_temps(const char *arg, struct sb_list *out);    /* > 0, "inf" ok; f
 int sb_parse_datasets(const char *arg, struct sb_list *out); /* sb_dataset_spec* */
 int sb_parse_seed(const char *arg, uint64_t *seed);
 
+/* A copy of a kernel's record whose declared bound is scaled by s (for
+ * --bound-scale: how tight is a bound?). */
+struct softmax_kernel sb_scaled_kernel(const struct softmax_kernel *k, double s);
+/* Parses --bound-scale's value: finite and > 0. */
+int sb_parse_scale(const char *arg, double *s);
+
 /* JSON string literal with escapes; numbers, with non-finite as strings. */
 void sb_json_str(FILE *f, const char *s);
 void sb_json_num(FILE *f, double v);

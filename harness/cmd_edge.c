@@ -8,15 +8,19 @@
 #include "contract.h"
 
 static const char help[] =
-    "usage: softbench edge [-k KERNEL...] [-c CASE...]\n"
+    "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F]\n"
     "\n"
     "Runs the edge-case contract (README) on each kernel: one row per case, one\n"
     "column per kernel. A failure of a safe kernel exits 1; the unsafe kernels'\n"
-    "failures are shown as 'fail*' and do not count. Cases: -c NAME[,NAME...].\n";
+    "failures are shown as 'fail*' and do not count. Cases: -c NAME[,NAME...].\n"
+    "--bound-scale F holds kernels to F times their declared bound.\n";
 
 int sb_cmd_edge(int argc, char **argv)
 {
-    static const struct option lo[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option lo[] = {{"help", no_argument, 0, 'h'},
+                                       {"bound-scale", required_argument, 0, 'b'},
+                                       {0, 0, 0, 0}};
+    double scale = 1.0;
     struct sb_list kernels = {0}, cases = {0};
     int c, rc = 0;
     optind = 1;
@@ -24,6 +28,7 @@ int sb_cmd_edge(int argc, char **argv)
     while (rc == 0 && (c = getopt_long(argc, argv, ":k:c:", lo, NULL)) != -1) {
         switch (c) {
         case 'k': rc = sb_parse_kernels(optarg, &kernels); break;
+        case 'b': rc = sb_parse_scale(optarg, &scale); break;
         case 'c': {
             char *copy = strdup(optarg), *save = NULL;
             for (char *t = strtok_r(copy, ",", &save); t != NULL && rc == 0;
@@ -77,7 +82,7 @@ int sb_cmd_edge(int argc, char **argv)
         const struct sb_case *cs = cases.v[ci];
         printf("%-14s", cs->name);
         for (size_t k = 0; k < nk; k++) {
-            const struct softmax_kernel *kr = kernels.v[k];
+            const struct softmax_kernel held = sb_scaled_kernel(kernels.v[k], scale), *kr = &held;
             struct sb_case_result *r = &res[ci * nk + k];
             const char *mark;
             if (!softmax_kernel_supported(kr)) {

@@ -232,14 +232,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'T': rc = sb_parse_temps(optarg, &o->temps); break;
         case 's': rc = sb_parse_seed(optarg, &o->seed); break;
         case 'c': o->csv = optarg; break;
-        case 'b': {
-            char *end;
-            o->bound_scale = strtod(optarg, &end);
-            if (end == optarg || *end != '\0' || !(o->bound_scale > 0.0) || isinf(o->bound_scale))
-                rc = sb_usage_error("verify: --bound-scale needs a finite number > 0, not '%s'",
-                                    optarg);
-            break;
-        }
+        case 'b': rc = sb_parse_scale(optarg, &o->bound_scale); break;
         case 'j': o->json = optarg; break;
         case 'h': fputs(help, stdout); return -1;
         case ':': return sb_usage_error("verify: option '%s' needs a value", argv[optind - 1]);
@@ -301,10 +294,7 @@ static int verify_input(struct ctx *c, const char *label, const float *x, float 
         return sb_usage_error("out of memory");
     }
     for (size_t ki = 0; ki < nk; ki++) {
-        held[ki] = *(const struct softmax_kernel *)c->o->kernels.v[ki];
-        held[ki].bound.c0 *= c->o->bound_scale;
-        held[ki].bound.c_arg *= c->o->bound_scale;
-        held[ki].bound.c_sum *= c->o->bound_scale;
+        held[ki] = sb_scaled_kernel(c->o->kernels.v[ki], c->o->bound_scale);
         agg[ki] = (struct row){.k = &held[ki], .dataset = label, .n = cols, .T = T,
                                .rows = rows, .status = "ok"};
     }

@@ -42,6 +42,9 @@ has "$tmp/out" "0 FAIL of safe kernels" "edge summary"
 grep '^huge ' "$tmp/out" | grep -q 'fail\*' && ok || bad "naive shown failing the huge case"
 expect 0 "edge one case" -- "$sb" edge -k scalar.threepass -c nan,pinf
 [ "$(grep -c ' pass ' "$tmp/out")" -eq 2 ] && ok || bad "edge -c runs two cases"
+expect 1 "edge with a bound too tight" -- "$sb" edge -k scalar.threepass -c tails,nan --bound-scale 0.001
+has "$tmp/out" "scalar.threepass tails: " "failure shown with its output"
+grep '^nan ' "$tmp/out" | grep -q pass && ok || bad "exact rows do not depend on the bound"
 expect 2 "edge unknown case" -- "$sb" edge -c nope; one_error_line "edge unknown case"
 
 # --- verify

@@ -21,6 +21,15 @@ CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
              $(if $(SAN),$(SANITIZE)) $(CFLAGS)
 LDLIBS_ALL = -lmpfr -lgmp -lm -pthread
 
+# Optional peers, built when their libraries are installed (never under the
+# sanitizers: their runtimes keep allocations LeakSanitizer would report).
+HAVE_DNNL := $(if $(SAN),,$(shell echo '\#include <oneapi/dnnl/dnnl.h>' | $(CC) -E -x c - >/dev/null 2>&1 && test -e "$$($(CC) -print-file-name=libdnnl.so)" && echo 1))
+HAVE_XNNPACK := $(if $(SAN),,$(shell echo '\#include <xnnpack.h>' | $(CC) -E -x c - >/dev/null 2>&1 && test -e "$$($(CC) -print-file-name=libXNNPACK.so)" && echo 1))
+XNNPACK_VERSION := $(shell dpkg-query -W -f='$${Version}' libxnnpack-dev 2>/dev/null)
+PEER_FLAGS = $(if $(HAVE_DNNL),-DSB_HAVE_DNNL) \
+             $(if $(HAVE_XNNPACK),-DSB_HAVE_XNNPACK -DSB_XNNPACK_VERSION='"$(XNNPACK_VERSION)"')
+PEER_LIBS  = $(if $(HAVE_DNNL),-ldnnl -lgomp) $(if $(HAVE_XNNPACK),-lXNNPACK -lpthreadpool)
+
 KERNEL_SRC = $(wildcard kernels/*.c kernels/scalar/*.c)
 REF_SRC    = reference/reference.c
 HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard datasets/*.c)
@@ -39,6 +48,7 @@ BIN     = $(BUILD)/softbench
 # ISA flags only where needed (vector kernels live in kernels/avx2, kernels/avx512).
 $(BUILD)/kernels/avx2/%.o: ISAFLAGS = -mavx2 -mfma
 $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
+$(BUILD)/harness/peers.o: ISAFLAGS = $(PEER_FLAGS)
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
@@ -64,10 +74,10 @@ $(HLIB): $(HARNESS_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/harness/main.o $(HLIB) $(REFLIB) $(LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(PEER_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL) $(PEER_LIBS)
 
 verify: all
 	$(BIN) list

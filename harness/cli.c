@@ -1,5 +1,6 @@
 /* cli.c - see cli.h. */
 #include "cli.h"
+#include "peers.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,18 +72,23 @@ static int push_or_oom(struct sb_list *out, void *p)
 
 static int one_kernel(const char *t, struct sb_list *out)
 {
-    int all = strcmp(t, "all") == 0, safe = strcmp(t, "safe") == 0;
-    if (all || safe) {
-        for (size_t i = 0; i < softmax_kernel_count(); i++) {
-            const struct softmax_kernel *k = softmax_kernel_at(i);
-            if ((all || k->safe) && sb_list_push(out, (void *)k) != 0)
+    int all = strcmp(t, "all") == 0, safe = strcmp(t, "safe") == 0, peer = strcmp(t, "peers") == 0;
+    if (all || safe || peer) {
+        for (size_t i = 0; i < sb_kernel_total(); i++) {
+            const struct softmax_kernel *k = sb_kernel_any(i);
+            int take = all || (safe && k->safe) || (peer && sb_is_peer(k));
+            if (take && sb_list_push(out, (void *)k) != 0)
                 return sb_usage_error("out of memory");
         }
         return 0;
     }
-    const struct softmax_kernel *k = softmax_kernel_find(t);
-    if (k == NULL)
+    const struct softmax_kernel *k = sb_kernel_lookup(t);
+    if (k == NULL) {
+        for (size_t i = 0; i < sb_peer_missing_count(); i++)
+            if (strcmp(t, sb_peer_missing_name(i)) == 0)
+                return sb_usage_error("%s: %s", t, sb_peer_missing_reason(i));
         return sb_usage_error("unknown kernel '%s' (softbench list shows them)", t);
+    }
     if (sb_list_push(out, (void *)k) != 0)
         return sb_usage_error("out of memory");
     return 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "peers.h"
 
 int sb_cmd_list(int argc, char **argv)
 {
@@ -19,9 +20,14 @@ int sb_cmd_list(int argc, char **argv)
     printf("cpu: %s; usable ISA: %s\n\n", sb_cpu_model(), softmax_isa_name(here));
     printf("%-18s %-7s %-4s %-6s %-44s %s\n", "kernel", "isa", "runs", "safe",
            "bound (ULP)", "what");
-    for (size_t i = 0; i < softmax_kernel_count(); i++) {
-        const struct softmax_kernel *k = softmax_kernel_at(i);
+    for (size_t i = 0; i < sb_kernel_total(); i++) {
+        const struct softmax_kernel *k = sb_kernel_any(i);
         const struct softmax_bound *b = &k->bound;
+        if (sb_is_peer(k)) {
+            printf("%-18s %-7s %-4s %-6s %-44s %s\n", k->name, "own", "yes", "peer",
+                   "(reported, not judged)", k->summary);
+            continue;
+        }
         char bound[96];
         snprintf(bound, sizeof bound, "%g + %g*r*(%s + abar) + %g*%s", b->c0, b->c_arg,
                  b->arg == SOFTMAX_ARG_SHIFTED ? "|x-max|/T" : "|x|/T", b->c_sum,
@@ -30,5 +36,9 @@ int sb_cmd_list(int argc, char **argv)
                softmax_kernel_supported(k) ? "yes" : "no", k->safe ? "safe" : "UNSAFE", bound,
                k->summary);
     }
+    for (size_t i = 0; i < sb_peer_missing_count(); i++)
+        printf("%-18s %-7s %-4s %-6s %s\n", sb_peer_missing_name(i), "-", "no", "peer",
+               sb_peer_missing_reason(i));
+    printf("\npeers: %s\n", sb_peers_versions());
     return SB_EXIT_OK;
 }

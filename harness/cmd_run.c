@@ -62,9 +62,13 @@ int sb_cmd_run(int argc, char **argv)
         return sb_usage_error("run: unexpected argument '%s'", argv[optind]);
     if (kname == NULL || in == NULL || out == NULL)
         return sb_usage_error("run: -k KERNEL, --in FILE and --out FILE are required");
-    const struct softmax_kernel *k = softmax_kernel_find(kname);
+    struct sb_list ks = {0};
+    if (sb_parse_kernels(kname, &ks) != 0)
+        return SB_EXIT_USAGE;
+    const struct softmax_kernel *k = ks.n == 1 ? ks.v[0] : NULL;
+    sb_list_free(&ks, 0);
     if (k == NULL)
-        return sb_usage_error("unknown kernel '%s' (softbench list shows them)", kname);
+        return sb_usage_error("run: -k takes one kernel");
     if (!softmax_kernel_supported(k))
         return sb_usage_error("kernel %s needs %s, which this CPU (or SOFTMAX_ISA) lacks",
                               k->name, softmax_isa_name(k->isa));

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "metrics.h"
+#include "peers.h"
 #include "reference.h"
 #include "vecio.h"
 
@@ -20,7 +21,8 @@ static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
     "                        [--seed S] [--bound-scale F] [--csv FILE] [--json FILE]\n"
     "\n"
-    "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default), 'safe'\n"
+    "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
+    "              and the peers), 'safe', 'peers'\n"
     "  -n SIZES    comma-separated sizes or ranges A-B (default: tails to 257 and\n"
     "              sizes up to 1,000,000)\n"
     "  -d DATASET  dataset specs NAME[:key=value,...], repeated or ';'-separated\n"
@@ -119,6 +121,8 @@ static void print_row(const struct row *r)
     fmt_num(mu, sizeof mu, m->max_ulp, "%.1f");
     fmt_num(mean, sizeof mean, m->mean_ulp, "%.3f");
     fmt_num(ratio, sizeof ratio, m->worst_ratio * 100.0, "%.0f%%");
+    if (strcmp(r->status, "peer") == 0)
+        snprintf(ratio, sizeof ratio, "-");
     fmt_num(rel, sizeof rel, m->max_rel, "%.2e");
     fmt_num(nw, sizeof nw, m->normwise, "%.2f");
     fmt_num(se, sizeof se, m->sum_err, "%.2e");
@@ -157,9 +161,9 @@ static void print_failure(const struct row *r)
 /* Folds the row judged at element offset off into the batch's aggregate. */
 static void merge_row(struct row *agg, const struct row *r, size_t off)
 {
-    static const char *order[] = {"ok", "skip", "xfail", "FAIL"};
+    static const char *order[] = {"ok", "peer", "skip", "xfail", "FAIL"};
     int a = 0, b = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         a = strcmp(agg->status, order[i]) == 0 ? i : a;
         b = strcmp(r->status, order[i]) == 0 ? i : b;
     }
@@ -198,7 +202,9 @@ static void judge(struct row *r, const float *x, const float *ref, float *y)
             r->bound_at = sb_element_bound(k, x, w, xmax, abar, r->n, r->T);
         }
     }
-    if (pass)
+    if (sb_is_peer(k))
+        r->status = "peer"; /* reported, not judged: it declares no bound */
+    else if (pass)
         r->status = "ok";
     else if (!k->safe && k->in_domain != NULL && !k->in_domain(x, r->n, r->T))
         r->status = "xfail";
@@ -256,7 +262,7 @@ static int parse(int argc, char **argv, struct opts *o)
 struct ctx {
     struct opts *o;
     struct sb_out csv, json;
-    size_t nok, nx, nskip, nfail, nrows;
+    size_t nok, nx, nskip, nfail, nrows, npeer;
 };
 
 static void emit(struct ctx *c, const struct row *r)
@@ -273,6 +279,8 @@ static void emit(struct ctx *c, const struct row *r)
         c->nx++;
     else if (strcmp(r->status, "skip") == 0)
         c->nskip++;
+    else if (strcmp(r->status, "peer") == 0)
+        c->npeer++;
     else {
         c->nfail++;
         print_failure(r);
@@ -407,8 +415,8 @@ int sb_cmd_verify(int argc, char **argv)
     }
     if (rc == 0 && c.json.f != NULL)
         fprintf(c.json.f, "\n  ],\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
-                          "\"skip\": %zu, \"fail\": %zu}\n}\n",
-                c.nrows, c.nok, c.nx, c.nskip, c.nfail);
+                          "\"peer\": %zu, \"skip\": %zu, \"fail\": %zu}\n}\n",
+                c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
     free(x);
     free(ref);
     free(y);
@@ -418,8 +426,8 @@ int sb_cmd_verify(int argc, char **argv)
         rc = sb_usage_error("%s", err);
     if (rc == 0) {
         printf("\nverify: %zu rows: %zu ok, %zu xfail (unsafe kernel outside its domain), %zu "
-               "skipped, %zu FAIL\n",
-               c.nrows, c.nok, c.nx, c.nskip, c.nfail);
+               "peer (reported, not judged), %zu skipped, %zu FAIL\n",
+               c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
         rc = c.nfail > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
     }
     sb_list_free(&o.kernels, 0);

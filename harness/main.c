@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "peers.h"
 
 static const char usage[] =
     "usage: softbench COMMAND [options]\n"
@@ -27,6 +30,7 @@ int main(int argc, char **argv)
     }
     if (softmax_isa_env_status() != 0)
         return sb_usage_error("SOFTMAX_ISA must be scalar, avx2 or avx512");
+    atexit(sb_peers_release);
     const char *cmd = argv[1];
     if (strcmp(cmd, "list") == 0)
         return sb_cmd_list(argc - 1, argv + 1);

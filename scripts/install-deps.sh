@@ -15,6 +15,9 @@ need=(
   "c:make:make"
   "c:gnuplot:gnuplot-nox"
   "c:hyperfine:hyperfine"
+  "h:oneapi/dnnl/dnnl.h:libdnnl-dev"
+  "h:xnnpack.h:libxnnpack-dev"
+  "h:pthreadpool.h:libpthreadpool-dev"
 )
 
 missing=()

@@ -1,0 +1,285 @@
+/* peers.c - see peers.h. */
+#include "peers.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef SB_HAVE_DNNL
+#include <oneapi/dnnl/dnnl.h>
+void omp_set_num_threads(int n); /* libgomp, which Debian's oneDNN runs on */
+#endif
+#ifdef SB_HAVE_XNNPACK
+#include <xnnpack.h>
+#endif
+
+/* Peers take x/T: scaled into this buffer when T != 1. */
+static float *scaled;
+static size_t scaled_cap;
+
+static const float *with_temperature(const float *x, size_t n, float T)
+{
+    if (T == 1.0f)
+        return x;
+    if (n > scaled_cap) {
+        float *b = realloc(scaled, n * sizeof *b);
+        if (b == NULL)
+            return NULL;
+        scaled = b;
+        scaled_cap = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        scaled[i] = x[i] / T;
+    return scaled;
+}
+
+static int check(const float *x, const float *y, size_t n, float T)
+{
+    if (!(T > 0.0f))
+        return SOFTMAX_EINVAL_T;
+    if (n > 0 && (x == NULL || y == NULL))
+        return SOFTMAX_ENULL;
+    return SOFTMAX_OK;
+}
+
+/* The three-pass loop a newcomer writes: max, exp and sum, divide. */
+static int libm_softmax(const float *x, float *y, size_t n, float T)
+{
+    int st = check(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    float m = x[0];
+    for (size_t i = 1; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    float s = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        y[i] = expf((x[i] - m) / T);
+        s += y[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] /= s;
+    return SOFTMAX_OK;
+}
+
+static const struct softmax_kernel peer_libm = {
+    .name = "peer.libm", .algorithm = "libm", .isa = SOFTMAX_ISA_SCALAR, .fn = libm_softmax,
+    .safe = 0, .summary = "peer: the plain three-pass loop with glibc expf, one float sum"};
+
+#ifdef SB_HAVE_DNNL
+static struct {
+    dnnl_engine_t engine;
+    dnnl_stream_t stream;
+    dnnl_primitive_t prim;
+    dnnl_memory_t src, dst;
+    size_t n;
+    int ready;
+} dn;
+
+static void dnnl_drop(void)
+{
+    if (dn.prim)
+        dnnl_primitive_destroy(dn.prim);
+    if (dn.src)
+        dnnl_memory_destroy(dn.src);
+    if (dn.dst)
+        dnnl_memory_destroy(dn.dst);
+    dn.prim = NULL;
+    dn.src = dn.dst = NULL;
+    dn.n = 0;
+}
+
+/* The primitive for length n, created once and kept while n stays. */
+static int dnnl_prepare(size_t n)
+{
+    if (!dn.ready) {
+        omp_set_num_threads(1);
+        if (dnnl_engine_create(&dn.engine, dnnl_cpu, 0) != dnnl_success ||
+            dnnl_stream_create(&dn.stream, dn.engine, dnnl_stream_default_flags) != dnnl_success)
+            return -1;
+        dn.ready = 1;
+    }
+    if (dn.prim != NULL && dn.n == n)
+        return 0;
+    dnnl_drop();
+    dnnl_memory_desc_t md;
+    dnnl_dims_t dims = {1, (dnnl_dim_t)n};
+    dnnl_softmax_v2_desc_t sd;
+    dnnl_primitive_desc_t pd;
+    if (dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_f32, dnnl_ab) != dnnl_success ||
+        dnnl_softmax_v2_forward_desc_init(&sd, dnnl_forward_inference, dnnl_softmax_accurate, &md,
+                                          &md, 1) != dnnl_success ||
+        dnnl_primitive_desc_create(&pd, &sd, NULL, dn.engine, NULL) != dnnl_success)
+        return -1;
+    int ok = dnnl_primitive_create(&dn.prim, pd) == dnnl_success &&
+             dnnl_memory_create(&dn.src, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success &&
+             dnnl_memory_create(&dn.dst, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success;
+    dnnl_primitive_desc_destroy(pd);
+    if (!ok) {
+        dnnl_drop();
+        return -1;
+    }
+    dn.n = n;
+    return 0;
+}
+
+static int onednn_softmax(const float *x, float *y, size_t n, float T)
+{
+    int st = check(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    const float *in = with_temperature(x, n, T);
+    if (in == NULL || dnnl_prepare(n) != 0)
+        return SOFTMAX_ENOTSUP;
+    dnnl_memory_set_data_handle(dn.src, (void *)in);
+    dnnl_memory_set_data_handle(dn.dst, y);
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, dn.src}, {DNNL_ARG_DST, dn.dst}};
+    if (dnnl_primitive_execute(dn.prim, dn.stream, 2, args) != dnnl_success ||
+        dnnl_stream_wait(dn.stream) != dnnl_success)
+        return SOFTMAX_ENOTSUP;
+    return SOFTMAX_OK;
+}
+
+static const struct softmax_kernel peer_dnnl = {
+    .name = "peer.onednn", .algorithm = "onednn", .isa = SOFTMAX_ISA_SCALAR, .fn = onednn_softmax,
+    .safe = 0, .summary = "peer: oneDNN softmax v2 primitive, softmax_accurate, one thread"};
+#endif
+
+#ifdef SB_HAVE_XNNPACK
+static struct {
+    xnn_operator_t op;
+    size_t n;
+    int ready;
+} xn;
+
+static int xnn_softmax(const float *x, float *y, size_t n, float T)
+{
+    int st = check(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    const float *in = with_temperature(x, n, T);
+    if (in == NULL)
+        return SOFTMAX_ENOTSUP;
+    if (!xn.ready) {
+        if (xnn_initialize(NULL) != xnn_status_success)
+            return SOFTMAX_ENOTSUP;
+        xn.ready = 1;
+    }
+    if (xn.op == NULL || xn.n != n) {
+        if (xn.op != NULL)
+            xnn_delete_operator(xn.op);
+        xn.op = NULL;
+        if (xnn_create_softmax_nc_f32(n, n, n, 0, &xn.op) != xnn_status_success)
+            return SOFTMAX_ENOTSUP;
+        xn.n = n;
+    }
+    if (xnn_setup_softmax_nc_f32(xn.op, 1, in, y, NULL) != xnn_status_success ||
+        xnn_run_operator(xn.op, NULL) != xnn_status_success)
+        return SOFTMAX_ENOTSUP;
+    return SOFTMAX_OK;
+}
+
+static const struct softmax_kernel peer_xnn = {
+    .name = "peer.xnnpack", .algorithm = "xnnpack", .isa = SOFTMAX_ISA_SCALAR, .fn = xnn_softmax,
+    .safe = 0, .summary = "peer: XNNPACK softmax_nc_f32, batch 1, no thread pool"};
+#endif
+
+static const struct softmax_kernel *const peers[] = {
+    &peer_libm,
+#ifdef SB_HAVE_DNNL
+    &peer_dnnl,
+#endif
+#ifdef SB_HAVE_XNNPACK
+    &peer_xnn,
+#endif
+};
+#define NPEERS (sizeof peers / sizeof peers[0])
+
+static const struct {
+    const char *name, *reason;
+} missing[] = {
+#ifndef SB_HAVE_DNNL
+    {"peer.onednn", "not built: oneDNN (Debian's libdnnl-dev) was absent at build time"},
+#endif
+#ifndef SB_HAVE_XNNPACK
+    {"peer.xnnpack", "not built: XNNPACK (libxnnpack-dev, libpthreadpool-dev) was absent at "
+                     "build time"},
+#endif
+    {NULL, NULL}};
+
+size_t sb_peer_missing_count(void) { return sizeof missing / sizeof missing[0] - 1; }
+const char *sb_peer_missing_name(size_t i) { return missing[i].name; }
+const char *sb_peer_missing_reason(size_t i) { return missing[i].reason; }
+
+size_t sb_kernel_total(void) { return softmax_kernel_count() + NPEERS; }
+
+const struct softmax_kernel *sb_kernel_any(size_t i)
+{
+    size_t nl = softmax_kernel_count();
+    return i < nl ? softmax_kernel_at(i) : i < nl + NPEERS ? peers[i - nl] : NULL;
+}
+
+const struct softmax_kernel *sb_kernel_lookup(const char *name)
+{
+    for (size_t i = 0; i < sb_kernel_total(); i++)
+        if (strcmp(sb_kernel_any(i)->name, name) == 0)
+            return sb_kernel_any(i);
+    return NULL;
+}
+
+int sb_is_peer(const struct softmax_kernel *k) { return strncmp(k->name, "peer.", 5) == 0; }
+
+const char *sb_peers_cap_isa(enum softmax_isa isa)
+{
+#ifdef SB_HAVE_DNNL
+    dnnl_cpu_isa_t d = isa == SOFTMAX_ISA_SCALAR ? dnnl_cpu_isa_sse41
+                       : isa == SOFTMAX_ISA_AVX2 ? dnnl_cpu_isa_avx2
+                                                 : dnnl_cpu_isa_all;
+    dnnl_set_max_cpu_isa(d);
+#endif
+    (void)isa;
+#ifdef SB_HAVE_XNNPACK
+    return "XNNPACK has no ISA cap: it runs at the best ISA of this CPU";
+#else
+    return "";
+#endif
+}
+
+const char *sb_peers_versions(void)
+{
+    static char buf[160];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "glibc expf");
+#ifdef SB_HAVE_DNNL
+    const dnnl_version_t *v = dnnl_version();
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "; oneDNN %d.%d.%d", v->major, v->minor,
+                          v->patch);
+#endif
+#ifdef SB_HAVE_XNNPACK
+    snprintf(buf + o, sizeof buf - o, "; XNNPACK %s", SB_XNNPACK_VERSION);
+#endif
+    (void)o;
+    return buf;
+}
+
+void sb_peers_release(void)
+{
+#ifdef SB_HAVE_DNNL
+    dnnl_drop();
+    if (dn.ready) {
+        dnnl_stream_destroy(dn.stream);
+        dnnl_engine_destroy(dn.engine);
+        dn.ready = 0;
+    }
+#endif
+#ifdef SB_HAVE_XNNPACK
+    if (xn.op != NULL)
+        xnn_delete_operator(xn.op);
+    xn.op = NULL;
+    if (xn.ready)
+        xnn_deinitialize();
+    xn.ready = 0;
+#endif
+    free(scaled);
+    scaled = NULL;
+    scaled_cap = 0;
+}

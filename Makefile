@@ -49,10 +49,15 @@ BIN     = $(BUILD)/softbench
 $(BUILD)/kernels/avx2/%.o: ISAFLAGS = -mavx2 -mfma
 $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
 $(BUILD)/harness/peers.o: ISAFLAGS = $(PEER_FLAGS)
+# The machine description carries the commit and the flags; rebuilt each time.
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+$(BUILD)/harness/bench.o: ISAFLAGS = -DSB_COMMIT='"$(COMMIT)"' -DSB_BUILD_FLAGS='"$(strip $(CFLAGS_ALL))"'
+$(BUILD)/harness/bench.o: FORCE
+FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps verify test unit-tests cli-tests clean
+.PHONY: all deps verify test unit-tests cli-tests clean FORCE
 .SECONDARY:
 all: deps $(LIB) $(REFLIB) $(BIN)
 

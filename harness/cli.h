@@ -51,6 +51,8 @@ int sb_cmd_verify(int argc, char **argv);
 int sb_cmd_run(int argc, char **argv);
 int sb_cmd_datasets(int argc, char **argv);
 int sb_cmd_edge(int argc, char **argv);
+int sb_cmd_bench(int argc, char **argv);
+int sb_cmd_loop(int argc, char **argv);
 
 
 

@@ -15,6 +15,8 @@ static const char usage[] =
     "  list      every kernel: ISA, whether this CPU runs it, declared bound\n"
     "  verify    run kernels on generated inputs, compare with the MPFR reference\n"
     "  edge      the edge-case contract: cases x kernels, pass or fail\n"
+    "  bench     time kernels, peers and memory floors across sizes\n"
+    "  loop      call one kernel many times (what scripts/hyperfine.sh times)\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "\n"
@@ -38,6 +40,10 @@ int main(int argc, char **argv)
         return sb_cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return sb_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return sb_cmd_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "loop") == 0)
+        return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)
         return sb_cmd_edge(argc - 1, argv + 1);
     if (strcmp(cmd, "datasets") == 0)

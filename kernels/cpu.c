@@ -77,6 +77,16 @@ enum softmax_isa softmax_isa_available(void)
     return isa;
 }
 
+enum softmax_isa softmax_isa_cap(enum softmax_isa cap)
+{
+    enum softmax_isa now = softmax_isa_available();
+    if (cap < now) {
+        atomic_store_explicit(&isa_cached, (int)cap, memory_order_relaxed);
+        now = cap;
+    }
+    return now;
+}
+
 int softmax_isa_env_status(void)
 {
     (void)softmax_isa_available();

@@ -86,6 +86,9 @@ enum softmax_isa softmax_isa_available(void);
  * (the library then caps at scalar, the safe reading of a typo). */
 int softmax_isa_env_status(void);
 const char *softmax_isa_name(enum softmax_isa isa);
+/* Lowers the usable ISA for the rest of the process (never raises it), as
+ * SOFTMAX_ISA does; returns the ISA now usable. */
+enum softmax_isa softmax_isa_cap(enum softmax_isa cap);
 
 /* Runs a kernel after checking its record, arguments and CPU support. */
 int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T);

@@ -1,0 +1,70 @@
+/* bench.h - the timing core of softbench bench: calibration, samples and
+ * their statistics, with the clock injectable so tests can drive it with a
+ * synthetic one; the time stamp counter; the memory floors; the machine. */
+#ifndef SB_BENCH_H
+#define SB_BENCH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "softmax.h"
+
+/* A clock in seconds. */
+struct sb_clock {
+    double (*now)(void *ctx);
+    void *ctx;
+};
+double sb_clock_monotonic(void *ctx);
+
+/* A row is flagged noisy when MAD / median exceeds this. */
+#define SB_NOISY 0.05
+
+struct sb_stats {
+    size_t k;
+    double median, min, max;
+    double mad; /* median absolute deviation from the median */
+    int noisy;
+};
+/* Statistics of k values (not modified). */
+void sb_stats_of(const double *v, size_t k, struct sb_stats *out);
+
+/* One call of what is measured. */
+typedef void (*sb_work_fn)(void *ctx);
+
+struct sb_plan {
+    double min_sample;  /* a sample lasts at least this (seconds) */
+    size_t samples;     /* samples after the warm-up, at most SB_MAX_SAMPLES */
+    size_t max_reps;    /* cap on calls per sample */
+    void (*evict)(void *ctx); /* cold runs: called, untimed, before each call */
+    void *evict_ctx;
+};
+#define SB_MAX_SAMPLES 64
+
+struct sb_result {
+    size_t reps;                      /* calls per sample */
+    double per_call[SB_MAX_SAMPLES];  /* seconds per call, one per sample */
+    struct sb_stats stats;            /* of per_call */
+};
+
+/* One warm-up call; then, warm, reps doubles from 1 until reps calls last
+ * min_sample, and each sample times reps calls; cold (evict set), every
+ * sample times one call after an eviction. */
+void sb_measure(sb_work_fn work, void *ctx, const struct sb_clock *clk, const struct sb_plan *plan,
+                struct sb_result *out);
+
+/* The time stamp counter's rate in Hz (measured once against the monotonic
+ * clock); its ticks are reference cycles, not core cycles. */
+double sb_tsc_hz(void);
+
+/* Memory floors as kernels: floor.read sums n floats (a vectorized read);
+ * floor.rw copies them (a vectorized read and write), at the best ISA usable. */
+size_t sb_floor_count(void);
+const struct softmax_kernel *sb_floor_at(size_t i);
+
+/* Writes "machine": {...} (CPU, family, flags, cores, caches, compiler,
+ * flags, commit, date, OS, TSC) as JSON members into f. */
+void sb_machine_json(FILE *f, const char *indent);
+/* Data cache sizes in bytes (0 when unknown), for level 1 to 3. */
+long sb_cache_size(int level);
+
+#endif

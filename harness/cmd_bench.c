@@ -1,0 +1,445 @@
+/* cmd_bench.c - softbench bench: every kernel, the peers and the memory
+ * floors timed in one run across sizes; and softbench loop, the process
+ * that scripts/hyperfine.sh times from outside. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "peers.h"
+#include "vecio.h"
+
+static const char help[] =
+    "usage: softbench bench [-k KERNEL...] [-n SIZES] [-T TEMP] [-d DATASET] [--cold]\n"
+    "                       [--pin CPU] [--min-time S] [--samples K] [--isa ISA]\n"
+    "                       [--quick] [-q] [--csv FILE] [--json FILE]\n"
+    "\n"
+    "  -k KERNEL    kernels (default 'all': ours, the peers built, and the floors\n"
+    "               floor.read and floor.rw, always measured beside them)\n"
+    "  -n SIZES     default: powers of two from 16 to 16,777,216 and 1000, 32000,\n"
+    "               50257, 128256, 151936, 262144\n"
+    "  -T TEMP      temperature (default 1)\n"
+    "  -d DATASET   the input (default normal)\n"
+    "  --cold       evict input and output from the caches before every call\n"
+    "  --pin CPU    run on that CPU only (sched_setaffinity)\n"
+    "  --min-time S a sample lasts at least S seconds (default 0.001)\n"
+    "  --samples K  samples per row after the warm-up (default 11, at most 64)\n"
+    "  --isa ISA    cap ours and the peers at scalar, avx2 or avx512\n"
+    "  --quick      six sizes, five samples (under 30 s)\n"
+    "  -q           no progress display\n"
+    "\n"
+    "Figures per row: the median time per call with min, max and MAD over the\n"
+    "samples (a MAD above 5% of the median flags the row noisy), ns per element,\n"
+    "GB/s counting 8 bytes per element (one read, one write), and reference\n"
+    "cycles per element from the time stamp counter (not core cycles).\n";
+
+static const char *default_sizes =
+    "16,32,64,128,256,512,1000,1024,2048,4096,8192,16384,32000,32768,50257,65536,128256,"
+    "131072,151936,262144,524288,1048576,2097152,4194304,8388608,16777216";
+static const char *quick_sizes = "256,4096,32000,128256,1048576,16777216";
+
+struct work {
+    const struct softmax_kernel *k;
+    const float *x;
+    float *y;
+    size_t n;
+    float T;
+    int rc;
+};
+
+static void run_once(void *ctx)
+{
+    struct work *w = ctx;
+    w->rc |= w->k->fn(w->x, w->y, w->n, w->T);
+}
+
+struct evictor {
+    unsigned char *buf;
+    size_t len;
+    unsigned char v;
+};
+
+/* Writes a buffer several times the last-level cache: x and y leave it. */
+static void evict(void *ctx)
+{
+    struct evictor *e = ctx;
+    e->v++;
+    memset(e->buf, e->v, e->len);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = **(size_t *const *)a, y = **(size_t *const *)b;
+    return (x > y) - (x < y);
+}
+
+struct row {
+    const struct softmax_kernel *k;
+    const char *kind;
+    size_t n;
+    struct sb_result r;
+};
+
+static void print_row(const struct row *w, double tsc_hz)
+{
+    const struct sb_stats *s = &w->r.stats;
+    double ns = s->median * 1e9, per = w->n ? ns / (double)w->n : 0.0;
+    printf("%-17s %9zu %7zu %12.1f %8.3f %8.2f %8.3f %11.1f %11.1f %6.1f%% %s\n", w->k->name, w->n,
+           w->r.reps, ns, per, w->n ? 8.0 * (double)w->n / s->median / 1e9 : 0.0,
+           per * tsc_hz / 1e9, s->min * 1e9, s->max * 1e9,
+           s->median > 0 ? 100.0 * s->mad / s->median : 0.0, s->noisy ? "noisy" : "");
+}
+
+static void json_row(FILE *f, const struct row *w, double tsc_hz, int first)
+{
+    const struct sb_stats *s = &w->r.stats;
+    fputs(first ? "\n    {\"kernel\": " : ",\n    {\"kernel\": ", f);
+    sb_json_str(f, w->k->name);
+    fprintf(f, ", \"kind\": \"%s\", \"n\": %zu, \"reps\": %zu, \"samples\": %zu, ", w->kind, w->n,
+            w->r.reps, s->k);
+    double per = w->n ? s->median * 1e9 / (double)w->n : 0.0;
+    const char *keys[] = {"median_ns", "min_ns", "max_ns", "mad_ns", "ns_per_elem", "gb_per_s",
+                          "ref_cycles_per_elem"};
+    double vals[] = {s->median * 1e9, s->min * 1e9, s->max * 1e9, s->mad * 1e9, per,
+                     w->n ? 8.0 * (double)w->n / s->median / 1e9 : 0.0, per * tsc_hz / 1e9};
+    for (size_t i = 0; i < 7; i++) {
+        fprintf(f, "%s\"%s\": ", i ? ", " : "", keys[i]);
+        sb_json_num(f, vals[i]);
+    }
+    fprintf(f, ", \"noisy\": %s, \"per_call_ns\": [", s->noisy ? "true" : "false");
+    for (size_t i = 0; i < s->k; i++)
+        fprintf(f, "%s%.1f", i ? ", " : "", w->r.per_call[i] * 1e9);
+    fputs("]}", f);
+}
+
+static const char *kind_of(const struct softmax_kernel *k)
+{
+    return strncmp(k->name, "floor.", 6) == 0 ? "floor" : sb_is_peer(k) ? "peer" : "kernel";
+}
+
+struct opts {
+    struct sb_list kernels, sizes, temps, datasets;
+    int cold, quiet, quick, pin;
+    double min_time;
+    size_t samples;
+    const char *csv, *json, *isa;
+    uint64_t seed;
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {{"cold", no_argument, 0, 'C'},
+                                       {"pin", required_argument, 0, 'P'},
+                                       {"min-time", required_argument, 0, 'M'},
+                                       {"samples", required_argument, 0, 'S'},
+                                       {"isa", required_argument, 0, 'I'},
+                                       {"quick", no_argument, 0, 'Q'},
+                                       {"csv", required_argument, 0, 'c'},
+                                       {"json", required_argument, 0, 'j'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    int c, rc = 0;
+    char *end;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":k:n:T:d:q", lo, NULL)) != -1) {
+        switch (c) {
+        case 'k': rc = sb_parse_kernels(optarg, &o->kernels); break;
+        case 'n': rc = sb_parse_sizes(optarg, &o->sizes); break;
+        case 'T': rc = sb_parse_temps(optarg, &o->temps); break;
+        case 'd': rc = sb_parse_datasets(optarg, &o->datasets); break;
+        case 's': rc = sb_parse_seed(optarg, &o->seed); break;
+        case 'C': o->cold = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'Q': o->quick = 1; break;
+        case 'c': o->csv = optarg; break;
+        case 'j': o->json = optarg; break;
+        case 'I': o->isa = optarg; break;
+        case 'P':
+            errno = 0;
+            o->pin = (int)strtol(optarg, &end, 10);
+            if (end == optarg || *end || errno || o->pin < 0 || o->pin >= CPU_SETSIZE)
+                rc = sb_usage_error("bench: --pin needs a CPU number, not '%s'", optarg);
+            break;
+        case 'M':
+            o->min_time = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->min_time > 0.0 && o->min_time <= 10.0))
+                rc = sb_usage_error("bench: --min-time needs seconds in (0, 10], not '%s'", optarg);
+            break;
+        case 'S':
+            errno = 0;
+            o->samples = (size_t)strtoul(optarg, &end, 10);
+            if (end == optarg || *end || errno || o->samples < 1 || o->samples > SB_MAX_SAMPLES ||
+                *optarg == '-')
+                rc = sb_usage_error("bench: --samples needs 1 to %d, not '%s'", SB_MAX_SAMPLES,
+                                    optarg);
+            break;
+        case 'h': fputs(help, stdout); return -1;
+        case ':': return sb_usage_error("bench: option '%s' needs a value", argv[optind - 1]);
+        default: return sb_usage_error("bench: unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (rc == 0 && optind < argc)
+        rc = sb_usage_error("bench: unexpected argument '%s'", argv[optind]);
+    if (rc == 0 && o->temps.n > 1)
+        rc = sb_usage_error("bench: -T takes one temperature");
+    if (rc == 0 && o->datasets.n > 1)
+        rc = sb_usage_error("bench: -d takes one dataset");
+    if (rc == 0 && o->datasets.n == 1 && sb_dataset_is_file(o->datasets.v[0]))
+        rc = sb_usage_error("bench: -d takes a generated dataset, not a file");
+    if (rc == 0 && o->kernels.n == 0)
+        rc = sb_parse_kernels("all", &o->kernels);
+    if (rc == 0 && o->sizes.n == 0)
+        rc = sb_parse_sizes(o->quick ? quick_sizes : default_sizes, &o->sizes);
+    if (rc == 0 && o->temps.n == 0)
+        rc = sb_parse_temps("1", &o->temps);
+    if (rc == 0 && o->datasets.n == 0)
+        rc = sb_parse_datasets("normal", &o->datasets);
+    if (o->samples == 0)
+        o->samples = o->quick ? 5 : 11;
+    return rc;
+}
+
+static int apply_isa(const char *name, const char **note)
+{
+    static const char *names[] = {"scalar", "avx2", "avx512"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            softmax_isa_cap((enum softmax_isa)i);
+            *note = sb_peers_cap_isa((enum softmax_isa)i);
+            return 0;
+        }
+    return sb_usage_error("bench: --isa takes scalar, avx2 or avx512, not '%s'", name);
+}
+
+int sb_cmd_bench(int argc, char **argv)
+{
+    struct opts o = {.min_time = 0.001, .pin = -1, .seed = 1};
+    const char *isa_note = "";
+    char err[512];
+    struct sb_out csv = {0}, json = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc == 0 && o.isa != NULL)
+        rc = apply_isa(o.isa, &isa_note);
+    if (rc == 0 && o.pin >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(o.pin, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            rc = sb_usage_error("bench: cannot pin to CPU %d: %s", o.pin, strerror(errno));
+    }
+    if (rc == 0 && o.csv != NULL && sb_out_open(&csv, o.csv, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc == 0 && o.json != NULL && sb_out_open(&json, o.json, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+
+    /* the floors always run beside the kernels */
+    for (size_t i = 0; rc == 0 && i < sb_floor_count(); i++) {
+        int have = 0;
+        for (size_t j = 0; j < o.kernels.n; j++)
+            have |= o.kernels.v[j] == sb_floor_at(i);
+        if (!have)
+            sb_list_push(&o.kernels, (void *)sb_floor_at(i));
+    }
+    qsort(o.sizes.v, o.sizes.n, sizeof *o.sizes.v, cmp_size);
+    size_t maxn = 0;
+    for (size_t i = 0; i < o.sizes.n; i++)
+        maxn = *(size_t *)o.sizes.v[i] > maxn ? *(size_t *)o.sizes.v[i] : maxn;
+    /* 64-byte aligned, and padded: some peers read a little past the end */
+    float *x = NULL, *y = NULL;
+    struct evictor ev = {0};
+    if (rc == 0) {
+        size_t bytes = ((maxn + 32) * sizeof(float) + 63) / 64 * 64;
+        x = aligned_alloc(64, bytes);
+        y = aligned_alloc(64, bytes);
+        long l3 = sb_cache_size(3);
+        ev.len = (size_t)(l3 > 0 ? 4 * l3 : 256L << 20);
+        ev.buf = o.cold ? malloc(ev.len) : NULL;
+        if (x == NULL || y == NULL || (o.cold && ev.buf == NULL))
+            rc = sb_usage_error("bench: cannot allocate %zu floats", maxn);
+        else {
+            memset(x, 0, bytes);
+            memset(y, 0, bytes);
+        }
+    }
+    if (rc != 0) {
+        free(x);
+        free(y);
+        free(ev.buf);
+        if (csv.f != NULL)
+            sb_out_close(&csv, 0, err, sizeof err);
+        if (json.f != NULL)
+            sb_out_close(&json, 0, err, sizeof err);
+        goto done;
+    }
+
+    const struct sb_dataset_spec *ds = o.datasets.v[0];
+    float T = *(float *)o.temps.v[0];
+    double tsc = sb_tsc_hz();
+    struct sb_clock clk = {sb_clock_monotonic, NULL};
+    struct sb_plan plan = {.min_sample = o.min_time, .samples = o.samples, .max_reps = 1u << 30,
+                           .evict = o.cold ? evict : NULL, .evict_ctx = &ev};
+    printf("softbench bench: cpu %s, usable ISA %s%s%s, %s cache, input %s, T=%g\n",
+           sb_cpu_model(), softmax_isa_name(softmax_isa_available()), *isa_note ? "; " : "",
+           isa_note, o.cold ? "cold" : "warm", ds->label, (double)T);
+    printf("timer: CLOCK_MONOTONIC; TSC %.3f GHz (reference cycles, not core cycles); %s; "
+           "peers: %s\n\n",
+           tsc / 1e9, o.pin >= 0 ? "pinned" : "not pinned", sb_peers_versions());
+    printf("%-17s %9s %7s %12s %8s %8s %8s %11s %11s %7s\n", "kernel", "n", "reps", "median ns",
+           "ns/elem", "GB/s", "refcyc/e", "min ns", "max ns", "MAD");
+    if (csv.f != NULL)
+        fputs("kernel,kind,n,T,reps,samples,median_ns,min_ns,max_ns,mad_ns,ns_per_elem,gb_per_s,"
+              "ref_cycles_per_elem,noisy\n",
+              csv.f);
+    if (json.f != NULL) {
+        fputs("{\n  \"softbench\": {\"command\": \"bench\", \"format\": 1},\n  \"machine\": {\n", json.f);
+        sb_machine_json(json.f, "    ");
+        fprintf(json.f, "  },\n  \"params\": {\"dataset\": ");
+        sb_json_str(json.f, ds->label);
+        fprintf(json.f, ", \"seed\": %llu, \"T\": ", (unsigned long long)o.seed);
+        sb_json_num(json.f, T);
+        fprintf(json.f, ", \"cold\": %s, \"pinned_cpu\": ", o.cold ? "true" : "false");
+        if (o.pin >= 0)
+            fprintf(json.f, "%d", o.pin);
+        else
+            fputs("null", json.f);
+        fprintf(json.f, ", \"min_sample_s\": %g, \"samples\": %zu, \"isa_cap\": ", o.min_time,
+                o.samples);
+        sb_json_str(json.f, o.isa != NULL ? o.isa : "none");
+        fputs(", \"bytes_per_element\": 8, \"timer\": \"CLOCK_MONOTONIC\", \"peers\": ", json.f);
+        sb_json_str(json.f, sb_peers_versions());
+        fputs(",\n    \"kernels\": [", json.f);
+        for (size_t i = 0; i < o.kernels.n; i++) {
+            fputs(i ? ", " : "", json.f);
+            sb_json_str(json.f, ((const struct softmax_kernel *)o.kernels.v[i])->name);
+        }
+        fputs("],\n    \"skipped\": [", json.f);
+        for (size_t i = 0; i < sb_peer_missing_count(); i++) {
+            fprintf(json.f, "%s{\"kernel\": \"%s\", \"reason\": ", i ? ", " : "",
+                    sb_peer_missing_name(i));
+            sb_json_str(json.f, sb_peer_missing_reason(i));
+            fputc('}', json.f);
+        }
+        fputs("]},\n  \"rows\": [", json.f);
+    }
+    for (size_t i = 0; i < sb_peer_missing_count(); i++)
+        printf("SKIP %s: %s\n", sb_peer_missing_name(i), sb_peer_missing_reason(i));
+
+    int tty = isatty(2) && !o.quiet;
+    size_t total = o.sizes.n * o.kernels.n, done_rows = 0, nrows = 0;
+    for (size_t si = 0; si < o.sizes.n; si++) {
+        size_t n = *(size_t *)o.sizes.v[si];
+        sb_dataset_generate(ds, x, n, o.seed);
+        for (size_t ki = 0; ki < o.kernels.n; ki++, done_rows++) {
+            const struct softmax_kernel *k = o.kernels.v[ki];
+            if (tty)
+                fprintf(stderr, "\r\033[Kbench [%zu/%zu] %s n=%zu", done_rows + 1, total, k->name, n);
+            if (!softmax_kernel_supported(k)) {
+                printf("%-17s %9zu  SKIP: needs %s, which this CPU (or the cap) lacks\n", k->name,
+                       n, softmax_isa_name(k->isa));
+                continue;
+            }
+            struct work w = {.k = k, .x = x, .y = y, .n = n, .T = T};
+            struct row r = {.k = k, .kind = kind_of(k), .n = n};
+            sb_measure(run_once, &w, &clk, &plan, &r.r);
+            if (w.rc != SOFTMAX_OK) {
+                printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, w.rc);
+                continue;
+            }
+            if (tty)
+                fputs("\r\033[K", stderr);
+            print_row(&r, tsc);
+            if (csv.f != NULL)
+                fprintf(csv.f, "%s,%s,%zu,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%d\n",
+                        k->name, r.kind, n, (double)T, r.r.reps, r.r.stats.k,
+                        r.r.stats.median * 1e9, r.r.stats.min * 1e9, r.r.stats.max * 1e9,
+                        r.r.stats.mad * 1e9, n ? r.r.stats.median * 1e9 / (double)n : 0.0,
+                        n ? 8.0 * (double)n / r.r.stats.median / 1e9 : 0.0,
+                        n ? r.r.stats.median * tsc / (double)n : 0.0, r.r.stats.noisy);
+            if (json.f != NULL)
+                json_row(json.f, &r, tsc, nrows == 0);
+            nrows++;
+        }
+    }
+    if (tty)
+        fputs("\r\033[K", stderr);
+    if (json.f != NULL)
+        fputs("\n  ]\n}\n", json.f);
+    free(x);
+    free(y);
+    free(ev.buf);
+    if (csv.f != NULL && sb_out_close(&csv, 1, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (json.f != NULL && sb_out_close(&json, 1, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+done:
+    sb_list_free(&o.kernels, 0);
+    sb_list_free(&o.sizes, 1);
+    sb_list_free(&o.temps, 1);
+    sb_list_free(&o.datasets, 1);
+    return rc < 0 ? SB_EXIT_OK : rc;
+}
+
+/* softbench loop: generate the input, call the kernel --iters times. */
+int sb_cmd_loop(int argc, char **argv)
+{
+    static const struct option lo[] = {{"iters", required_argument, 0, 'i'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {0, 0, 0, 0}};
+    struct sb_list ks = {0}, ns = {0}, ts = {0}, ds = {0};
+    unsigned long iters = 0;
+    uint64_t seed = 1;
+    char *end;
+    int c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, ":k:n:T:d:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'k': rc = sb_parse_kernels(optarg, &ks); break;
+        case 'n': rc = sb_parse_sizes(optarg, &ns); break;
+        case 'T': rc = sb_parse_temps(optarg, &ts); break;
+        case 'd': rc = sb_parse_datasets(optarg, &ds); break;
+        case 's': rc = sb_parse_seed(optarg, &seed); break;
+        case 'i':
+            errno = 0;
+            iters = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || errno || *optarg == '-')
+                rc = sb_usage_error("loop: --iters needs a whole number, not '%s'", optarg);
+            break;
+        default: rc = sb_usage_error("loop: usage: softbench loop -k KERNEL -n N --iters I [-T T] [-d D]");
+        }
+    }
+    if (rc == 0 && (ks.n != 1 || ns.n != 1 || ts.n > 1 || ds.n > 1))
+        rc = sb_usage_error("loop: needs one -k KERNEL, one -n N, --iters I");
+    if (rc == 0 && ds.n == 0)
+        rc = sb_parse_datasets("normal", &ds);
+    float *x = NULL, *y = NULL;
+    if (rc == 0) {
+        size_t n = *(size_t *)ns.v[0];
+        float T = ts.n ? *(float *)ts.v[0] : 1.0f;
+        const struct softmax_kernel *k = ks.v[0];
+        x = malloc((n + 32) * sizeof *x);
+        y = malloc((n + 32) * sizeof *y);
+        if (x == NULL || y == NULL || sb_dataset_is_file(ds.v[0]))
+            rc = sb_usage_error("loop: cannot prepare the input");
+        else {
+            sb_dataset_generate(ds.v[0], x, n, seed);
+            for (unsigned long i = 0; i < iters && rc == 0; i++)
+                if (k->fn(x, y, n, T) != SOFTMAX_OK)
+                    rc = sb_usage_error("loop: %s failed", k->name);
+        }
+    }
+    free(x);
+    free(y);
+    sb_list_free(&ks, 0);
+    sb_list_free(&ns, 1);
+    sb_list_free(&ts, 1);
+    sb_list_free(&ds, 1);
+    return rc;
+}

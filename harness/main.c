@@ -17,6 +17,7 @@ static const char usage[] =
     "  edge      the edge-case contract: cases x kernels, pass or fail\n"
     "  bench     time kernels, peers and memory floors across sizes\n"
     "  loop      call one kernel many times (what scripts/hyperfine.sh times)\n"
+    "  crosscheck  compare hyperfine's per-call times with bench's\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "\n"
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
         return sb_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return sb_cmd_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "crosscheck") == 0)
+        return sb_cmd_crosscheck(argc - 1, argv + 1);
     if (strcmp(cmd, "loop") == 0)
         return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)

@@ -78,6 +78,71 @@ expect 2 "parameter out of range" -- "$sb" verify -d "tiny:ulps=1e12"; one_error
 expect 2 "llm top out of range" -- "$sb" datasets --write "llm:top=1e30" -n 5 "$tmp/t.npy"; one_error_line "llm top"
 expect 2 "unwritable csv" -- "$sb" verify -n 3 -d equal --csv "$tmp/no/such/dir/v.csv"; one_error_line "unwritable csv"
 
+# --- bench (no timing is asserted: only the shape of what it writes)
+expect 0 "bench small" -- "$sb" bench -k scalar.threepass -n 100,1000 --samples 3 --min-time 0.0002 -q --json "$tmp/b.json" --csv "$tmp/b.csv"
+[ ! -s "$tmp/err" ] && ok || bad "bench -q writes nothing on stderr"
+has "$tmp/out" "floor.rw" "floors measured beside the kernels"
+has "$tmp/out" "reference cycles" "TSC cycles labelled"
+if command -v python3 >/dev/null; then
+  python3 - "$tmp/b.json" <<'PY' && ok || bad "bench JSON schema"
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["machine"]
+for key in ["cpu", "family", "model", "flags", "isa_usable", "cores", "cache_bytes", "tsc_hz",
+            "compiler", "cflags", "commit", "date", "os"]:
+    assert key in m, key
+p = d["params"]
+for key in ["dataset", "seed", "T", "cold", "pinned_cpu", "samples", "bytes_per_element", "kernels", "skipped"]:
+    assert key in p, key
+rows = d["rows"]
+assert {r["kernel"] for r in rows} == {"scalar.threepass", "floor.read", "floor.rw"}
+assert len(rows) == 6
+for r in rows:
+    assert r["kind"] in ("kernel", "floor")
+    assert r["samples"] == 3 and len(r["per_call_ns"]) == 3
+    assert 0 < r["min_ns"] <= r["median_ns"] <= r["max_ns"]
+    assert abs(r["gb_per_s"] - 8 * r["n"] / r["median_ns"]) < 1e-6 * r["gb_per_s"] + 1e-9
+    assert abs(r["ns_per_elem"] * r["n"] - r["median_ns"]) < 1e-6 * r["median_ns"]
+PY
+fi
+[ "$(wc -l <"$tmp/b.csv")" -eq 7 ] && ok || bad "bench CSV: header and 6 rows"
+expect 0 "bench cold pinned" -- "$sb" bench -k scalar.online -n 1000 --samples 2 --cold --pin 0 -q --json "$tmp/c.json"
+grep -q '"cold": true, "pinned_cpu": 0' "$tmp/c.json" && ok || bad "cold and pinning recorded"
+expect 0 "bench isa cap" -- "$sb" bench -k scalar.threepass -n 16 --samples 1 --isa scalar -q
+has "$tmp/out" "usable ISA scalar" "cap shown"
+expect 2 "bench samples 0" -- "$sb" bench --samples 0; one_error_line "bench samples 0"
+expect 2 "bench min-time" -- "$sb" bench --min-time x; one_error_line "bench min-time"
+expect 2 "bench isa" -- "$sb" bench --isa sse9; one_error_line "bench isa"
+expect 2 "bench two T" -- "$sb" bench -T 1,2; one_error_line "bench two T"
+expect 2 "bench pin" -- "$sb" bench --pin 100000; one_error_line "bench pin"
+expect 0 "loop" -- "$sb" loop -k scalar.twopass -n 100 --iters 3
+expect 2 "loop without iters" -- "$sb" loop -k scalar.twopass; one_error_line "loop without iters"
+
+# --- crosscheck on made-up files: 100 more iterations took 0.1 s more
+cat >"$tmp/hf.json" <<'JS'
+{"results": [
+ {"command": "sb loop -k scalar.threepass -n 100 --iters 10", "median": 0.010, "stddev": 0.0001, "times": [0.01, 0.01, 0.01, 0.01]},
+ {"command": "sb loop -k scalar.threepass -n 100 --iters 110", "median": 0.110, "stddev": 0.0001, "times": [0.11, 0.11, 0.11, 0.11]},
+ {"command": "sb loop -k scalar.online -n 100 --iters 10", "median": 0.010, "stddev": 0.0001, "times": [0.01, 0.01, 0.01, 0.01]},
+ {"command": "sb loop -k scalar.online -n 100 --iters 110", "median": 0.110, "stddev": 0.0001, "times": [0.11, 0.11, 0.11, 0.11]}]}
+JS
+cat >"$tmp/bj.json" <<'JS'
+{"rows": [{"kernel": "scalar.threepass", "n": 100, "median_ns": 1000000, "mad_ns": 1000, "samples": 11},
+          {"kernel": "scalar.online", "n": 100, "median_ns": 2000000, "mad_ns": 1000, "samples": 11}]}
+JS
+expect 0 "crosscheck" -- "$sb" crosscheck "$tmp/hf.json" "$tmp/bj.json"
+grep 'scalar.threepass' "$tmp/out" | grep -q '1000000.0 .*agree within noise' && ok || bad "crosscheck agreement"
+grep 'scalar.online' "$tmp/out" | grep -q 'DISAGREE' && ok || bad "crosscheck disagreement"
+has "$tmp/out" "1 of 2" "crosscheck summary"
+printf '{"results": [' >"$tmp/broken.json"
+expect 2 "crosscheck broken json" -- "$sb" crosscheck "$tmp/broken.json" "$tmp/bj.json"; one_error_line "broken json"
+if command -v hyperfine >/dev/null && command -v python3 >/dev/null; then
+  expect 0 "hyperfine script" -- env KERNELS=scalar.threepass SIZES=1000 RUNS=3 "$(dirname "$0")/../scripts/hyperfine.sh" "$sb" "$tmp/hf"
+  has "$tmp/hf/crosscheck.txt" "crosscheck: " "hyperfine cross-check written"
+else
+  echo "SKIP hyperfine script: hyperfine or python3 missing"
+fi
+
 # --- run: text and raw round trips
 printf '2.0 1.0\n0.1\n' >"$tmp/a.txt"
 expect 0 "run text" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --out "$tmp/b.txt"

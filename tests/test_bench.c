@@ -1,0 +1,155 @@
+/* The timing core on a synthetic clock (no real time is asserted: timing
+ * assertions flake), the statistics, and the JSON reader. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "json.h"
+
+/* A virtual clock: each call of the work advances it by the next cost. */
+struct fake {
+    double t;
+    const double *costs;
+    size_t ncost, calls, evictions, evicted_before_call;
+};
+
+static double fake_now(void *ctx) { return ((struct fake *)ctx)->t; }
+
+static void fake_work(void *ctx)
+{
+    struct fake *f = ctx;
+    f->t += f->costs[f->calls % f->ncost];
+    f->calls++;
+}
+
+static void fake_evict(void *ctx)
+{
+    struct fake *f = ctx;
+    f->evictions++;
+    f->t += 1.0; /* eviction time must not be counted */
+}
+
+static void calibration_doubles_until_min_sample(void **state)
+{
+    (void)state;
+    const double cost[1] = {1e-5};
+    struct fake f = {.costs = cost, .ncost = 1};
+    struct sb_clock clk = {fake_now, &f};
+    struct sb_plan plan = {.min_sample = 1e-3, .samples = 7, .max_reps = 1u << 20};
+    struct sb_result r;
+    sb_measure(fake_work, &f, &clk, &plan, &r);
+    assert_int_equal(r.reps, 128); /* 64 calls last 0.64 ms, 128 last 1.28 ms */
+    assert_int_equal(r.stats.k, 7);
+    assert_true(fabs(r.stats.median - 1e-5) < 1e-15 && r.stats.mad < 1e-18);
+    /* warm-up 1, calibration 1+2+...+128, samples 7 x 128 */
+    assert_int_equal(f.calls, 1 + 255 + 7 * 128);
+    assert_false(r.stats.noisy);
+}
+
+static void max_reps_caps_calibration(void **state)
+{
+    (void)state;
+    const double cost[1] = {1e-9};
+    struct fake f = {.costs = cost, .ncost = 1};
+    struct sb_clock clk = {fake_now, &f};
+    struct sb_plan plan = {.min_sample = 1.0, .samples = 3, .max_reps = 1024};
+    struct sb_result r;
+    sb_measure(fake_work, &f, &clk, &plan, &r);
+    assert_int_equal(r.reps, 1024);
+}
+
+static void cold_runs_evict_untimed(void **state)
+{
+    (void)state;
+    const double cost[3] = {2e-3, 1e-3, 3e-3};
+    struct fake f = {.costs = cost, .ncost = 3};
+    struct sb_clock clk = {fake_now, &f};
+    struct sb_plan plan = {.min_sample = 1e-3, .samples = 5, .max_reps = 1024,
+                           .evict = fake_evict, .evict_ctx = &f};
+    struct sb_result r;
+    sb_measure(fake_work, &f, &clk, &plan, &r);
+    assert_int_equal(r.reps, 1);
+    assert_int_equal(f.evictions, 5);
+    /* calls: warm-up (2 ms), then 1, 3, 2, 1, 3 ms */
+    const double want[5] = {1e-3, 3e-3, 2e-3, 1e-3, 3e-3};
+    for (int i = 0; i < 5; i++)
+        assert_true(fabs(r.per_call[i] - want[i]) < 1e-12);
+    assert_true(fabs(r.stats.median - 2e-3) < 1e-12);
+    assert_true(fabs(r.stats.min - 1e-3) < 1e-12 && fabs(r.stats.max - 3e-3) < 1e-12);
+    assert_true(fabs(r.stats.mad - 1e-3) < 1e-12);
+    assert_true(r.stats.noisy); /* MAD is half the median */
+}
+
+static void statistics(void **state)
+{
+    (void)state;
+    const double v[6] = {5, 1, 4, 2, 100, 3};
+    struct sb_stats s;
+    sb_stats_of(v, 6, &s);
+    assert_true(s.median == 3.5 && s.min == 1 && s.max == 100);
+    /* deviations 1.5 2.5 0.5 1.5 96.5 0.5 -> sorted 0.5 0.5 1.5 1.5 2.5 96.5 */
+    assert_true(s.mad == 1.5);
+    assert_true(s.noisy);
+    const double quiet[5] = {100, 101, 99, 100, 100};
+    sb_stats_of(quiet, 5, &s);
+    assert_true(s.median == 100 && s.mad == 0 && !s.noisy);
+    assert_true(v[0] == 5); /* input untouched */
+}
+
+static void json_reader(void **state)
+{
+    (void)state;
+    char err[200];
+    struct sb_jnode *j = sb_json_parse(
+        "{\"results\": [{\"command\": \"a \\\"q\\\" \\u00e9\", \"median\": 1.5e-3, "
+        "\"times\": [1, 2, 3]}], \"ok\": true, \"none\": null, \"x\": \"inf\", \"neg\": -2}",
+        err, sizeof err);
+    assert_non_null(j);
+    const struct sb_jnode *r = sb_json_get(j, "results");
+    assert_non_null(r);
+    assert_int_equal(r->type, SB_JARR);
+    assert_string_equal(sb_json_str_of(r->child, "command"), "a \"q\" \xc3\xa9");
+    assert_true(sb_json_num_of(r->child, "median", 0) == 1.5e-3);
+    assert_true(sb_json_num_of(j, "ok", 0) == 1.0);
+    assert_true(isinf(sb_json_num_of(j, "x", 0)));
+    assert_true(sb_json_num_of(j, "neg", 0) == -2.0);
+    assert_true(sb_json_num_of(j, "missing", 7) == 7.0);
+    assert_int_equal(sb_json_get(j, "none")->type, SB_JNULL);
+    sb_json_free(j);
+    const char *bad[] = {"{\"a\": }", "[1, 2", "{\"a\" 1}", "\"open", "[1] x", "{\"a\": tru}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_null(sb_json_parse(bad[i], err, sizeof err));
+        assert_non_null(strstr(err, "at byte"));
+    }
+}
+
+static void floors_run(void **state)
+{
+    (void)state;
+    float x[37], y[37];
+    for (int i = 0; i < 37; i++)
+        x[i] = (float)i;
+    const struct softmax_kernel *rw = NULL;
+    for (size_t i = 0; i < sb_floor_count(); i++)
+        if (strcmp(sb_floor_at(i)->name, "floor.rw") == 0)
+            rw = sb_floor_at(i);
+    assert_non_null(rw);
+    assert_int_equal(rw->fn(x, y, 37, 1.0f), SOFTMAX_OK);
+    assert_memory_equal(x, y, sizeof x);
+    assert_true(sb_tsc_hz() > 1e8 || sb_tsc_hz() == 0.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(calibration_doubles_until_min_sample),
+        cmocka_unit_test(max_reps_caps_calibration),
+        cmocka_unit_test(cold_runs_evict_untimed),
+        cmocka_unit_test(statistics),
+        cmocka_unit_test(json_reader),
+        cmocka_unit_test(floors_run),
+    };
+    return cmocka_run_group_tests_name("bench", tests, NULL, NULL);
+}

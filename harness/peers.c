@@ -18,6 +18,7 @@ void omp_set_num_threads(int n); /* libgomp, which Debian's oneDNN runs on */
 static float *scaled;
 static size_t scaled_cap;
 
+#if defined(SB_HAVE_DNNL) || defined(SB_HAVE_XNNPACK)
 static const float *with_temperature(const float *x, size_t n, float T)
 {
     if (T == 1.0f)
@@ -33,6 +34,7 @@ static const float *with_temperature(const float *x, size_t n, float T)
         scaled[i] = x[i] / T;
     return scaled;
 }
+#endif
 
 static int check(const float *x, const float *y, size_t n, float T)
 {

@@ -30,7 +30,7 @@ PEER_FLAGS = $(if $(HAVE_DNNL),-DSB_HAVE_DNNL) \
              $(if $(HAVE_XNNPACK),-DSB_HAVE_XNNPACK -DSB_XNNPACK_VERSION='"$(XNNPACK_VERSION)"')
 PEER_LIBS  = $(if $(HAVE_DNNL),-ldnnl -lgomp) $(if $(HAVE_XNNPACK),-lXNNPACK -lpthreadpool)
 
-KERNEL_SRC = $(wildcard kernels/*.c kernels/scalar/*.c)
+KERNEL_SRC = $(wildcard kernels/*.c kernels/scalar/*.c kernels/avx2/*.c kernels/avx512/*.c)
 REF_SRC    = reference/reference.c
 HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard datasets/*.c)
 TEST_SRC   = $(wildcard tests/test_*.c)

@@ -247,7 +247,8 @@ int sb_cmd_bench(int argc, char **argv)
         if (!have)
             sb_list_push(&o.kernels, (void *)sb_floor_at(i));
     }
-    qsort(o.sizes.v, o.sizes.n, sizeof *o.sizes.v, cmp_size);
+    if (o.sizes.n > 0)
+        qsort(o.sizes.v, o.sizes.n, sizeof *o.sizes.v, cmp_size);
     size_t maxn = 0;
     for (size_t i = 0; i < o.sizes.n; i++)
         maxn = *(size_t *)o.sizes.v[i] > maxn ? *(size_t *)o.sizes.v[i] : maxn;

@@ -96,6 +96,51 @@ static inline struct sb_part sb_merge_sum(struct sb_part a, struct sb_part b, fl
     return a;
 }
 
+/* 2^e as a float for e in [-126, 127]; 0 below. */
+static inline float sb_pow2f(int e)
+{
+    if (e < -126)
+        return 0.0f;
+    union {
+        uint32_t u;
+        float f;
+    } v = {.u = (uint32_t)(e + 127) << 23};
+    return v.f;
+}
+
+/* (s, m) means s * 2^m, m an integer: the two-pass kernels' sum. */
+static inline struct sb_part sb_merge_pow2(struct sb_part a, struct sb_part b, float T)
+{
+    (void)T;
+    float m = a.m > b.m ? a.m : b.m;
+    a.s = a.s * sb_pow2f((int)(a.m - m)) + b.s * sb_pow2f((int)(b.m - m));
+    a.m = m;
+    return a;
+}
+
+/* (s, m) means s * exp(m / T): the online kernels' pair, merged as
+ * Milakov and Gimelshein merge them; m = -inf is the empty pair. */
+static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b, float T)
+{
+    if (a.m == -INFINITY)
+        return b;
+    if (b.m == -INFINITY)
+        return a;
+    if (a.m >= b.m) {
+        a.s = a.s + b.s * expf(sb_shifted_arg(b.m, a.m, T));
+        return a;
+    }
+    b.s = a.s * expf(sb_shifted_arg(a.m, b.m, T)) + b.s;
+    return b;
+}
+
+/* Two-pass extremes (see scalar/twopass.c): beyond A_HI the (p, 2^k) form
+ * loses order, below A_LO a logit is clamped, and a sum exponent below K_LO
+ * means every logit was far below -2^21: the three-pass body takes over. */
+#define SB_TWOPASS_A_HI 1048576.0f
+#define SB_TWOPASS_A_LO -4194304.0f
+#define SB_TWOPASS_K_LO (-(1 << 21))
+
 /* The body of the safe three-pass softmax, shared by scalar.threepass and
  * by the fallbacks of the other algorithms for extreme inputs. Assumes the
  * arguments are valid; applies the contract's special cases itself. */

@@ -9,12 +9,14 @@ extern const struct softmax_kernel sb_kernel_scalar_naive;
 extern const struct softmax_kernel sb_kernel_scalar_threepass;
 extern const struct softmax_kernel sb_kernel_scalar_twopass;
 extern const struct softmax_kernel sb_kernel_scalar_online;
+extern const struct softmax_kernel sb_kernel_avx512_threepass;
 
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,
     &sb_kernel_scalar_threepass,
     &sb_kernel_scalar_twopass,
     &sb_kernel_scalar_online,
+    &sb_kernel_avx512_threepass,
 };
 
 #define NKERNELS (sizeof table / sizeof table[0])

@@ -22,20 +22,6 @@
 
 #define BLOCK 8
 
-static struct sb_part merge_online(struct sb_part a, struct sb_part b, float T)
-{
-    if (a.m == -INFINITY)
-        return b;
-    if (b.m == -INFINITY)
-        return a;
-    if (a.m >= b.m) {
-        a.s = a.s + b.s * expf(sb_shifted_arg(b.m, a.m, T));
-        return a;
-    }
-    b.s = a.s * expf(sb_shifted_arg(a.m, b.m, T)) + b.s;
-    return b;
-}
-
 static int online(const float *x, float *y, size_t n, float T)
 {
     int st = sb_check_args(x, y, n, T);
@@ -56,10 +42,10 @@ static int online(const float *x, float *y, size_t n, float T)
         if (b.m != -INFINITY)
             for (size_t j = i; j < end; j++)
                 b.s += expf(sb_shifted_arg(x[j], b.m, T));
-        sb_cascade_push(&c, b, merge_online, T);
+        sb_cascade_push(&c, b, sb_merge_online, T);
     }
     struct sb_part tot =
-        sb_cascade_total(&c, merge_online, T, (struct sb_part){0.0f, -INFINITY});
+        sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
     if (!isfinite(tot.m) || !isfinite(tot.s)) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;

@@ -28,21 +28,12 @@
 #include "../internal.h"
 
 #define BLOCK 8
-#define A_HI 1048576.0f  /* 2^20 */
-#define A_LO -4194304.0f /* -2^22 */
-#define K_LO (-(1 << 21))
+#define A_HI SB_TWOPASS_A_HI
+#define A_LO SB_TWOPASS_A_LO
+#define K_LO SB_TWOPASS_K_LO
 
 static const double LOG2E = 1.4426950408889634;
 static const double LN2 = 0.6931471805599453;
-
-/* 2^e as a float for e in [-126, 127]; 0 below. */
-static inline float pow2f(int e)
-{
-    if (e < -126)
-        return 0.0f;
-    union { uint32_t u; float f; } v = {.u = (uint32_t)(e + 127) << 23};
-    return v.f;
-}
 
 /* exp(a) = p * 2^k. */
 static inline float expsplit(float a, int *k)
@@ -50,16 +41,6 @@ static inline float expsplit(float a, int *k)
     double kd = nearbyint((double)a * LOG2E);
     *k = (int)kd;
     return expf((float)((double)a - kd * LN2));
-}
-
-/* (s, m) means s * 2^m; m holds an integer. */
-static struct sb_part merge_pow2(struct sb_part a, struct sb_part b, float T)
-{
-    (void)T;
-    float m = a.m > b.m ? a.m : b.m;
-    a.s = a.s * pow2f((int)(a.m - m)) + b.s * pow2f((int)(b.m - m));
-    a.m = m;
-    return a;
 }
 
 static int twopass(const float *x, float *y, size_t n, float T)
@@ -89,10 +70,10 @@ static int twopass(const float *x, float *y, size_t n, float T)
         }
         struct sb_part b = {0.0f, (float)kmax};
         for (size_t j = 0; j < end - i; j++)
-            b.s += p[j] * pow2f(k[j] - kmax);
-        sb_cascade_push(&c, b, merge_pow2, T);
+            b.s += p[j] * sb_pow2f(k[j] - kmax);
+        sb_cascade_push(&c, b, sb_merge_pow2, T);
     }
-    struct sb_part tot = sb_cascade_total(&c, merge_pow2, T, (struct sb_part){0.0f, 0.0f});
+    struct sb_part tot = sb_cascade_total(&c, sb_merge_pow2, T, (struct sb_part){0.0f, 0.0f});
     if (tot.m < (float)K_LO) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
@@ -106,7 +87,7 @@ static int twopass(const float *x, float *y, size_t n, float T)
         float q = expsplit(a, &k) / tot.s;
         int d = k - kt;
         /* Two steps keep one rounding when the result is subnormal. */
-        y[i] = d >= -126 ? q * pow2f(d) : d >= -190 ? (q * 0x1p-64f) * pow2f(d + 64) : 0.0f;
+        y[i] = d >= -126 ? q * sb_pow2f(d) : d >= -190 ? (q * 0x1p-64f) * sb_pow2f(d + 64) : 0.0f;
     }
     return SOFTMAX_OK;
 }

@@ -47,8 +47,16 @@ has "$tmp/out" "scalar.threepass tails: " "failure shown with its output"
 grep '^nan ' "$tmp/out" | grep -q pass && ok || bad "exact rows do not depend on the bound"
 expect 2 "edge unknown case" -- "$sb" edge -c nope; one_error_line "edge unknown case"
 
+# --- a kernel the CPU (here: the cap) cannot run is a visible SKIP, never a pass
+expect 0 "skip under a cap" -- env SOFTMAX_ISA=scalar "$sb" verify -k avx512.threepass,scalar.threepass -n 10 -d normal
+has "$tmp/out" "SKIP: needs avx512" "SKIP line names the ISA"
+has "$tmp/out" "1 skipped" "skip counted"
+expect 0 "edge skip under a cap" -- env SOFTMAX_ISA=scalar "$sb" edge -k avx512.twopass -c n1
+has "$tmp/out" "SKIP" "edge shows SKIP"
+
 # --- verify
-expect 0 "verify small" -- "$sb" verify -n 0-20,1000 -d normal -T 1,0.5
+ours=scalar.naive,scalar.threepass,scalar.twopass,scalar.online
+expect 0 "verify small" -- "$sb" verify -k $ours -n 0-20,1000 -d normal -T 1,0.5
 has "$tmp/out" "0 FAIL" "verify summary"
 [ "$(grep -c ' ok$' "$tmp/out")" -eq $((22 * 2 * 4)) ] && ok || bad "verify: wanted 176 ok rows"
 expect 0 "naive shown failing" -- "$sb" verify -k scalar.naive,scalar.threepass -d "uniform:a=80,b=120" -n 10,100
@@ -56,7 +64,6 @@ has "$tmp/out" "xfail" "naive overflow is an expected failure"
 grep 'scalar.naive' "$tmp/out" | grep -q ' inf .* xfail$' && ok || bad "naive's overflow shown as an infinite error"
 expect 1 "bound too tight" -- "$sb" verify -k scalar.threepass -d "normal:sigma=16" -n 1000 --bound-scale 0.01
 has "$tmp/err" "FAIL scalar.threepass on normal(mu=0,sigma=16) n=1000" "failure named"
-ours=scalar.naive,scalar.threepass,scalar.twopass,scalar.online
 expect 0 "csv and json" -- "$sb" verify -k $ours -n 5,50 -d "equal;uniform" --csv "$tmp/v.csv" --json "$tmp/v.json"
 [ "$(wc -l <"$tmp/v.csv")" -eq $((1 + 2 * 2 * 4)) ] && ok || bad "csv rows"
 if command -v python3 >/dev/null; then

@@ -15,7 +15,8 @@
  * result is subnormal) + 1.01 * [0.3 (reduction) + 2 (expf) + r*a_i (a_i =
  * |x_i|/T, rounded once when T != 1) + 2.3 + r*abar (the same inside the
  * sum) + (ceil(log2 n) + 5)]. Hence c0 = 1.5 + 1.01 * 9.6 = 11.2 -> 11.5,
- * c_arg = c_sum = 1.02. With T = 1 the argument is exact: no gap term at all,
+ * c_arg = c_sum = 1.02; the record declares the family's c0 = 15.5, shared
+ * with avx512.twopass. With T = 1 the argument is exact: no gap term at all,
  * unlike the max-shifted kernels.
  *
  * Extreme inputs: a_i below -2^22 is clamped there (its weight is 0 against
@@ -98,7 +99,7 @@ const struct softmax_kernel sb_kernel_scalar_twopass = {
     .isa = SOFTMAX_ISA_SCALAR,
     .fn = twopass,
     .safe = 1,
-    .bound = {.c0 = 11.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+    .bound = {.c0 = 15.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "Dukhan-Ablavatski two-pass, (mantissa, exponent) sum, no max pass",

@@ -141,6 +141,21 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_TWOPASS_A_LO -4194304.0f
 #define SB_TWOPASS_K_LO (-(1 << 21))
 
+/* The vector exponential's constants (derivation in avx512/common.h): ln2
+ * split for the two-FMA reduction, and the degree-6 interpolant of exp on
+ * [-ln2/2, ln2/2], constant term first, rounded to float. */
+#define SB_EXP_LOG2E 1.44269504088896341f
+#define SB_EXP_LN2_HI 0x1.62e430p-1f
+#define SB_EXP_LN2_LO -0x1.05c610p-29f
+
+/* Coefficients of the interpolant, constant term first, rounded to float. */
+#define SB_EXP_C1 0x1.000000p+0f
+#define SB_EXP_C2 0x1.000000p-1f
+#define SB_EXP_C3 0x1.555404p-3f
+#define SB_EXP_C4 0x1.5554acp-5f
+#define SB_EXP_C5 0x1.126fa6p-7f
+#define SB_EXP_C6 0x1.6d7532p-10f
+
 /* The body of the safe three-pass softmax, shared by scalar.threepass and
  * by the fallbacks of the other algorithms for extreme inputs. Assumes the
  * arguments are valid; applies the contract's special cases itself. */

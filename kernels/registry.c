@@ -9,6 +9,8 @@ extern const struct softmax_kernel sb_kernel_scalar_naive;
 extern const struct softmax_kernel sb_kernel_scalar_threepass;
 extern const struct softmax_kernel sb_kernel_scalar_twopass;
 extern const struct softmax_kernel sb_kernel_scalar_online;
+extern const struct softmax_kernel sb_kernel_avx2_threepass;
+extern const struct softmax_kernel sb_kernel_avx2_twopass;
 extern const struct softmax_kernel sb_kernel_avx512_threepass;
 extern const struct softmax_kernel sb_kernel_avx512_twopass;
 
@@ -17,6 +19,8 @@ static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_threepass,
     &sb_kernel_scalar_twopass,
     &sb_kernel_scalar_online,
+    &sb_kernel_avx2_threepass,
+    &sb_kernel_avx2_twopass,
     &sb_kernel_avx512_threepass,
     &sb_kernel_avx512_twopass,
 };

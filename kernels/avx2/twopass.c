@@ -1,0 +1,19 @@
+/* avx2.twopass - the two-pass softmax of Dukhan and Ablavatski in AVX2
+ * with FMA: the algorithm and bound of avx512.twopass (see its header), over
+ * 8 lanes; the powers of two are built in the exponent field (avx2/common.h)
+ * since AVX2 has no vscalefps, rounding once into the subnormals all the same. */
+#include "common.h"
+
+#include "../body/twopass.h"
+
+const struct softmax_kernel sb_kernel_avx2_twopass = {
+    .name = "avx2.twopass",
+    .algorithm = "twopass",
+    .isa = SOFTMAX_ISA_AVX2,
+    .fn = sbv_twopass,
+    .safe = 1,
+    .bound = {.c0 = 15.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "AVX2+FMA Dukhan-Ablavatski two-pass, exponent-field scaling, streaming beyond 1M",
+};

@@ -1,0 +1,98 @@
+/* body/threepass.h - the three-pass algorithm over the vector layer
+ * (sbv_*, SBV_W lanes): included by avx2/threepass.c and avx512/threepass.c,
+ * each compiled with its own ISA flags. See avx512/threepass.c for the
+ * bound's derivation and the edges. */
+
+#define TP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
+#define TP_STEP (4 * SBV_W)
+
+static inline __attribute__((always_inline)) sbv tp_arg(sbv v, sbv vm, sbv vt, int scaled)
+{
+    sbv d = sbv_sub(v, vm);
+    return scaled ? sbv_mul(d, vt) : d;
+}
+
+/* exp((x - m) * t) into y, summed; `scaled` is constant at each call, so
+ * T = 1 gets a loop without the multiply. */
+static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, float *y, size_t n,
+                                                               float m, float t, int scaled)
+{
+    const sbv vm = sbv_set1(m), vt = sbv_set1(t);
+    struct sb_cascade c = {.count = 0};
+    size_t i;
+    for (size_t b = 0; b < n; b += TP_BLOCK) {
+        size_t end = n - b < TP_BLOCK ? n : b + TP_BLOCK;
+        sbv s0 = sbv_zero(), s1 = s0, s2 = s0, s3 = s0;
+        for (i = b; i + TP_STEP <= end; i += TP_STEP) {
+            sbv e0 = sbv_exp(tp_arg(sbv_loadu(x + i), vm, vt, scaled));
+            sbv e1 = sbv_exp(tp_arg(sbv_loadu(x + i + SBV_W), vm, vt, scaled));
+            sbv e2 = sbv_exp(tp_arg(sbv_loadu(x + i + 2 * SBV_W), vm, vt, scaled));
+            sbv e3 = sbv_exp(tp_arg(sbv_loadu(x + i + 3 * SBV_W), vm, vt, scaled));
+            sbv_storeu(y + i, e0);
+            sbv_storeu(y + i + SBV_W, e1);
+            sbv_storeu(y + i + 2 * SBV_W, e2);
+            sbv_storeu(y + i + 3 * SBV_W, e3);
+            s0 = sbv_add(s0, e0);
+            s1 = sbv_add(s1, e1);
+            s2 = sbv_add(s2, e2);
+            s3 = sbv_add(s3, e3);
+        }
+        for (; i < end; i += SBV_W) {
+            sbv e = sbv_keep(sbv_exp(tp_arg(sbv_load_tail(x + i, end - i, m), vm, vt, scaled)),
+                             end - i, 0.0f);
+            sbv_store_tail(y + i, end - i, e);
+            s0 = sbv_add(s0, e);
+        }
+        struct sb_part p = {sbv_hadd(sbv_add(sbv_add(s0, s1), sbv_add(s2, s3))), 0.0f};
+        sb_cascade_push(&c, p, sb_merge_sum, 1.0f);
+    }
+    return sb_cascade_total(&c, sb_merge_sum, 1.0f, (struct sb_part){0.0f, 0.0f}).s;
+}
+
+static int sbv_threepass(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    sbv m0 = sbv_set1(-INFINITY), m1 = m0, lo = sbv_set1(INFINITY);
+    int nan = 0;
+    size_t i = 0;
+    for (; i + 2 * SBV_W <= n; i += 2 * SBV_W) {
+        sbv a = sbv_loadu(x + i), b = sbv_loadu(x + i + SBV_W);
+        nan |= sbv_unord(a, b);
+        m0 = sbv_max(m0, a);
+        m1 = sbv_max(m1, b);
+        lo = sbv_min(lo, sbv_min(a, b));
+    }
+    for (; i < n; i += SBV_W) {
+        sbv a = sbv_load_tail(x + i, n - i, -INFINITY);
+        nan |= sbv_unord(a, a);
+        m0 = sbv_max(m0, a);
+        lo = sbv_min(lo, sbv_keep(a, n - i, INFINITY));
+    }
+    float m = sbv_hmax(sbv_max(m0, m1));
+    if (nan || !isfinite(m)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    /* the span overflows float and T would shrink it, or 1/T overflows */
+    if ((T > 1.0f && isinf(m - sbv_hmin(lo))) || isinf(1.0f / T)) {
+        sb_scalar_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    float s = T == 1.0f ? tp_exp_pass(x, y, n, m, 1.0f, 0) : tp_exp_pass(x, y, n, m, 1.0f / T, 1);
+    const sbv inv = sbv_set1(1.0f / s);
+    for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
+        sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), inv));
+        sbv_storeu(y + i + SBV_W, sbv_mul(sbv_loadu(y + i + SBV_W), inv));
+        sbv_storeu(y + i + 2 * SBV_W, sbv_mul(sbv_loadu(y + i + 2 * SBV_W), inv));
+        sbv_storeu(y + i + 3 * SBV_W, sbv_mul(sbv_loadu(y + i + 3 * SBV_W), inv));
+    }
+    for (; i < n; i += SBV_W)
+        sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), inv));
+    return SOFTMAX_OK;
+}

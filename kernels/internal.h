@@ -108,12 +108,22 @@ static inline float sb_pow2f(int e)
     return v.f;
 }
 
+/* 2^d for an integral float d <= 0: 0 far below, NaN for NaN (an infinite
+ * exponent from a +inf logit gives inf - inf: kept, so the caller falls
+ * back; never converted to int). */
+static inline float sb_pow2f_of(float d)
+{
+    if (!(d >= -1e9f))
+        return d != d ? NAN : 0.0f;
+    return sb_pow2f((int)d);
+}
+
 /* (s, m) means s * 2^m, m an integer: the two-pass kernels' sum. */
 static inline struct sb_part sb_merge_pow2(struct sb_part a, struct sb_part b, float T)
 {
     (void)T;
     float m = a.m > b.m ? a.m : b.m;
-    a.s = a.s * sb_pow2f((int)(a.m - m)) + b.s * sb_pow2f((int)(b.m - m));
+    a.s = a.s * sb_pow2f_of(a.m - m) + b.s * sb_pow2f_of(b.m - m);
     a.m = m;
     return a;
 }

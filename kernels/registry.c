@@ -11,8 +11,10 @@ extern const struct softmax_kernel sb_kernel_scalar_twopass;
 extern const struct softmax_kernel sb_kernel_scalar_online;
 extern const struct softmax_kernel sb_kernel_avx2_threepass;
 extern const struct softmax_kernel sb_kernel_avx2_twopass;
+extern const struct softmax_kernel sb_kernel_avx2_online;
 extern const struct softmax_kernel sb_kernel_avx512_threepass;
 extern const struct softmax_kernel sb_kernel_avx512_twopass;
+extern const struct softmax_kernel sb_kernel_avx512_online;
 
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,
@@ -21,8 +23,10 @@ static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_online,
     &sb_kernel_avx2_threepass,
     &sb_kernel_avx2_twopass,
+    &sb_kernel_avx2_online,
     &sb_kernel_avx512_threepass,
     &sb_kernel_avx512_twopass,
+    &sb_kernel_avx512_online,
 };
 
 #define NKERNELS (sizeof table / sizeof table[0])

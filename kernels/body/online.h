@@ -1,0 +1,127 @@
+/* body/online.h - the online normalizer of Milakov and Gimelshein over the
+ * vector layer: included by avx2/online.c and avx512/online.c. See
+ * avx512/online.c for the bound's derivation and the edges. */
+
+#define OL_CHUNK (4 * SBV_W)
+#define OL_BLOCK (16 * SBV_W) /* four chunks, alternating two lane sets */
+#define OL_NT_MIN (1u << 20)
+
+static inline __attribute__((always_inline)) sbv ol_exp(sbv a, sbv b, sbv t, int scaled)
+{
+    sbv d = sbv_sub(a, b);
+    return sbv_exp(scaled ? sbv_mul(d, t) : d);
+}
+
+/* One chunk into the lane set (m, s): new max, one rescale, four exps. */
+static inline __attribute__((always_inline)) void ol_chunk(sbv *m, sbv *s, sbv v0, sbv v1, sbv v2,
+                                                           sbv v3, sbv t, int scaled)
+{
+    sbv cm = sbv_max(*m, sbv_max(sbv_max(v0, v1), sbv_max(v2, v3)));
+    sbv e = sbv_add(sbv_add(ol_exp(v0, cm, t, scaled), ol_exp(v1, cm, t, scaled)),
+                    sbv_add(ol_exp(v2, cm, t, scaled), ol_exp(v3, cm, t, scaled)));
+    *s = sbv_add(sbv_mul(*s, ol_exp(*m, cm, t, scaled)), e);
+    *m = cm;
+}
+
+/* Pass 1: the (max, sum) pair of x under the scale t, NaN and min noted. */
+static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float *x, size_t n,
+                                                                     float t, int scaled,
+                                                                     int *nan, float *xmin,
+                                                                     float T)
+{
+    const sbv vt = sbv_set1(t), floor_m = sbv_set1(-FLT_MAX);
+    sbv lo = sbv_set1(INFINITY);
+    struct sb_cascade c = {.count = 0};
+    for (size_t b = 0; b < n; b += OL_BLOCK) {
+        size_t end = n - b < OL_BLOCK ? n : b + OL_BLOCK, i = b;
+        sbv mA = floor_m, sA = sbv_zero(), mB = floor_m, sB = sbv_zero();
+        int which = 0;
+        for (; i + OL_CHUNK <= end; i += OL_CHUNK, which ^= 1) {
+            sbv v0 = sbv_loadu(x + i), v1 = sbv_loadu(x + i + SBV_W);
+            sbv v2 = sbv_loadu(x + i + 2 * SBV_W), v3 = sbv_loadu(x + i + 3 * SBV_W);
+            *nan |= sbv_unord(v0, v1) | sbv_unord(v2, v3);
+            lo = sbv_min(lo, sbv_min(sbv_min(v0, v1), sbv_min(v2, v3)));
+            if (which)
+                ol_chunk(&mB, &sB, v0, v1, v2, v3, vt, scaled);
+            else
+                ol_chunk(&mA, &sA, v0, v1, v2, v3, vt, scaled);
+        }
+        for (; i < end; i += SBV_W) {
+            sbv v = sbv_load_tail(x + i, end - i, -INFINITY), ninf = sbv_set1(-INFINITY);
+            *nan |= sbv_unord(v, v);
+            lo = sbv_min(lo, sbv_keep(v, end - i, INFINITY));
+            ol_chunk(&mA, &sA, v, ninf, ninf, ninf, vt, scaled);
+        }
+        sbv cm = sbv_max(mA, mB);
+        float M = sbv_hmax(cm);
+        sbv vM = sbv_set1(M);
+        float S = sbv_hadd(sbv_add(sbv_mul(sA, ol_exp(mA, vM, vt, scaled)),
+                                   sbv_mul(sB, ol_exp(mB, vM, vt, scaled))));
+        /* a block of -inf only is the empty pair */
+        sb_cascade_push(&c, (struct sb_part){S, S == 0.0f ? -INFINITY : M}, sb_merge_online, T);
+    }
+    *xmin = sbv_hmin(lo);
+    return sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
+}
+
+static inline __attribute__((always_inline)) sbv ol_out(sbv v, sbv vm, sbv vt, sbv inv, int scaled)
+{
+    return sbv_mul(ol_exp(v, vm, vt, scaled), inv);
+}
+
+static inline __attribute__((always_inline)) void ol_pass2(const float *x, float *y, size_t n,
+                                                           float m, float t, float inv_s,
+                                                           int scaled)
+{
+    const sbv vm = sbv_set1(m), vt = sbv_set1(t), inv = sbv_set1(inv_s);
+    size_t i = 0;
+    if (n >= OL_NT_MIN) { /* streaming stores from a vector boundary of y on */
+        const size_t align = SBV_W * sizeof(float);
+        size_t head = ((align - ((uintptr_t)y & (align - 1))) & (align - 1)) / sizeof(float);
+        if (head > 0)
+            sbv_store_tail(y, head, ol_out(sbv_load_tail(x, head, -INFINITY), vm, vt, inv, scaled));
+        for (i = head; i + OL_CHUNK <= n; i += OL_CHUNK)
+            for (int j = 0; j < 4; j++)
+                sbv_stream(y + i + j * SBV_W, ol_out(sbv_loadu(x + i + j * SBV_W), vm, vt, inv, scaled));
+        _mm_sfence();
+    } else {
+        for (; i + OL_CHUNK <= n; i += OL_CHUNK)
+            for (int j = 0; j < 4; j++)
+                sbv_storeu(y + i + j * SBV_W, ol_out(sbv_loadu(x + i + j * SBV_W), vm, vt, inv, scaled));
+    }
+    for (; i < n; i += SBV_W)
+        sbv_store_tail(y + i, n - i, ol_out(sbv_load_tail(x + i, n - i, -INFINITY), vm, vt, inv, scaled));
+}
+
+static int sbv_online(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    float t = 1.0f / T;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    if (isinf(t)) {
+        sb_scalar_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    int nan = 0, scaled = T != 1.0f;
+    float xmin;
+    struct sb_part tot = scaled ? ol_pass1(x, n, t, 1, &nan, &xmin, T)
+                                : ol_pass1(x, n, 1.0f, 0, &nan, &xmin, T);
+    if (nan || !isfinite(tot.m) || !isfinite(tot.s) || tot.s == 0.0f) {
+        sb_edge(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    if (T > 1.0f && isinf(tot.m - xmin)) { /* the span overflows float */
+        sb_scalar_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    if (scaled)
+        ol_pass2(x, y, n, tot.m, t, 1.0f / tot.s, 1);
+    else
+        ol_pass2(x, y, n, tot.m, 1.0f, 1.0f / tot.s, 0);
+    return SOFTMAX_OK;
+}

@@ -87,10 +87,14 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
     return _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
 }
 
-static inline sbv sbv_exp(sbv d)
+/* exp(d) for -1e6 <= d <= 0 (a shifted argument known to be in range). */
+static inline sbv sbv_exp_raw(sbv d)
 {
-    __m256 n, p = sbv_exp_split(_mm256_max_ps(d, _mm256_set1_ps(-110.0f)), &n);
+    __m256 n, p = sbv_exp_split(d, &n);
     return sbv_ldexp(p, n);
 }
+
+/* exp(d) for any d <= 0, -inf included. */
+static inline sbv sbv_exp(sbv d) { return sbv_exp_raw(_mm256_max_ps(d, _mm256_set1_ps(-110.0f))); }
 
 #endif

@@ -78,11 +78,14 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
     return _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
 }
 
-/* exp(d) for d <= 0 (a shifted argument). */
-static inline sbv sbv_exp(sbv d)
+/* exp(d) for -1e6 <= d <= 0 (a shifted argument known to be in range). */
+static inline sbv sbv_exp_raw(sbv d)
 {
-    __m512 n, p = sbv_exp_split(_mm512_max_ps(d, _mm512_set1_ps(-110.0f)), &n);
+    __m512 n, p = sbv_exp_split(d, &n);
     return _mm512_scalef_ps(p, n);
 }
+
+/* exp(d) for any d <= 0, -inf included. */
+static inline sbv sbv_exp(sbv d) { return sbv_exp_raw(_mm512_max_ps(d, _mm512_set1_ps(-110.0f))); }
 
 #endif

@@ -6,16 +6,19 @@
 #define TP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define TP_STEP (4 * SBV_W)
 
-static inline __attribute__((always_inline)) sbv tp_arg(sbv v, sbv vm, sbv vt, int scaled)
+/* exp((v - m) t): `scaled` (T != 1) and `raw` (every argument known to be
+ * in [-1e6, 0], so no clamp) are constants at each call. */
+static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, int scaled, int raw)
 {
     sbv d = sbv_sub(v, vm);
-    return scaled ? sbv_mul(d, vt) : d;
+    d = scaled ? sbv_mul(d, vt) : d;
+    return raw ? sbv_exp_raw(d) : sbv_exp(d);
 }
 
 /* exp((x - m) * t) into y, summed; `scaled` is constant at each call, so
  * T = 1 gets a loop without the multiply. */
 static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, float *y, size_t n,
-                                                               float m, float t, int scaled)
+                                                               float m, float t, int scaled, int raw)
 {
     const sbv vm = sbv_set1(m), vt = sbv_set1(t);
     struct sb_cascade c = {.count = 0};
@@ -24,10 +27,10 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
         size_t end = n - b < TP_BLOCK ? n : b + TP_BLOCK;
         sbv s0 = sbv_zero(), s1 = s0, s2 = s0, s3 = s0;
         for (i = b; i + TP_STEP <= end; i += TP_STEP) {
-            sbv e0 = sbv_exp(tp_arg(sbv_loadu(x + i), vm, vt, scaled));
-            sbv e1 = sbv_exp(tp_arg(sbv_loadu(x + i + SBV_W), vm, vt, scaled));
-            sbv e2 = sbv_exp(tp_arg(sbv_loadu(x + i + 2 * SBV_W), vm, vt, scaled));
-            sbv e3 = sbv_exp(tp_arg(sbv_loadu(x + i + 3 * SBV_W), vm, vt, scaled));
+            sbv e0 = tp_exp(sbv_loadu(x + i), vm, vt, scaled, raw);
+            sbv e1 = tp_exp(sbv_loadu(x + i + SBV_W), vm, vt, scaled, raw);
+            sbv e2 = tp_exp(sbv_loadu(x + i + 2 * SBV_W), vm, vt, scaled, raw);
+            sbv e3 = tp_exp(sbv_loadu(x + i + 3 * SBV_W), vm, vt, scaled, raw);
             sbv_storeu(y + i, e0);
             sbv_storeu(y + i + SBV_W, e1);
             sbv_storeu(y + i + 2 * SBV_W, e2);
@@ -38,7 +41,7 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
             s3 = sbv_add(s3, e3);
         }
         for (; i < end; i += SBV_W) {
-            sbv e = sbv_keep(sbv_exp(tp_arg(sbv_load_tail(x + i, end - i, m), vm, vt, scaled)),
+            sbv e = sbv_keep(tp_exp(sbv_load_tail(x + i, end - i, m), vm, vt, scaled, raw),
                              end - i, 0.0f);
             sbv_store_tail(y + i, end - i, e);
             s0 = sbv_add(s0, e);
@@ -84,7 +87,10 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float s = T == 1.0f ? tp_exp_pass(x, y, n, m, 1.0f, 0) : tp_exp_pass(x, y, n, m, 1.0f / T, 1);
+    float t = 1.0f / T, low = (sbv_hmin(lo) - m) * t;
+    int raw = low >= -1e6f; /* false for -inf entries and overflowed spans */
+    float s = T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0))
+                        : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1) : tp_exp_pass(x, y, n, m, t, 1, 0));
     const sbv inv = sbv_set1(1.0f / s);
     for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
         sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), inv));

@@ -91,6 +91,10 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
 static inline sbv sbv_exp_raw(sbv d)
 {
     __m256 n, p = sbv_exp_split(d, &n);
+    /* one factor when no lane goes below 2^-126 (the common case), the
+     * two-factor ldexp otherwise */
+    if (_mm256_movemask_ps(_mm256_cmp_ps(n, _mm256_set1_ps(-126.0f), _CMP_LT_OQ)) == 0)
+        return _mm256_mul_ps(p, sb256_pow2(_mm256_cvtps_epi32(n)));
     return sbv_ldexp(p, n);
 }
 

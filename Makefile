@@ -100,6 +100,9 @@ cli-tests: $(BIN)
 test: deps
 	@rm -f build/test-results.txt
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/gcc CC=gcc unit-tests cli-tests
+	@# the dispatcher and the SKIP path as an AVX2-only and a scalar-only CPU see them
+	SOFTMAX_ISA=avx2 scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_contract
+	SOFTMAX_ISA=scalar scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_kernels
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
 	@scripts/test-summary.sh build/test-results.txt

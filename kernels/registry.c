@@ -63,17 +63,22 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
 }
 
 /* Dispatch table, chosen with softbench bench on the development machine
- * (Zen 5, AVX-512; README, "Default kernel"): avx512.threepass at every n.
- * In cache it ran at 0.21 ns per element against avx512.twopass's 0.38
- * (two exponentials per element); at 16M the two were within noise of each
- * other (0.575 and 0.563). Without AVX-512, scalar.threepass, which was 1.6x
- * faster than scalar.twopass and is what the others fall back on. */
+ * (Zen 5, AVX-512, pinned; README, "Default kernel"). AVX-512: three-pass up
+ * to 1M elements (0.18 ns per element in cache against two-pass's 0.25; at
+ * 1M 0.229 against 0.310), two-pass from 2M on, where its 12 bytes per
+ * element beat three-pass's 20 (2M: 0.265 against 0.274; 16M: 0.406 against
+ * 0.453). AVX2: three-pass at every n (two-pass, without vscalefps, was
+ * slower everywhere: 0.91 against 0.56 at 16M). Scalar: three-pass, 1.6x
+ * faster than scalar two-pass, and what the others fall back on. */
+#define TWOPASS_FROM ((size_t)2 << 20)
 
 const struct softmax_kernel *softmax_choose(size_t n)
 {
-    (void)n;
-    if (softmax_kernel_supported(&sb_kernel_avx512_threepass))
-        return &sb_kernel_avx512_threepass;
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa >= SOFTMAX_ISA_AVX512)
+        return n >= TWOPASS_FROM ? &sb_kernel_avx512_twopass : &sb_kernel_avx512_threepass;
+    if (isa >= SOFTMAX_ISA_AVX2)
+        return &sb_kernel_avx2_threepass;
     return &sb_kernel_scalar_threepass;
 }
 

@@ -61,6 +61,22 @@ static void default_entry_point(void **state)
     assert_true(softmax_isa_available() <= SOFTMAX_ISA_AVX512);
 }
 
+/* The table picks by ISA and size, and never a kernel the CPU cannot run. */
+static void dispatch_table(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 256, 4096, 1 << 20, (size_t)2 << 20, (size_t)16 << 20};
+    for (size_t i = 0; i < 6; i++) {
+        const struct softmax_kernel *k = softmax_choose(sizes[i]);
+        assert_true(softmax_kernel_supported(k) && k->safe);
+        const char *want = softmax_isa_available() == SOFTMAX_ISA_AVX512
+                               ? (sizes[i] >= ((size_t)2 << 20) ? "avx512.twopass" : "avx512.threepass")
+                           : softmax_isa_available() == SOFTMAX_ISA_AVX2 ? "avx2.threepass"
+                                                                         : "scalar.threepass";
+        assert_string_equal(k->name, want);
+    }
+}
+
 static void bound_model(void **state)
 {
     (void)state;
@@ -82,6 +98,7 @@ int main(void)
         cmocka_unit_test(records_are_complete),
         cmocka_unit_test(run_checks_the_record),
         cmocka_unit_test(default_entry_point),
+        cmocka_unit_test(dispatch_table),
         cmocka_unit_test(bound_model),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);

@@ -33,6 +33,21 @@ static inline int sb_check_args(const float *x, const float *y, size_t n, float 
  * Reads all of x before writing y, so x == y is fine. */
 int sb_edge(const float *x, float *y, size_t n, float T);
 
+/* The opening every safe kernel shares: 1 when the call is already done
+ * (invalid arguments, n == 0, or T = +inf, which the contract answers),
+ * with its status in *st; 0 when the kernel proper must run. */
+static inline int sb_prologue(const float *x, float *y, size_t n, float T, int *st)
+{
+    *st = sb_check_args(x, y, n, T);
+    if (*st != SOFTMAX_OK || n == 0)
+        return 1;
+    if (isinf(T)) {
+        sb_edge(x, y, n, T);
+        return 1;
+    }
+    return 0;
+}
+
 /* Writes the result for a vector whose special case is already classified:
  * value v at positions where pick(x_i) holds, 0 elsewhere. */
 void sb_fill_masked(const float *x, float *y, size_t n, int (*pick)(float), float v);

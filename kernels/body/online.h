@@ -95,14 +95,10 @@ static inline __attribute__((always_inline)) void ol_pass2(const float *x, float
 
 static int sbv_online(const float *x, float *y, size_t n, float T)
 {
-    int st = sb_check_args(x, y, n, T);
-    if (st != SOFTMAX_OK || n == 0)
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
         return st;
     float t = 1.0f / T;
-    if (isinf(T)) {
-        sb_edge(x, y, n, T);
-        return SOFTMAX_OK;
-    }
     if (isinf(t)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;

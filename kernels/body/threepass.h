@@ -54,13 +54,9 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
 
 static int sbv_threepass(const float *x, float *y, size_t n, float T)
 {
-    int st = sb_check_args(x, y, n, T);
-    if (st != SOFTMAX_OK || n == 0)
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
         return st;
-    if (isinf(T)) {
-        sb_edge(x, y, n, T);
-        return SOFTMAX_OK;
-    }
     sbv m0 = sbv_set1(-INFINITY), m1 = m0, lo = sbv_set1(INFINITY);
     int nan = 0;
     size_t i = 0;

@@ -94,13 +94,9 @@ static inline __attribute__((always_inline)) void wp_pass2(const float *x, float
 
 static int sbv_twopass(const float *x, float *y, size_t n, float T)
 {
-    int st = sb_check_args(x, y, n, T);
-    if (st != SOFTMAX_OK || n == 0)
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
         return st;
-    if (isinf(T)) {
-        sb_edge(x, y, n, T);
-        return SOFTMAX_OK;
-    }
     float tf = 1.0f / T;
     if (isinf(tf)) {
         sb_scalar_threepass(x, y, n, T);

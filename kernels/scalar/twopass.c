@@ -46,13 +46,9 @@ static inline float expsplit(float a, int *k)
 
 static int twopass(const float *x, float *y, size_t n, float T)
 {
-    int st = sb_check_args(x, y, n, T);
-    if (st != SOFTMAX_OK || n == 0)
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
         return st;
-    if (isinf(T)) {
-        sb_edge(x, y, n, T);
-        return SOFTMAX_OK;
-    }
 
     struct sb_cascade c = {.count = 0};
     for (size_t i = 0; i < n; i += BLOCK) {

@@ -260,7 +260,8 @@ int sb_cmd_bench(int argc, char **argv)
         x = aligned_alloc(64, bytes);
         y = aligned_alloc(64, bytes);
         long l3 = sb_cache_size(3);
-        ev.len = (size_t)(l3 > 0 ? 4 * l3 : 256L << 20);
+        /* 4 x L3, capped: some VMs report the whole host's L3 */
+        ev.len = (size_t)(l3 > 0 && 4 * l3 < (512L << 20) ? 4 * l3 : 512L << 20);
         ev.buf = o.cold ? malloc(ev.len) : NULL;
         if (x == NULL || y == NULL || (o.cold && ev.buf == NULL))
             rc = sb_usage_error("bench: cannot allocate %zu floats", maxn);

@@ -43,15 +43,21 @@ void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
         return;
     }
 
+    /* 8 interleaved partial sums over blocks of 64: each still meets 7
+     * additions, then 3 folding them, as in the derivation above */
     struct sb_cascade c = {.count = 0};
-    for (size_t i = 0; i < n; i += BLOCK) {
-        size_t end = n - i < BLOCK ? n : i + BLOCK;
-        struct sb_part p = {0.0f, 0.0f};
+    for (size_t i = 0; i < n; i += 8 * BLOCK) {
+        size_t end = n - i < 8 * BLOCK ? n : i + 8 * BLOCK;
+        float s8[8] = {0};
         for (size_t j = i; j < end; j++) {
-            float e = expf(sb_shifted_arg(x[j], m, T));
+            /* at T = 1, x - m in float is the same correctly rounded value
+             * (and -inf past FLT_MAX, whose exp is the right 0) */
+            float e = expf(T == 1.0f ? x[j] - m : sb_shifted_arg(x[j], m, T));
             y[j] = e;
-            p.s += e;
+            s8[(j - i) & 7] += e;
         }
+        struct sb_part p = {((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7])),
+                            0.0f};
         sb_cascade_push(&c, p, sb_merge_sum, T);
     }
     float s = sb_cascade_total(&c, sb_merge_sum, T, (struct sb_part){0.0f, 0.0f}).s;

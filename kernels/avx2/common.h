@@ -58,6 +58,12 @@ static inline sbv sbv_keep(sbv v, size_t k, float fill)
     return _mm256_blendv_ps(_mm256_set1_ps(fill), v, _mm256_castsi256_ps(sb256_mask(k)));
 }
 
+/* -inf lanes of v replaced by fill. */
+static inline sbv sbv_unmask(sbv v, float fill)
+{
+    return _mm256_blendv_ps(v, _mm256_set1_ps(fill), _mm256_cmp_ps(v, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ));
+}
+
 /* 2^k for integral k in [-126, 127]. */
 static inline sbv sb256_pow2(__m256i k)
 {

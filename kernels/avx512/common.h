@@ -60,6 +60,12 @@ static inline sbv sbv_keep(sbv v, size_t k, float fill)
 {
     return _mm512_mask_mov_ps(_mm512_set1_ps(fill), sb512_mask(k), v);
 }
+/* -inf lanes of v replaced by fill. */
+static inline sbv sbv_unmask(sbv v, float fill)
+{
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_set1_ps(-INFINITY), _CMP_EQ_OQ), v,
+                                _mm512_set1_ps(fill));
+}
 /* v * 2^n for integral n <= 0, rounded once. */
 static inline sbv sbv_ldexp(sbv v, sbv n) { return _mm512_scalef_ps(v, n); }
 

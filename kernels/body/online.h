@@ -2,6 +2,8 @@
  * vector layer: included by avx2/online.c and avx512/online.c. See
  * avx512/online.c for the bound's derivation and the edges. */
 
+#include "common.h"
+
 #define OL_CHUNK (4 * SBV_W)
 #define OL_BLOCK (16 * SBV_W) /* four chunks, alternating two lane sets */
 #define OL_NT_MIN (1u << 20)
@@ -75,7 +77,7 @@ static inline __attribute__((always_inline)) void ol_pass2(const float *x, float
 {
     const sbv vm = sbv_set1(m), vt = sbv_set1(t), inv = sbv_set1(inv_s);
     size_t i = 0;
-    if (n >= OL_NT_MIN) { /* streaming stores from a vector boundary of y on */
+    if (n >= OL_NT_MIN && sbv_can_stream(y)) { /* streaming from a vector boundary of y on */
         const size_t align = SBV_W * sizeof(float);
         size_t head = ((align - ((uintptr_t)y & (align - 1))) & (align - 1)) / sizeof(float);
         if (head > 0)
@@ -111,7 +113,7 @@ static int sbv_online(const float *x, float *y, size_t n, float T)
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
-    if (T > 1.0f && isinf(tot.m - xmin)) { /* the span overflows float */
+    if (sbv_span_overflows(x, n, tot.m, xmin, T)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }

@@ -3,6 +3,8 @@
  * each compiled with its own ISA flags. See avx512/threepass.c for the
  * bound's derivation and the edges. */
 
+#include "common.h"
+
 #define TP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define TP_STEP (4 * SBV_W)
 
@@ -40,11 +42,13 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
             s2 = sbv_add(s2, e2);
             s3 = sbv_add(s3, e3);
         }
-        for (; i < end; i += SBV_W) {
+        for (int r = 0; i < end; i += SBV_W, r = (r + 1) & 3) {
             sbv e = sbv_keep(tp_exp(sbv_load_tail(x + i, end - i, m), vm, vt, scaled, raw),
                              end - i, 0.0f);
             sbv_store_tail(y + i, end - i, e);
-            s0 = sbv_add(s0, e);
+            /* rotate, so no lane meets more than 8 terms in a block */
+            sbv *s = r == 0 ? &s0 : r == 1 ? &s1 : r == 2 ? &s2 : &s3;
+            *s = sbv_add(*s, e);
         }
         struct sb_part p = {sbv_hadd(sbv_add(sbv_add(s0, s1), sbv_add(s2, s3))), 0.0f};
         sb_cascade_push(&c, p, sb_merge_sum, 1.0f);
@@ -79,7 +83,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
         return SOFTMAX_OK;
     }
     /* the span overflows float and T would shrink it, or 1/T overflows */
-    if ((T > 1.0f && isinf(m - sbv_hmin(lo))) || isinf(1.0f / T)) {
+    if (sbv_span_overflows(x, n, m, sbv_hmin(lo), T) || isinf(1.0f / T)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }

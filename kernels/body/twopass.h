@@ -2,6 +2,8 @@
  * vector layer: included by avx2/twopass.c and avx512/twopass.c. See
  * avx512/twopass.c for the bound's derivation and the edges. */
 
+#include "common.h"
+
 #define WP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define WP_STEP (4 * SBV_W)
 #define WP_NT_MIN (1u << 20)  /* elements: 4 MB of output */
@@ -72,7 +74,7 @@ static inline __attribute__((always_inline)) void wp_pass2(const float *x, float
 {
     const sbv vt = sbv_set1(tf), vE = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
     size_t i = 0;
-    if (n >= WP_NT_MIN) { /* streaming stores from a vector boundary of y on */
+    if (n >= WP_NT_MIN && sbv_can_stream(y)) { /* streaming from a vector boundary of y on */
         const size_t align = SBV_W * sizeof(float);
         size_t head = ((align - ((uintptr_t)y & (align - 1))) & (align - 1)) / sizeof(float);
         if (head > 0)

@@ -85,12 +85,18 @@ struct row {
     struct sb_result r;
 };
 
+/* Bytes an element moves: a read and a write, but the read floor only reads. */
+static double bytes_of(const struct softmax_kernel *k)
+{
+    return strcmp(k->name, "floor.read") == 0 ? 4.0 : 8.0;
+}
+
 static void print_row(const struct row *w, double tsc_hz)
 {
     const struct sb_stats *s = &w->r.stats;
     double ns = s->median * 1e9, per = w->n ? ns / (double)w->n : 0.0;
     printf("%-17s %9zu %7zu %12.1f %8.3f %8.2f %8.3f %11.1f %11.1f %6.1f%% %s\n", w->k->name, w->n,
-           w->r.reps, ns, per, w->n ? 8.0 * (double)w->n / s->median / 1e9 : 0.0,
+           w->r.reps, ns, per, w->n ? bytes_of(w->k) * (double)w->n / s->median / 1e9 : 0.0,
            per * tsc_hz / 1e9, s->min * 1e9, s->max * 1e9,
            s->median > 0 ? 100.0 * s->mad / s->median : 0.0, s->noisy ? "noisy" : "");
 }
@@ -100,13 +106,15 @@ static void json_row(FILE *f, const struct row *w, double tsc_hz, int first)
     const struct sb_stats *s = &w->r.stats;
     fputs(first ? "\n    {\"kernel\": " : ",\n    {\"kernel\": ", f);
     sb_json_str(f, w->k->name);
-    fprintf(f, ", \"kind\": \"%s\", \"n\": %zu, \"reps\": %zu, \"samples\": %zu, ", w->kind, w->n,
-            w->r.reps, s->k);
+    fprintf(f, ", \"kind\": \"%s\", \"n\": %zu, \"reps\": %zu, \"samples\": %zu, "
+               "\"bytes_per_elem\": %g, ",
+            w->kind, w->n, w->r.reps, s->k, bytes_of(w->k));
     double per = w->n ? s->median * 1e9 / (double)w->n : 0.0;
     const char *keys[] = {"median_ns", "min_ns", "max_ns", "mad_ns", "ns_per_elem", "gb_per_s",
                           "ref_cycles_per_elem"};
     double vals[] = {s->median * 1e9, s->min * 1e9, s->max * 1e9, s->mad * 1e9, per,
-                     w->n ? 8.0 * (double)w->n / s->median / 1e9 : 0.0, per * tsc_hz / 1e9};
+                     w->n ? bytes_of(w->k) * (double)w->n / s->median / 1e9 : 0.0,
+                     per * tsc_hz / 1e9};
     for (size_t i = 0; i < 7; i++) {
         fprintf(f, "%s\"%s\": ", i ? ", " : "", keys[i]);
         sb_json_num(f, vals[i]);
@@ -131,6 +139,24 @@ struct opts {
     uint64_t seed;
 };
 
+/* Kernel names as everywhere, and the floors by name too. */
+static int parse_kernels(const char *arg, struct sb_list *out)
+{
+    char *copy = strdup(arg), *save = NULL;
+    int rc = copy == NULL ? sb_usage_error("out of memory") : 0;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t != NULL && rc == 0;
+         t = strtok_r(NULL, ",", &save)) {
+        const struct softmax_kernel *f = NULL;
+        for (size_t i = 0; i < sb_floor_count(); i++)
+            if (strcmp(sb_floor_at(i)->name, t) == 0)
+                f = sb_floor_at(i);
+        rc = f != NULL ? (sb_list_push(out, (void *)f) ? sb_usage_error("out of memory") : 0)
+                       : sb_parse_kernels(t, out);
+    }
+    free(copy);
+    return rc;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
     static const struct option lo[] = {{"cold", no_argument, 0, 'C'},
@@ -150,7 +176,7 @@ static int parse(int argc, char **argv, struct opts *o)
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":k:n:T:d:q", lo, NULL)) != -1) {
         switch (c) {
-        case 'k': rc = sb_parse_kernels(optarg, &o->kernels); break;
+        case 'k': rc = parse_kernels(optarg, &o->kernels); break;
         case 'n': rc = sb_parse_sizes(optarg, &o->sizes); break;
         case 'T': rc = sb_parse_temps(optarg, &o->temps); break;
         case 'd': rc = sb_parse_datasets(optarg, &o->datasets); break;
@@ -227,6 +253,8 @@ int sb_cmd_bench(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc == 0 && o.isa != NULL)
         rc = apply_isa(o.isa, &isa_note);
+    if (rc == 0) /* SOFTMAX_ISA or --isa: oneDNN gets the same cap as ours */
+        isa_note = sb_peers_cap_isa(softmax_isa_available());
     if (rc == 0 && o.pin >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
@@ -253,26 +281,32 @@ int sb_cmd_bench(int argc, char **argv)
     for (size_t i = 0; i < o.sizes.n; i++)
         maxn = *(size_t *)o.sizes.v[i] > maxn ? *(size_t *)o.sizes.v[i] : maxn;
     /* 64-byte aligned, and padded: some peers read a little past the end */
-    float *x = NULL, *y = NULL;
+    float *x = NULL, *y = NULL, *xs = NULL;
     struct evictor ev = {0};
     if (rc == 0) {
         size_t bytes = ((maxn + 32) * sizeof(float) + 63) / 64 * 64;
         x = aligned_alloc(64, bytes);
         y = aligned_alloc(64, bytes);
+        if (*(float *)o.temps.v[0] != 1.0f)
+            xs = aligned_alloc(64, bytes);
         long l3 = sb_cache_size(3);
         /* 4 x L3, capped: some VMs report the whole host's L3 */
         ev.len = (size_t)(l3 > 0 && 4 * l3 < (512L << 20) ? 4 * l3 : 512L << 20);
         ev.buf = o.cold ? malloc(ev.len) : NULL;
-        if (x == NULL || y == NULL || (o.cold && ev.buf == NULL))
+        if (x == NULL || y == NULL || (o.cold && ev.buf == NULL) ||
+            (*(float *)o.temps.v[0] != 1.0f && xs == NULL))
             rc = sb_usage_error("bench: cannot allocate %zu floats", maxn);
         else {
             memset(x, 0, bytes);
             memset(y, 0, bytes);
+            if (xs != NULL)
+                memset(xs, 0, bytes);
         }
     }
     if (rc != 0) {
         free(x);
         free(y);
+        free(xs);
         free(ev.buf);
         if (csv.f != NULL)
             sb_out_close(&csv, 0, err, sizeof err);
@@ -311,10 +345,11 @@ int sb_cmd_bench(int argc, char **argv)
             fprintf(json.f, "%d", o.pin);
         else
             fputs("null", json.f);
-        fprintf(json.f, ", \"min_sample_s\": %g, \"samples\": %zu, \"isa_cap\": ", o.min_time,
+        fprintf(json.f, ", \"min_sample_s\": %g, \"samples\": %zu, \"isa\": ", o.min_time,
                 o.samples);
-        sb_json_str(json.f, o.isa != NULL ? o.isa : "none");
-        fputs(", \"bytes_per_element\": 8, \"timer\": \"CLOCK_MONOTONIC\", \"peers\": ", json.f);
+        sb_json_str(json.f, softmax_isa_name(softmax_isa_available()));
+        fputs(", \"bytes_per_element\": 8, \"timer\": \"CLOCK_MONOTONIC\",\n    \"peers_input\": "
+              "\"x/T, prepared outside the timed loop\", \"peers\": ", json.f);
         sb_json_str(json.f, sb_peers_versions());
         fputs(",\n    \"kernels\": [", json.f);
         for (size_t i = 0; i < o.kernels.n; i++) {
@@ -333,11 +368,14 @@ int sb_cmd_bench(int argc, char **argv)
     for (size_t i = 0; i < sb_peer_missing_count(); i++)
         printf("SKIP %s: %s\n", sb_peer_missing_name(i), sb_peer_missing_reason(i));
 
-    int tty = isatty(2) && !o.quiet;
+    int tty = isatty(2) && !o.quiet, failed = 0;
     size_t total = o.sizes.n * o.kernels.n, done_rows = 0, nrows = 0;
     for (size_t si = 0; si < o.sizes.n; si++) {
         size_t n = *(size_t *)o.sizes.v[si];
         sb_dataset_generate(ds, x, n, o.seed);
+        /* the peers have no temperature: they get x/T, made here, untimed */
+        for (size_t i = 0; xs != NULL && i < n; i++)
+            xs[i] = x[i] / T;
         for (size_t ki = 0; ki < o.kernels.n; ki++, done_rows++) {
             const struct softmax_kernel *k = o.kernels.v[ki];
             if (tty)
@@ -347,11 +385,13 @@ int sb_cmd_bench(int argc, char **argv)
                        n, softmax_isa_name(k->isa));
                 continue;
             }
-            struct work w = {.k = k, .x = x, .y = y, .n = n, .T = T};
+            int peer_t = xs != NULL && sb_is_peer(k);
+            struct work w = {.k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
             struct row r = {.k = k, .kind = kind_of(k), .n = n};
             sb_measure(run_once, &w, &clk, &plan, &r.r);
             if (w.rc != SOFTMAX_OK) {
                 printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, w.rc);
+                failed = 1;
                 continue;
             }
             if (tty)
@@ -362,7 +402,7 @@ int sb_cmd_bench(int argc, char **argv)
                         k->name, r.kind, n, (double)T, r.r.reps, r.r.stats.k,
                         r.r.stats.median * 1e9, r.r.stats.min * 1e9, r.r.stats.max * 1e9,
                         r.r.stats.mad * 1e9, n ? r.r.stats.median * 1e9 / (double)n : 0.0,
-                        n ? 8.0 * (double)n / r.r.stats.median / 1e9 : 0.0,
+                        n ? bytes_of(k) * (double)n / r.r.stats.median / 1e9 : 0.0,
                         n ? r.r.stats.median * tsc / (double)n : 0.0, r.r.stats.noisy);
             if (json.f != NULL)
                 json_row(json.f, &r, tsc, nrows == 0);
@@ -375,11 +415,14 @@ int sb_cmd_bench(int argc, char **argv)
         fputs("\n  ]\n}\n", json.f);
     free(x);
     free(y);
+    free(xs);
     free(ev.buf);
     if (csv.f != NULL && sb_out_close(&csv, 1, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (json.f != NULL && sb_out_close(&json, 1, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
+    if (rc == 0 && failed)
+        rc = SB_EXIT_FAIL;
 done:
     sb_list_free(&o.kernels, 0);
     sb_list_free(&o.sizes, 1);
@@ -417,8 +460,14 @@ int sb_cmd_loop(int argc, char **argv)
         default: rc = sb_usage_error("loop: usage: softbench loop -k KERNEL -n N --iters I [-T T] [-d D]");
         }
     }
-    if (rc == 0 && (ks.n != 1 || ns.n != 1 || ts.n > 1 || ds.n > 1))
-        rc = sb_usage_error("loop: needs one -k KERNEL, one -n N, --iters I");
+    if (rc == 0 && optind < argc)
+        rc = sb_usage_error("loop: unexpected argument '%s'", argv[optind]);
+    if (rc == 0 && (ks.n != 1 || ns.n != 1 || ts.n > 1 || ds.n > 1 || iters == 0))
+        rc = sb_usage_error("loop: needs one -k KERNEL, one -n N, --iters I (I >= 1)");
+    if (rc == 0 && !softmax_kernel_supported(ks.v[0]))
+        rc = sb_usage_error("loop: %s needs %s, which this CPU (or SOFTMAX_ISA) lacks",
+                            ((const struct softmax_kernel *)ks.v[0])->name,
+                            softmax_isa_name(((const struct softmax_kernel *)ks.v[0])->isa));
     if (rc == 0 && ds.n == 0)
         rc = sb_parse_datasets("normal", &ds);
     float *x = NULL, *y = NULL;
@@ -426,8 +475,10 @@ int sb_cmd_loop(int argc, char **argv)
         size_t n = *(size_t *)ns.v[0];
         float T = ts.n ? *(float *)ts.v[0] : 1.0f;
         const struct softmax_kernel *k = ks.v[0];
-        x = malloc((n + 32) * sizeof *x);
-        y = malloc((n + 32) * sizeof *y);
+        /* as bench allocates: 64-byte aligned, padded */
+        size_t bytes = ((n + 32) * sizeof(float) + 63) / 64 * 64;
+        x = aligned_alloc(64, bytes);
+        y = aligned_alloc(64, bytes);
         if (x == NULL || y == NULL || sb_dataset_is_file(ds.v[0]))
             rc = sb_usage_error("loop: cannot prepare the input");
         else {

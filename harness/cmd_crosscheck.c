@@ -89,8 +89,8 @@ int sb_cmd_crosscheck(int argc, char **argv)
             const struct sb_jnode *row = NULL;
             for (const struct sb_jnode *r = rows->child; r != NULL; r = r->next) {
                 const char *k = sb_json_str_of(r, "kernel");
-                if (k != NULL && strcmp(k, a->kernel) == 0 &&
-                    (size_t)sb_json_num_of(r, "n", -1) == a->n)
+                double rn = sb_json_num_of(r, "n", -1.0);
+                if (k != NULL && strcmp(k, a->kernel) == 0 && rn >= 0.0 && rn == (double)a->n)
                     row = r;
             }
             if (row == NULL) {

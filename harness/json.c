@@ -80,7 +80,12 @@ static char *string(struct parser *ps)
             *o++ = c;
             continue;
         }
-        c = *ps->p++;
+        c = *ps->p;
+        if (c == '\0') {
+            bad(ps, "unterminated string");
+            break;
+        }
+        ps->p++;
         switch (c) {
         case '"': case '\\': case '/': *o++ = c; break;
         case 'b': *o++ = '\b'; break;
@@ -90,18 +95,21 @@ static char *string(struct parser *ps)
         case 't': *o++ = '\t'; break;
         case 'u': {
             unsigned v = 0;
-            for (int i = 0; i < 4; i++) {
-                char h = *ps->p++;
-                v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0'
-                                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                               : 99);
-                if (v > 0xffff) {
-                    bad(ps, "bad \\u escape");
-                    break;
+            for (int i = 0; i < 4 && !ps->failed; i++) {
+                char h = *ps->p;
+                int d = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+                if (d < 0)
+                    bad(ps, "bad \\u escape"); /* also stops at the end of the text */
+                else {
+                    v = v * 16 + (unsigned)d;
+                    ps->p++;
                 }
             }
-            put_utf8(&o, v);
+            if (!ps->failed)
+                put_utf8(&o, v);
             break;
         }
         default: bad(ps, "bad escape");

@@ -99,7 +99,7 @@ for key in ["cpu", "family", "model", "flags", "isa_usable", "cores", "cache_byt
             "compiler", "cflags", "commit", "date", "os"]:
     assert key in m, key
 p = d["params"]
-for key in ["dataset", "seed", "T", "cold", "pinned_cpu", "samples", "bytes_per_element", "kernels", "skipped"]:
+for key in ["dataset", "seed", "T", "cold", "pinned_cpu", "samples", "isa", "bytes_per_element", "kernels", "skipped"]:
     assert key in p, key
 rows = d["rows"]
 assert {r["kernel"] for r in rows} == {"scalar.threepass", "floor.read", "floor.rw"}
@@ -108,7 +108,8 @@ for r in rows:
     assert r["kind"] in ("kernel", "floor")
     assert r["samples"] == 3 and len(r["per_call_ns"]) == 3
     assert 0 < r["min_ns"] <= r["median_ns"] <= r["max_ns"]
-    assert abs(r["gb_per_s"] - 8 * r["n"] / r["median_ns"]) < 1e-6 * r["gb_per_s"] + 1e-9
+    assert r["bytes_per_elem"] == (4 if r["kernel"] == "floor.read" else 8)
+    assert abs(r["gb_per_s"] - r["bytes_per_elem"] * r["n"] / r["median_ns"]) < 1e-6 * r["gb_per_s"] + 1e-9
     assert abs(r["ns_per_elem"] * r["n"] - r["median_ns"]) < 1e-6 * r["median_ns"]
 PY
 fi
@@ -123,7 +124,10 @@ expect 2 "bench isa" -- "$sb" bench --isa sse9; one_error_line "bench isa"
 expect 2 "bench two T" -- "$sb" bench -T 1,2; one_error_line "bench two T"
 expect 2 "bench pin" -- "$sb" bench --pin 100000; one_error_line "bench pin"
 expect 0 "loop" -- "$sb" loop -k scalar.twopass -n 100 --iters 3
-expect 2 "loop without iters" -- "$sb" loop -k scalar.twopass; one_error_line "loop without iters"
+expect 2 "loop without iters" -- "$sb" loop -k scalar.twopass -n 10; one_error_line "loop without iters"
+expect 2 "loop extra argument" -- "$sb" loop -k scalar.twopass -n 10 --iters 2 extra; one_error_line "loop extra argument"
+expect 2 "loop capped kernel" -- env SOFTMAX_ISA=scalar "$sb" loop -k avx512.threepass -n 10 --iters 2; one_error_line "loop capped kernel"
+expect 0 "bench a floor by name" -- "$sb" bench -k floor.rw -n 64 --samples 1 -q
 
 # --- crosscheck on made-up files: 100 more iterations took 0.1 s more
 cat >"$tmp/hf.json" <<'JS'

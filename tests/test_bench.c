@@ -118,7 +118,8 @@ static void json_reader(void **state)
     assert_true(sb_json_num_of(j, "missing", 7) == 7.0);
     assert_int_equal(sb_json_get(j, "none")->type, SB_JNULL);
     sb_json_free(j);
-    const char *bad[] = {"{\"a\": }", "[1, 2", "{\"a\" 1}", "\"open", "[1] x", "{\"a\": tru}"};
+    const char *bad[] = {"{\"a\": }", "[1, 2", "{\"a\" 1}", "\"open", "[1] x", "{\"a\": tru}",
+                         "\"\\u00zz\"", "\"\\u0", "\"\\"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_null(sb_json_parse(bad[i], err, sizeof err));
         assert_non_null(strstr(err, "at byte"));

@@ -63,14 +63,16 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
 }
 
 /* Dispatch table, chosen with softbench bench on the development machine
- * (Zen 5, AVX-512, pinned; README, "Default kernel"). AVX-512: three-pass up
- * to 1M elements (0.18 ns per element in cache against two-pass's 0.25; at
- * 1M 0.229 against 0.310), two-pass from 2M on, where its 12 bytes per
- * element beat three-pass's 20 (2M: 0.265 against 0.274; 16M: 0.406 against
- * 0.453). AVX2: three-pass at every n (two-pass, without vscalefps, was
- * slower everywhere: 0.91 against 0.56 at 16M). Scalar: three-pass, 1.6x
- * faster than scalar two-pass, and what the others fall back on. */
-#define TWOPASS_FROM ((size_t)2 << 20)
+ * (Zen 5, AVX-512, pinned, two runs; README, "Default kernel"). AVX-512:
+ * three-pass below 4M elements (0.17 ns per element in cache against
+ * two-pass's 0.25; at 2M 0.248 against 0.298 in the second run, 0.274
+ * against 0.265 in the first), two-pass from 4M on, where its 12 bytes per
+ * element beat three-pass's 20 (4M: 0.291 against 0.339 and 0.301 against
+ * 0.368; 16M: 0.405 against 0.423 and 0.406 against 0.453). AVX2: three-pass
+ * at every n (two-pass, without vscalefps, was slower everywhere: 0.85
+ * against 0.52 at 16M). Scalar: three-pass, faster than scalar two-pass, and
+ * what the others fall back on. */
+#define TWOPASS_FROM ((size_t)4 << 20)
 
 const struct softmax_kernel *softmax_choose(size_t n)
 {

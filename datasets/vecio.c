@@ -327,7 +327,10 @@ int sb_out_open(struct sb_out *o, const char *path, char *err, size_t errlen)
     o->tmp = malloc(len);
     int fd = -1;
     if (o->path != NULL && o->tmp != NULL) {
-        snprintf(o->tmp, len, "%s.tmp.XXXXXX", path);
+        /* mkstemp's template: six X after the prefix */
+        size_t pl = (size_t)snprintf(o->tmp, len, "%s.tmp.", path);
+        memset(o->tmp + pl, 'X', 6);
+        o->tmp[pl + 6] = '\0';
         fd = mkstemp(o->tmp);
         if (fd >= 0) { /* mkstemp makes 0600; give the file the usual mode */
             mode_t mask = umask(0);

@@ -194,13 +194,7 @@ static void judge(struct row *r, const float *x, const float *ref, float *y)
         size_t w = r->m.worst_at;
         r->y_at = y[w];
         r->ref_at = ref[w];
-        if (r->ref_kind == SBREF_EXACT) {
-            float xmax = -INFINITY;
-            for (size_t i = 0; i < r->n; i++)
-                xmax = isfinite(x[i]) && x[i] > xmax ? x[i] : xmax;
-            double abar = sb_abar(k, x, ref, r->n, xmax, r->T);
-            r->bound_at = sb_element_bound(k, x, w, xmax, abar, r->n, r->T);
-        }
+        r->bound_at = r->m.worst_bound;
     }
     if (sb_is_peer(k))
         r->status = "peer"; /* reported, not judged: it declares no bound */

@@ -106,6 +106,7 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
         if (ratio > out->worst_ratio) {
             out->worst_ratio = ratio;
             out->worst_at = i;
+            out->worst_bound = bound;
         }
         out->n_over += e > bound;
         double diff = isfinite(yi) ? fabs((double)yi - (double)ri) : INFINITY;
@@ -147,6 +148,7 @@ void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t
     if (m->worst_ratio > acc->worst_ratio) {
         acc->worst_ratio = m->worst_ratio;
         acc->worst_at = off + m->worst_at;
+        acc->worst_bound = m->worst_bound;
     }
     acc->n = n;
     acc->n_over += m->n_over;

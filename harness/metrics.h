@@ -30,6 +30,7 @@ struct sb_metrics {
     double mean_ulp;
     double worst_ratio;   /* max over i of error / declared bound */
     size_t worst_at;
+    double worst_bound;   /* the bound at worst_at */
     size_t n_over;        /* elements whose error exceeds the bound */
     double max_rel;       /* max |y - r| / r over r > 0 (inf if y != 0 = r) */
     double normwise;      /* max |y - r| / (u * max r), u = 2^-24 (Blanchard et al.) */

@@ -6,7 +6,6 @@
 
 #define OL_CHUNK (4 * SBV_W)
 #define OL_BLOCK (16 * SBV_W) /* four chunks, alternating two lane sets */
-#define OL_NT_MIN (1u << 20)
 
 static inline __attribute__((always_inline)) sbv ol_exp(sbv a, sbv b, sbv t, int scaled)
 {
@@ -66,33 +65,10 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
     return sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
 }
 
-static inline __attribute__((always_inline)) sbv ol_out(sbv v, sbv vm, sbv vt, sbv inv, int scaled)
+/* exp((x - m) t) / s for one vector of x; c: m, t, 1/s. */
+static inline __attribute__((always_inline)) sbv ol_out(sbv v, const struct sbv_out *c)
 {
-    return sbv_mul(ol_exp(v, vm, vt, scaled), inv);
-}
-
-static inline __attribute__((always_inline)) void ol_pass2(const float *x, float *y, size_t n,
-                                                           float m, float t, float inv_s,
-                                                           int scaled)
-{
-    const sbv vm = sbv_set1(m), vt = sbv_set1(t), inv = sbv_set1(inv_s);
-    size_t i = 0;
-    if (n >= OL_NT_MIN && sbv_can_stream(y)) { /* streaming from a vector boundary of y on */
-        const size_t align = SBV_W * sizeof(float);
-        size_t head = ((align - ((uintptr_t)y & (align - 1))) & (align - 1)) / sizeof(float);
-        if (head > 0)
-            sbv_store_tail(y, head, ol_out(sbv_load_tail(x, head, -INFINITY), vm, vt, inv, scaled));
-        for (i = head; i + OL_CHUNK <= n; i += OL_CHUNK)
-            for (int j = 0; j < 4; j++)
-                sbv_stream(y + i + j * SBV_W, ol_out(sbv_loadu(x + i + j * SBV_W), vm, vt, inv, scaled));
-        _mm_sfence();
-    } else {
-        for (; i + OL_CHUNK <= n; i += OL_CHUNK)
-            for (int j = 0; j < 4; j++)
-                sbv_storeu(y + i + j * SBV_W, ol_out(sbv_loadu(x + i + j * SBV_W), vm, vt, inv, scaled));
-    }
-    for (; i < n; i += SBV_W)
-        sbv_store_tail(y + i, n - i, ol_out(sbv_load_tail(x + i, n - i, -INFINITY), vm, vt, inv, scaled));
+    return sbv_mul(ol_exp(v, c->a, c->b, c->scaled), c->c);
 }
 
 static int sbv_online(const float *x, float *y, size_t n, float T)
@@ -117,9 +93,10 @@ static int sbv_online(const float *x, float *y, size_t n, float T)
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
+    const sbv vm = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
     if (scaled)
-        ol_pass2(x, y, n, tot.m, t, 1.0f / tot.s, 1);
+        sbv_write(x, y, n, -INFINITY, ol_out, &(struct sbv_out){vm, sbv_set1(t), inv, 1});
     else
-        ol_pass2(x, y, n, tot.m, 1.0f, 1.0f / tot.s, 0);
+        sbv_write(x, y, n, -INFINITY, ol_out, &(struct sbv_out){vm, sbv_set1(1.0f), inv, 0});
     return SOFTMAX_OK;
 }

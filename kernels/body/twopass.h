@@ -6,7 +6,6 @@
 
 #define WP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define WP_STEP (4 * SBV_W)
-#define WP_NT_MIN (1u << 20)  /* elements: 4 MB of output */
 
 /* Adds p * 2^n into the lane pair (M, E). */
 static inline void wp_acc(sbv *M, sbv *E, sbv p, sbv n)
@@ -25,12 +24,13 @@ static inline __attribute__((always_inline)) sbv wp_arg(sbv v, sbv t, int *bad, 
     return sbv_max(a, sbv_set1(SB_TWOPASS_A_LO));
 }
 
-/* y = p / M * 2^(k - E) for one vector of x. */
-static inline __attribute__((always_inline)) sbv wp_out(sbv v, sbv t, sbv inv, sbv vE, int *bad,
-                                                        int scaled)
+/* y = p / M * 2^(k - E) for one vector of x; c: t, 1/M, E. The range was
+ * checked in pass 1, so nothing is collected here. */
+static inline __attribute__((always_inline)) sbv wp_out(sbv v, const struct sbv_out *c)
 {
-    sbv k, p = sbv_exp_split(wp_arg(v, t, bad, scaled), &k);
-    return sbv_ldexp(sbv_mul(p, inv), sbv_sub(k, vE));
+    int unused = 0;
+    sbv k, p = sbv_exp_split(wp_arg(v, c->a, &unused, c->scaled), &k);
+    return sbv_ldexp(sbv_mul(p, c->b), sbv_sub(k, c->c));
 }
 
 /* Pass 1: the sum as (mantissa, exponent). Four vectors share one exponent
@@ -67,33 +67,6 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
     return sb_cascade_total(&c, sb_merge_pow2, T, (struct sb_part){0.0f, 0.0f});
 }
 
-/* Pass 2: y = p / M * 2^(k - E); streaming stores for large n. */
-static inline __attribute__((always_inline)) void wp_pass2(const float *x, float *y, size_t n,
-                                                           float tf, struct sb_part tot, int *bad,
-                                                           int scaled)
-{
-    const sbv vt = sbv_set1(tf), vE = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
-    size_t i = 0;
-    if (n >= WP_NT_MIN && sbv_can_stream(y)) { /* streaming from a vector boundary of y on */
-        const size_t align = SBV_W * sizeof(float);
-        size_t head = ((align - ((uintptr_t)y & (align - 1))) & (align - 1)) / sizeof(float);
-        if (head > 0)
-            sbv_store_tail(y, head, wp_out(sbv_load_tail(x, head, 0.0f), vt, inv, vE, bad, scaled));
-        for (i = head; i + WP_STEP <= n; i += WP_STEP)
-            for (int j = 0; j < 4; j++)
-                sbv_stream(y + i + j * SBV_W,
-                           wp_out(sbv_loadu(x + i + j * SBV_W), vt, inv, vE, bad, scaled));
-        _mm_sfence();
-    } else {
-        for (; i + WP_STEP <= n; i += WP_STEP)
-            for (int j = 0; j < 4; j++)
-                sbv_storeu(y + i + j * SBV_W,
-                           wp_out(sbv_loadu(x + i + j * SBV_W), vt, inv, vE, bad, scaled));
-    }
-    for (; i < n; i += SBV_W)
-        sbv_store_tail(y + i, n - i, wp_out(sbv_load_tail(x + i, n - i, 0.0f), vt, inv, vE, bad, scaled));
-}
-
 static int sbv_twopass(const float *x, float *y, size_t n, float T)
 {
     int st;
@@ -110,9 +83,10 @@ static int sbv_twopass(const float *x, float *y, size_t n, float T)
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
+    const sbv vE = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
     if (scaled)
-        wp_pass2(x, y, n, tf, tot, &bad, 1);
+        sbv_write(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(tf), inv, vE, 1});
     else
-        wp_pass2(x, y, n, 1.0f, tot, &bad, 0);
+        sbv_write(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(1.0f), inv, vE, 0});
     return SOFTMAX_OK;
 }

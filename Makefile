@@ -8,6 +8,7 @@
 #   make clean
 
 CC      ?= cc
+.DEFAULT_GOAL := all
 BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?=

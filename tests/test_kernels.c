@@ -185,6 +185,39 @@ static void edges(void **state)
     }
 }
 
+/* Logits around the vector exponentials' range limits: the table
+ * exponential's magic-number rounding (|x/T| < 181704), the two-pass sum
+ * exponent's K_HI and K_LO, the clamp at ARG_LO, and the AVX2 and scalar
+ * limits (2^20, -2^21, -2^22). Each row is a cluster (spread 3) around a base,
+ * and a second row adds one logit 1e5 above it, so the rest are clamped or
+ * vanish. */
+static void range_limits(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    if (!k->safe)
+        skip();
+    const float bases[] = {9e4f,    -9e4f,  1.3e5f, -1.3e5f, 1.37e5f, -1.37e5f, 1.5e5f,
+                           -1.5e5f, 1.8e5f, -1.8e5f, 1.9e5f, -1.9e5f, 1.1e6f,  -1.1e6f,
+                           -2.2e6f, -4.3e6f, 3e7f};
+    const float temps[] = {1.0f, 0.5f, 2.0f};
+    enum { N = 200 };
+    float x[N], y[N];
+    for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++)
+        for (size_t t = 0; t < sizeof temps / sizeof temps[0]; t++)
+            for (int lead = 0; lead < 2; lead++) {
+                char what[64];
+                gen("normal:sigma=3", x, N, b);
+                for (size_t i = 0; i < N; i++)
+                    x[i] += bases[b];
+                if (lead)
+                    x[N / 3] = bases[b] + 1e5f;
+                snprintf(what, sizeof what, "base %g%s", (double)bases[b], lead ? " +lead" : "");
+                assert_int_equal(softmax_run(k, x, y, N, temps[t]), SOFTMAX_OK);
+                hold(k, x, y, N, temps[t], what);
+            }
+}
+
 static void large_n(void **state)
 {
     REQUIRE_ISA(state);
@@ -227,6 +260,7 @@ int main(void)
         {"temperatures and sizes", temperatures_and_sizes},
         {"edges", edges},
         {"large n", large_n},
+        {"range limits", range_limits},
     };
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
     struct CMUnitTest *tests = calloc(nk * np + 1, sizeof *tests);

@@ -18,7 +18,6 @@ static inline sbv sbv_set1(float a) { return _mm256_set1_ps(a); }
 static inline sbv sbv_zero(void) { return _mm256_setzero_ps(); }
 static inline sbv sbv_loadu(const float *p) { return _mm256_loadu_ps(p); }
 static inline void sbv_storeu(float *p, sbv v) { _mm256_storeu_ps(p, v); }
-static inline void sbv_stream(float *p, sbv v) { _mm256_stream_ps(p, v); }
 static inline sbv sbv_add(sbv a, sbv b) { return _mm256_add_ps(a, b); }
 static inline sbv sbv_sub(sbv a, sbv b) { return _mm256_sub_ps(a, b); }
 static inline sbv sbv_mul(sbv a, sbv b) { return _mm256_mul_ps(a, b); }
@@ -79,6 +78,13 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return _mm256_mul_ps(_mm256_mul_ps(v, sb256_pow2(k1)), sb256_pow2(_mm256_sub_epi32(k, k1)));
 }
 
+/* The two-pass body's argument range (see avx512/common.h). */
+#define SBV_ARG_LO SB_TWOPASS_A_LO
+#define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
+#define SBV_K_LO SB_TWOPASS_K_LO
+#define SBV_RAW_LO -1e6f
+
+/* exp(d) = p * 2^n, n integral, p = exp(r) for |r| <= ln2/2. */
 static inline sbv sbv_exp_split(sbv d, sbv *n)
 {
     *n = _mm256_round_ps(_mm256_mul_ps(d, _mm256_set1_ps(SB_EXP_LOG2E)),
@@ -92,6 +98,9 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(SB_EXP_C1));
     return _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
 }
+
+/* n is integral already. */
+static inline sbv sbv_floor(sbv v) { return v; }
 
 /* exp(d) for -1e6 <= d <= 0 (a shifted argument known to be in range). */
 static inline sbv sbv_exp_raw(sbv d)

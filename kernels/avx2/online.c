@@ -4,7 +4,7 @@
  * element), in two lane sets that alternate chunks so that their chains
  * overlap; every 16 vectors the sets and lanes fold into one (m, s) pair that
  * the paper's merge operator combines through the pairwise cascade. Pass 2
- * writes exp((x_i - m)/T) / s, with non-temporal stores beyond 1M elements.
+ * writes exp((x_i - m)/T) / s.
  * Two reads of x and one write of y: 12 bytes per element.
  *
  * Bound: a term meets within its set at most one later rescale (exp 3u and a

@@ -15,5 +15,5 @@ const struct softmax_kernel sb_kernel_avx2_twopass = {
     .bound = {.c0 = 15.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
-    .summary = "AVX2+FMA Dukhan-Ablavatski two-pass, exponent-field scaling, streaming beyond 1M",
+    .summary = "AVX2+FMA Dukhan-Ablavatski two-pass, exponent-field scaling",
 };

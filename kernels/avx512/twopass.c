@@ -4,14 +4,15 @@
  * (mantissa, exponent) pair, rescaled with vscalefps when the exponent grows;
  * pass 2 recomputes p * 2^n and writes p * 2^(n - E) / M. Two reads of x and
  * one write of y: 12 bytes per element against the three-pass kernel's 20.
- * For n beyond NT_MIN the output is written with non-temporal stores (no
- * read for ownership, y is not kept in cache): see the README for the
- * measurement that chose it.
+ * Plain stores: non-temporal ones measured slower (README, "Stores").
  *
- * Summation: 4 pairs of accumulators; every 32 vectors the lanes fold into
- * one pair, pushed into the pairwise cascade. Rescaling is exact (powers of
- * two, terms below 2^-149 of the lane's leader dropped: < 2^-125 relative), so
- * the additions alone round: at most ceil(log2 n) + 6 times per term.
+ * Summation: each step of 4 vectors adds its terms in a tree (2 additions)
+ * into one lane pair, at most 8 steps per block of 32 vectors; the blocks'
+ * lane pairs go through a pairwise cascade of lane pairs, and the 16 lanes
+ * fold once at the end (4 additions). Rescaling is exact (powers of two,
+ * terms below 2^-149 of the lane's leader dropped: < 2^-125 relative), so the
+ * additions alone round: 2 + 8 + ceil(log2(n/512)) + 4, at most
+ * ceil(log2 n) + 6 times per term.
  *
  * Bound: 0.5 (reference) + 1.5 (1/M rounded, then the product) + 0.5 (a second
  * rounding into the subnormals) + 1.01 * [3 (exp) + 0.2 (|n| 2^-49 for
@@ -20,9 +21,10 @@
  * r*abar + ceil(log2 n) + 6]: c0 = 2.5 + 1.01 * 12.4 = 15.0 -> 15.5,
  * c_arg = c_sum = 1.02.
  *
- * Extremes as in scalar.twopass: |x/T| beyond 2^20, NaN, +inf or every logit
- * below -2^21 send the input to the scalar three-pass body; logits below
- * -2^22 are clamped there; T = +inf goes to sb_edge.
+ * Extremes: the table exponential's range is narrower than scalar.twopass's
+ * (avx512/common.h): a sum exponent above K_HI (x/T beyond 136276), NaN,
+ * +inf, or every logit below about -90000 sends the input to the scalar
+ * three-pass body; logits below -2^17 are clamped; T = +inf goes to sb_edge.
  */
 #include "common.h"
 
@@ -37,5 +39,5 @@ const struct softmax_kernel sb_kernel_avx512_twopass = {
     .bound = {.c0 = 15.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
-    .summary = "AVX-512F Dukhan-Ablavatski two-pass, vscalefps sums, streaming stores beyond 1M",
+    .summary = "AVX-512F Dukhan-Ablavatski two-pass, vscalefps sums, 16-entry table exp",
 };

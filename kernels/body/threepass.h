@@ -9,7 +9,7 @@
 #define TP_STEP (4 * SBV_W)
 
 /* exp((v - m) t): `scaled` (T != 1) and `raw` (every argument known to be
- * in [-1e6, 0], so no clamp) are constants at each call. */
+ * in [SBV_RAW_LO, 0], so no clamp) are constants at each call. */
 static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, int scaled, int raw)
 {
     sbv d = sbv_sub(v, vm);
@@ -88,7 +88,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
         return SOFTMAX_OK;
     }
     float t = 1.0f / T, low = (sbv_hmin(lo) - m) * t;
-    int raw = low >= -1e6f; /* false for -inf entries and overflowed spans */
+    int raw = low >= SBV_RAW_LO; /* false for -inf entries and overflowed spans */
     float s = T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0))
                         : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1) : tp_exp_pass(x, y, n, m, t, 1, 0));
     const sbv inv = sbv_set1(1.0f / s);

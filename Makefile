@@ -2,7 +2,9 @@
 # dependencies, per-file ISA flags. `make CC=clang` works too.
 #
 #   make            build the library, the reference and build/softbench
-#   make verify     the main job for now: softbench list, verify and edge
+#   make report     the main job: verify, edge, bench and plots into a report in
+#                   reports/out/ (QUICK=1: under a minute)
+#   make verify     softbench list, verify and edge
 #   make test       warnings as errors; unit and command-line tests with gcc,
 #                   again under AddressSanitizer+UBSan, and with clang
 #   make clean
@@ -50,6 +52,11 @@ BIN     = $(BUILD)/softbench
 $(BUILD)/kernels/avx2/%.o: ISAFLAGS = -mavx2 -mfma
 $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
 $(BUILD)/harness/peers.o: ISAFLAGS = $(PEER_FLAGS)
+# The reference cache's key holds a digest of the reference's source, so a
+# changed reference never reads an old entry.
+REF_DIGEST := $(shell cat reference/reference.c reference/reference.h | sha256sum | cut -c1-32)
+$(BUILD)/harness/refcache.o: ISAFLAGS = -DSBREF_SOURCE_DIGEST='"$(REF_DIGEST)"'
+$(BUILD)/harness/refcache.o: reference/reference.c reference/reference.h
 # The machine description carries the commit and the flags; rebuilt each time.
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 $(BUILD)/harness/bench.o: ISAFLAGS = -DSB_COMMIT='"$(COMMIT)"' -DSB_BUILD_FLAGS='"$(strip $(CFLAGS_ALL))"'
@@ -58,7 +65,7 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps verify test unit-tests cli-tests clean FORCE
+.PHONY: all deps report verify test unit-tests cli-tests clean FORCE
 .SECONDARY:
 all: deps $(LIB) $(REFLIB) $(BIN)
 
@@ -85,6 +92,11 @@ $(BIN): $(BUILD)/harness/main.o $(HLIB) $(REFLIB) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL) $(PEER_LIBS)
 
+# The main job: list, verify, edge, bench and the report (scripts/report.sh);
+# QUICK=1 for the short version.
+report: all
+	@QUICK=$(or $(QUICK),0) scripts/report.sh
+
 verify: all
 	$(BIN) list
 	$(BIN) verify
@@ -95,6 +107,7 @@ unit-tests: $(TEST_BIN) $(BIN)
 
 cli-tests: $(BIN)
 	@tests/cli.sh $(BIN)
+	@tests/report.sh $(BIN)
 
 # The full gate: every build must be warning-free; the summary line counts
 # every test program of every build.

@@ -54,6 +54,7 @@ int sb_cmd_edge(int argc, char **argv);
 int sb_cmd_bench(int argc, char **argv);
 int sb_cmd_loop(int argc, char **argv);
 int sb_cmd_crosscheck(int argc, char **argv);
+int sb_cmd_report(int argc, char **argv);
 
 
 

@@ -7,22 +7,59 @@
 #include "cli.h"
 #include "contract.h"
 #include "peers.h"
+#include "vecio.h"
 
 static const char help[] =
-    "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F]\n"
+    "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F] [--json FILE]\n"
     "\n"
     "Runs the edge-case contract (README) on each kernel: one row per case, one\n"
     "column per kernel. A failure of a safe kernel exits 1; the unsafe kernels'\n"
     "failures are shown as 'fail*' and do not count; a peer, which declares no\n"
     "bound, shows 'ulp*' where its only fault is not being correctly rounded.\n"
     "Cases: -c NAME[,NAME...].\n"
-    "--bound-scale F holds kernels to F times their declared bound.\n";
+    "--bound-scale F holds kernels to F times their declared bound.\n"
+    "--json FILE writes the matrix, with each failure's output, for reports.\n";
+
+static void write_json(FILE *f, const struct sb_list *kernels, const struct sb_list *cases,
+                       const struct sb_case_result *res, size_t fails, size_t expected,
+                       size_t skips)
+{
+    size_t nk = kernels->n;
+    fprintf(f, "{\n  \"softbench\": {\"command\": \"edge\", \"format\": 1},\n"
+               "  \"machine\": {\"cpu\": ");
+    sb_json_str(f, sb_cpu_model());
+    fprintf(f, ", \"isa\": \"%s\"},\n  \"kernels\": [", softmax_isa_name(softmax_isa_available()));
+    for (size_t k = 0; k < nk; k++) {
+        fputs(k ? ", " : "", f);
+        sb_json_str(f, ((const struct softmax_kernel *)kernels->v[k])->name);
+    }
+    fputs("],\n  \"cases\": [", f);
+    for (size_t ci = 0; ci < cases->n; ci++) {
+        const struct sb_case *cs = cases->v[ci];
+        fprintf(f, "%s\n    {\"name\": ", ci ? "," : "");
+        sb_json_str(f, cs->name);
+        fputs(", \"rule\": ", f);
+        sb_json_str(f, cs->rule);
+        fputs(", \"results\": [", f);
+        for (size_t k = 0; k < nk; k++) {
+            const struct sb_case_result *r = &res[ci * nk + k];
+            fprintf(f, "%s{\"status\": \"%s\", \"detail\": ", k ? ", " : "", r->mark);
+            sb_json_str(f, r->pass ? "" : r->detail);
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fprintf(f, "\n  ],\n  \"summary\": {\"fail\": %zu, \"expected\": %zu, \"skip\": %zu}\n}\n",
+            fails, expected, skips);
+}
 
 int sb_cmd_edge(int argc, char **argv)
 {
     static const struct option lo[] = {{"help", no_argument, 0, 'h'},
                                        {"bound-scale", required_argument, 0, 'b'},
+                                       {"json", required_argument, 0, 'j'},
                                        {0, 0, 0, 0}};
+    const char *json = NULL;
     double scale = 1.0;
     struct sb_list kernels = {0}, cases = {0};
     int c, rc = 0;
@@ -32,6 +69,7 @@ int sb_cmd_edge(int argc, char **argv)
         switch (c) {
         case 'k': rc = sb_parse_kernels(optarg, &kernels); break;
         case 'b': rc = sb_parse_scale(optarg, &scale); break;
+        case 'j': json = optarg; break;
         case 'c': {
             char *copy = strdup(optarg), *save = NULL;
             for (char *t = strtok_r(copy, ",", &save); t != NULL && rc == 0;
@@ -70,10 +108,17 @@ int sb_cmd_edge(int argc, char **argv)
 
     size_t nk = kernels.n, nc = cases.n;
     struct sb_case_result *res = calloc(nk * nc, sizeof *res);
-    if (res == NULL) {
+    char err[512];
+    struct sb_out out = {0};
+    if (res == NULL)
+        rc = sb_usage_error("out of memory");
+    else if (json != NULL && sb_out_open(&out, json, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc != 0) {
+        free(res);
         sb_list_free(&kernels, 0);
         sb_list_free(&cases, 0);
-        return sb_usage_error("out of memory");
+        return rc;
     }
     printf("softbench edge: cpu %s, usable ISA %s\n\n%-14s", sb_cpu_model(),
            softmax_isa_name(softmax_isa_available()), "case");
@@ -101,6 +146,7 @@ int sb_cmd_edge(int argc, char **argv)
                 fails += !r->pass && kr->safe;
                 expected += !r->pass && !kr->safe;
             }
+            r->mark = mark;
             printf(" %-17s", mark);
             fflush(stdout);
         }
@@ -116,6 +162,15 @@ int sb_cmd_edge(int argc, char **argv)
                 printf("  %s %s%s: %s\n", kr->name, ((const struct sb_case *)cases.v[ci])->name,
                        kr->safe ? "" : " (not counted)", r->detail);
         }
+    if (out.f != NULL) {
+        write_json(out.f, &kernels, &cases, res, fails, expected, skips);
+        if (sb_out_close(&out, 1, err, sizeof err) != 0) {
+            free(res);
+            sb_list_free(&kernels, 0);
+            sb_list_free(&cases, 0);
+            return sb_usage_error("%s", err);
+        }
+    }
     printf("\nedge: %zu cases x %zu kernels: %zu FAIL of safe kernels, %zu failures of unsafe "
            "kernels and peers (shown, not counted), %zu skipped\n",
            nc, nk, fails, expected, skips);

@@ -4,17 +4,63 @@
 
 #include "cli.h"
 #include "peers.h"
+#include "vecio.h"
+
+static void write_json(FILE *f)
+{
+    fprintf(f, "{\n  \"softbench\": {\"command\": \"list\", \"format\": 1},\n"
+               "  \"machine\": {\"cpu\": ");
+    sb_json_str(f, sb_cpu_model());
+    fprintf(f, ", \"isa\": \"%s\"},\n  \"peers\": ", softmax_isa_name(softmax_isa_available()));
+    sb_json_str(f, sb_peers_versions());
+    fputs(",\n  \"kernels\": [", f);
+    for (size_t i = 0; i < sb_kernel_total(); i++) {
+        const struct softmax_kernel *k = sb_kernel_any(i);
+        const struct softmax_bound *b = &k->bound;
+        int peer = sb_is_peer(k);
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        sb_json_str(f, k->name);
+        fputs(", \"algorithm\": ", f);
+        sb_json_str(f, k->algorithm != NULL ? k->algorithm : "");
+        fprintf(f, ", \"isa\": \"%s\", \"runs\": %s, \"safe\": %s, \"peer\": %s",
+                peer ? "own" : softmax_isa_name(k->isa),
+                peer || softmax_kernel_supported(k) ? "true" : "false",
+                k->safe ? "true" : "false", peer ? "true" : "false");
+        if (!peer)
+            fprintf(f, ", \"bound\": {\"c0\": %g, \"c_arg\": %g, \"arg\": \"%s\", "
+                       "\"c_sum\": %g, \"sum\": \"%s\"}",
+                    b->c0, b->c_arg, b->arg == SOFTMAX_ARG_SHIFTED ? "shifted" : "raw", b->c_sum,
+                    b->sum == SOFTMAX_SUM_PAIRWISE ? "pairwise" : "sequential");
+        fputs(", \"summary\": ", f);
+        sb_json_str(f, k->summary);
+        fputc('}', f);
+    }
+    fputs("\n  ]\n}\n", f);
+}
 
 int sb_cmd_list(int argc, char **argv)
 {
-    if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0) {
-            puts("usage: softbench list\n\nEvery kernel: name, ISA, whether this CPU runs it, "
-                 "safety and declared bound in ULP.\nBound: c0 + c_arg*r*(a_i + abar) + "
-                 "c_sum*g(n); see README, 'Declared bounds'.");
-            return SB_EXIT_OK;
-        }
-        return sb_usage_error("list takes no arguments");
+    const char *json = NULL;
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        puts("usage: softbench list [--json FILE]\n\nEvery kernel: name, ISA, whether this CPU "
+             "runs it, safety and declared bound in ULP.\nBound: c0 + c_arg*r*(a_i + abar) + "
+             "c_sum*g(n); see README, 'Declared bounds'.\n--json FILE writes the records too.");
+        return SB_EXIT_OK;
+    }
+    if (argc == 3 && strcmp(argv[1], "--json") == 0)
+        json = argv[2];
+    else if (argc == 2 && strcmp(argv[1], "--json") == 0)
+        return sb_usage_error("list: option '--json' needs a value");
+    else if (argc > 1)
+        return sb_usage_error("list: unexpected argument '%s' (softbench list --help)", argv[1]);
+    if (json != NULL) {
+        char err[512];
+        struct sb_out out;
+        if (sb_out_open(&out, json, err, sizeof err) != 0)
+            return sb_usage_error("%s", err);
+        write_json(out.f);
+        if (sb_out_close(&out, 1, err, sizeof err) != 0)
+            return sb_usage_error("%s", err);
     }
     enum softmax_isa here = softmax_isa_available();
     printf("cpu: %s; usable ISA: %s\n\n", sb_cpu_model(), softmax_isa_name(here));

@@ -15,11 +15,13 @@
 #include "metrics.h"
 #include "peers.h"
 #include "reference.h"
+#include "refcache.h"
 #include "vecio.h"
 
 static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
-    "                        [--seed S] [--bound-scale F] [--csv FILE] [--json FILE]\n"
+    "                        [--seed S] [--bound-scale F] [--cache DIR] [--csv FILE]\n"
+    "                        [--json FILE]\n"
     "\n"
     "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
     "              and the peers), 'safe', 'peers'\n"
@@ -30,6 +32,9 @@ static const char help[] =
     "  --seed S    generator seed (default 1)\n"
     "  --bound-scale F  hold kernels to F times their declared bound (default 1;\n"
     "              below 1 shows how tight a bound is)\n"
+    "  --cache DIR keep references of n >= 32768 in DIR and reuse them: an entry\n"
+    "              holds its input and a digest of the reference's source, so it\n"
+    "              can only answer for the same input and reference\n"
     "  --csv FILE, --json FILE   the same rows, machine-readable\n"
     "\n"
     "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
@@ -210,7 +215,7 @@ struct opts {
     struct sb_list kernels, sizes, datasets, temps;
     uint64_t seed;
     double bound_scale;
-    const char *csv, *json;
+    const char *csv, *json, *cache;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -219,6 +224,7 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"csv", required_argument, 0, 'c'},
                                        {"bound-scale", required_argument, 0, 'b'},
                                        {"json", required_argument, 0, 'j'},
+                                       {"cache", required_argument, 0, 'C'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -234,6 +240,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'c': o->csv = optarg; break;
         case 'b': rc = sb_parse_scale(optarg, &o->bound_scale); break;
         case 'j': o->json = optarg; break;
+        case 'C': o->cache = optarg; break;
         case 'h': fputs(help, stdout); return -1;
         case ':': return sb_usage_error("verify: option '%s' needs a value", argv[optind - 1]);
         default: return sb_usage_error("verify: unknown option '%s'", argv[optind - 1]);
@@ -256,7 +263,7 @@ static int parse(int argc, char **argv, struct opts *o)
 struct ctx {
     struct opts *o;
     struct sb_out csv, json;
-    size_t nok, nx, nskip, nfail, nrows, npeer;
+    size_t nok, nx, nskip, nfail, nrows, npeer, nref, nhit;
 };
 
 static void emit(struct ctx *c, const struct row *r)
@@ -305,7 +312,9 @@ static int verify_input(struct ctx *c, const char *label, const float *x, float 
         const float *xi = x + i * cols;
         float *ri = ref + i * cols;
         struct sbref_info info;
-        int st = sbref_softmax(xi, cols, T, ri, NULL, &info);
+        int hit, st = sb_refcache_softmax(c->o->cache, xi, cols, T, ri, &info, &hit);
+        c->nref++;
+        c->nhit += hit;
         if (st < 0) {
             rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, label, cols);
             break;
@@ -422,6 +431,9 @@ int sb_cmd_verify(int argc, char **argv)
         printf("\nverify: %zu rows: %zu ok, %zu xfail (unsafe kernel outside its domain), %zu "
                "peer (reported, not judged), %zu skipped, %zu FAIL\n",
                c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
+        if (o.cache != NULL)
+            printf("reference: %zu computed, %zu read from the cache in %s\n", c.nref - c.nhit,
+                   c.nhit, o.cache);
         rc = c.nfail > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;
     }
     sb_list_free(&o.kernels, 0);

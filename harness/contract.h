@@ -14,6 +14,7 @@ struct sb_case_result {
     int pass;
     int bound_only;   /* every failure was an error beyond a declared bound */
     char detail[768]; /* on failure: the input, the output, what was wanted */
+    const char *mark; /* softbench edge's word for it: pass, FAIL, fail*, ulp*, SKIP */
 };
 
 struct sb_case {

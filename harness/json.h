@@ -4,6 +4,7 @@
 #define SB_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum sb_jtype { SB_JNULL, SB_JBOOL, SB_JNUM, SB_JSTR, SB_JARR, SB_JOBJ };
 
@@ -28,5 +29,9 @@ const struct sb_jnode *sb_json_get(const struct sb_jnode *obj, const char *key);
 double sb_json_num_of(const struct sb_jnode *obj, const char *key, double def);
 /* A string member, or NULL. */
 const char *sb_json_str_of(const struct sb_jnode *obj, const char *key);
+
+/* Writes the tree back as JSON (non-finite numbers as strings, as softbench
+ * writes them), nested lines indented from indent. */
+void sb_json_write(FILE *f, const struct sb_jnode *n, int indent);
 
 #endif

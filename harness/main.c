@@ -20,6 +20,7 @@ static const char usage[] =
     "  crosscheck  compare hyperfine's per-call times with bench's\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
+    "  report    saved results into a report: HTML, Markdown, JSON, plots\n"
     "\n"
     "softbench COMMAND --help shows a command's options.\n";
 
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)
         return sb_cmd_edge(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return sb_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "datasets") == 0)
         return sb_cmd_datasets(argc - 1, argv + 1);
     return sb_usage_error("unknown command '%s' (softbench --help lists them)", cmd);

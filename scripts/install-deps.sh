@@ -15,6 +15,8 @@ need=(
   "c:make:make"
   "c:gnuplot:gnuplot-nox"
   "c:hyperfine:hyperfine"
+  "c:python3:python3"
+  "c:xmllint:libxml2-utils"
   "h:oneapi/dnnl/dnnl.h:libdnnl-dev"
   "h:xnnpack.h:libxnnpack-dev"
   "h:pthreadpool.h:libpthreadpool-dev"

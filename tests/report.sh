@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Tests of softbench report, as a user would check a report: a quick one is
+# built from small runs, its files exist, every SVG parses as XML, the
+# numbers in the HTML and Markdown tables equal those in results.json, a
+# second machine merges into a cross-machine report, and bad input leaves
+# nothing behind. Usage: tests/report.sh path/to/softbench
+set -u
+sb=$(readlink -f "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+
+for tool in gnuplot python3 xmllint; do
+  command -v $tool >/dev/null || bad "$tool missing (scripts/install-deps.sh installs it)"
+done
+
+# small runs: a few kernels and sizes, so the test stays short
+k=scalar.threepass,scalar.twopass,avx2.threepass,avx512.twopass,scalar.naive,peer.libm
+"$sb" list --json "$tmp/list.json" >/dev/null; check "list --json" test -s "$tmp/list.json"
+"$sb" verify -k $k -n 256,1000,4096 -d 'normal;normal:sigma=16' --json "$tmp/verify.json" >/dev/null
+check "verify --json" test -s "$tmp/verify.json"
+"$sb" edge -k $k -c n1,nan,masked,huge --json "$tmp/edge.json" >/dev/null
+check "edge --json" test -s "$tmp/edge.json"
+"$sb" bench -q -k $k -n 256,1000,4096,2000000 --samples 3 --min-time 0.0002 --json "$tmp/bench.json" >/dev/null
+check "bench --json" test -s "$tmp/bench.json"
+
+in=("$tmp"/{list,verify,edge,bench}.json)
+"$sb" report --out "$tmp/r1" "${in[@]}" >"$tmp/out" 2>"$tmp/err"
+check "report builds" test $? -eq 0
+for f in index.html report.md results.json verify.csv bench.csv edge.csv recommendation.csv \
+         m1-time.svg m1-time.png m1-speedup.svg m1-ulp.svg m1-sum.svg m1-pareto.svg m1-pareto.png; do
+  check "report has $f" test -s "$tmp/r1/$f"
+done
+for svg in "$tmp"/r1/*.svg; do
+  check "$(basename "$svg") parses as XML" xmllint --noout "$svg"
+done
+check "no temporary left" test -z "$(ls "$tmp" | grep '\.tmp\.')"
+
+# the tables against results.json: every number of the recommendation and
+# kernel tables, in both HTML and Markdown
+python3 - "$tmp/r1" <<'PY' && ok || bad "HTML and Markdown tables equal results.json"
+import html.parser, json, math, re, sys
+d = sys.argv[1]
+res = json.load(open(f"{d}/results.json"))
+m = res["machines"][0]
+def ns(v): return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else "%.3f" % v
+def g(v):  # as the report prints: %g, and non-finite as C prints them
+    if v is None or v == "nan": return "-"
+    return v if isinstance(v, str) else "%g" % v
+def margin(r): return "-" if r.get("runner_up") is None else "%.1f%%" % r["margin_pct"]
+want = {}
+for r in m["recommendation"]:
+    if r["kernel"] is None:
+        continue
+    want[(r["band"], r["budget"] != "fastest safe")] = [
+        r["kernel"] + (" (a peer wins)" if r["peer"] else ""), ns(r["ns_per_elem"]),
+        g(r["max_ulp"]), r["runner_up"] or "-", margin(r)]
+assert len(want) >= 4, want
+
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__(); s.rows = {}; s.cur = None; s.cell = None
+    def handle_starttag(s, t, a):
+        a = dict(a)
+        if t == "tr" and "data-band" in a:
+            s.cur = (a["data-band"], a["data-budget"] == "1"); s.rows[s.cur] = []
+        elif t == "tr" and "data-kernel" in a:
+            s.cur = a["data-kernel"]; s.rows[s.cur] = []
+        elif t == "td" and s.cur is not None:
+            s.cell = ""
+    def handle_data(s, x):
+        if s.cell is not None: s.cell += x
+    def handle_endtag(s, t):
+        if t == "td" and s.cell is not None:
+            s.rows[s.cur].append(s.cell); s.cell = None
+        elif t == "tr":
+            s.cur = None
+p = P(); p.feed(open(f"{d}/index.html").read())
+for key, cells in want.items():
+    got = p.rows[key]
+    assert got[2:] == cells, (key, got, cells)
+md = open(f"{d}/report.md").read()
+for (band, tight), cells in want.items():
+    line = [l for l in md.splitlines() if l.startswith(f"| {band} | ") and
+            (("within" in l) == tight)]
+    assert len(line) == 1, (band, tight, line)
+    parts = [c.strip() for c in line[0].strip("|").split("|")]
+    assert parts[2:] == cells, (parts, cells)
+for k in m["kernels"]:
+    if k["kind"] == "floor" or k["name"] not in p.rows:
+        continue
+    cells = p.rows[k["name"]]
+    assert cells[2] == g(k["max_ulp"]) and cells[3] == g(k["worst_ratio"]) and cells[4] == g(k["max_sum_err"]), (k, cells)
+    assert cells[6] == f'{k["edge_fail"]} of {k["edge_cases"]}', (k, cells)
+    mdl = [l for l in md.splitlines() if l.startswith(f'| {k["name"]} |')]
+    assert len(mdl) == 1 and [c.strip() for c in mdl[0].strip("|").split("|")][2] == g(k["max_ulp"]), mdl
+# the recommendation is what the inputs say: the fastest safe candidate per band
+bench = m["inputs"]["bench"]["rows"]
+safe = {x["name"] for x in m["inputs"]["list"]["kernels"] if x["safe"] or x["peer"]}
+for r in m["recommendation"]:
+    if r["budget"] != "fastest safe" or r["kernel"] is None:
+        continue
+    band = next(b for b in res["bands"] if b["name"] == r["band"])
+    hi = band["hi"] if band["hi"] is not None else 1 << 62
+    speed = {}
+    for x in bench:
+        if x["kind"] != "floor" and x["kernel"] in safe and band["lo"] <= x["n"] <= hi:
+            speed.setdefault(x["kernel"], []).append(math.log(x["ns_per_elem"]))
+    best = min(speed, key=lambda k: sum(speed[k]) / len(speed[k]))
+    assert best == r["kernel"], (r, best)
+    assert abs(math.exp(sum(speed[best]) / len(speed[best])) - r["ns_per_elem"]) < 1e-9 * r["ns_per_elem"]
+PY
+
+# the unsafe kernel is never recommended; the peer is named as one if it wins
+check "naive never recommended" python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['machines'][0]['recommendation']; assert all(x['kernel'] != 'scalar.naive' for x in r)" "$tmp/r1/results.json"
+
+# rebuilt from results.json alone, without rerunning: the same tables
+"$sb" report --out "$tmp/r2" "$tmp/r1/results.json" >/dev/null 2>"$tmp/err"
+check "report from results.json" test -s "$tmp/r2/index.html"
+check "same recommendation when rebuilt" cmp -s "$tmp/r1/recommendation.csv" "$tmp/r2/recommendation.csv"
+
+# a second machine: the same results under another CPU name merge into a
+# cross-machine report
+sed 's/"cpu": "[^"]*"/"cpu": "Other CPU 9000"/' "$tmp/r1/results.json" >"$tmp/other.json"
+"$sb" report --out "$tmp/r3" "$tmp/r1/results.json" "$tmp/other.json" >/dev/null 2>"$tmp/err"
+check "cross-machine report" test -s "$tmp/r3/cross.svg"
+check "cross svg parses" xmllint --noout "$tmp/r3/cross.svg"
+check "two machines in the HTML" grep -q "Other CPU 9000" "$tmp/r3/index.html"
+check "cross table in Markdown" grep -q "^## Across machines" "$tmp/r3/report.md"
+check "two machines in results.json" python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))['machines']) == 2" "$tmp/r3/results.json"
+
+# bad input: one error line, exit 2, nothing written
+expect_bad() {
+  local what=$1; shift
+  "$sb" report --out "$tmp/bad" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^softbench: error: ' "$tmp/err" &&
+     [ ! -e "$tmp/bad" ] && [ -z "$(ls "$tmp" | grep '\.tmp\.')" ]; then ok
+  else bad "$what: exit $rc"; sed 's/^/  | /' "$tmp/err" | head -3; fi
+}
+echo '{"rows": [' >"$tmp/broken.json"
+expect_bad "malformed JSON" "$tmp/broken.json"
+echo '{"softbench": {"command": "loop"}}' >"$tmp/other-cmd.json"
+expect_bad "not a result" "$tmp/other-cmd.json"
+expect_bad "no bench" "$tmp/list.json" "$tmp/verify.json"
+expect_bad "two benches for one machine" "${in[@]}" "$tmp/bench.json"
+expect_bad "no files"
+expect_bad "bad budget" --ulp-budget -1 "${in[@]}"
+expect_bad "missing scripts" --scripts "$tmp/none" "${in[@]}"
+"$sb" report --out "$tmp/r1" "${in[@]}" >/dev/null 2>"$tmp/err"
+check "an existing folder is refused" test $? -eq 2
+
+# the reference cache: a second verify reads it, a different input misses it
+"$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
+check "cache computed" grep -q "1 computed, 0 read" "$tmp/out"
+"$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out2"
+check "cache read" grep -q "0 computed, 1 read" "$tmp/out2"
+check "same rows from the cache" cmp -s <(grep '^scalar' "$tmp/out") <(grep '^scalar' "$tmp/out2")
+"$sb" verify -k scalar.threepass -n 40000 -d normal --seed 2 --cache "$tmp/cache" >"$tmp/out"
+check "another seed misses" grep -q "1 computed, 0 read" "$tmp/out"
+# an entry altered on disk is never believed
+for f in "$tmp"/cache/*.ref; do printf '\x01' | dd of="$f" bs=1 seek=200 conv=notrunc 2>/dev/null; done
+"$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
+check "altered entry recomputed" grep -q "1 computed, 0 read" "$tmp/out"
+
+echo "report ($sb): $pass passed, $fail failed"
+mkdir -p build
+echo "report:$sb $pass $fail 0" >>"$root/build/test-results.txt"
+[ "$fail" -eq 0 ]

@@ -1046,10 +1046,19 @@ static void edge_html(FILE *f, const struct mach *m)
         fputs("<p>No edge result was given for this machine.</p>\n", f);
         return;
     }
-    fputs("<table class=\"edge\"><tr><th>case</th>", f);
+    fputs("<div class=\"wide\"><table class=\"edge\"><tr><th>case</th>", f);
     for (const struct sb_jnode *k = first(e, "kernels"); k != NULL; k = k->next) {
+        /* a break allowed after the ISA keeps thirteen columns on a screen */
         fputs("<th>", f);
-        html_esc(f, k->str);
+        const char *dot = strchr(k->str, '.');
+        if (dot != NULL) {
+            char isa[64];
+            snprintf(isa, sizeof isa, "%.*s", (int)(dot - k->str + 1), k->str);
+            html_esc(f, isa);
+            fputs("<wbr>", f);
+            html_esc(f, dot + 1);
+        } else
+            html_esc(f, k->str);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
@@ -1076,7 +1085,7 @@ static void edge_html(FILE *f, const struct mach *m)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n<p class=\"legend\"><span class=\"pass\">pass</span> "
+    fputs("</table></div>\n<p class=\"legend\"><span class=\"pass\">pass</span> "
           "<span class=\"fail\">FAIL</span>: a safe kernel broke its contract; "
           "<span class=\"xfail\">fail* / ulp*</span>: an unsafe kernel or a peer (shown, not "
           "counted; ulp*: only beyond a bound it does not declare); "
@@ -1103,7 +1112,7 @@ static void edge_html(FILE *f, const struct mach *m)
 }
 
 static const char css[] =
-    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+    "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
     "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
     "td,th{border:1px solid #bbb;padding:3px 7px;text-align:left}"
     "th{background:#eee}td.pass{background:#cfc}td.fail{background:#f88;font-weight:bold}"
@@ -1111,7 +1120,8 @@ static const char css[] =
     "span.pass{background:#cfc}span.fail{background:#f88}span.xfail{background:#fde7b0}"
     "span.skip{background:#ddd}figure{margin:1.5em 0}figure img{max-width:100%;"
     "border:1px solid #ddd}figcaption{font-size:0.85em;color:#555}"
-    "table.edge{font-size:0.75em}.machine{color:#555;font-size:0.9em}"
+    "table.edge{font-size:0.75em}table.edge th{font-size:0.95em}div.wide{overflow-x:auto}"
+    "table.edge td{padding:2px 4px}.machine{color:#555;font-size:0.9em}"
     "ol.notes{font-size:0.75em;color:#444}";
 
 static void write_html(FILE *f, const struct report *r)
@@ -1164,7 +1174,7 @@ static void write_html(FILE *f, const struct report *r)
         }
         fputs("<h3>Accuracy and the contract, per kernel</h3>\n", f);
         kernel_table(f, m, 0);
-        fputs("<h3>Edge-case matrix</h3>\n", f);
+        fprintf(f, "<h3 id=\"edge-m%zu\">Edge-case matrix</h3>\n", i + 1);
         edge_html(f, m);
         fputs("<h3>Time per element (ns, median)</h3>\n", f);
         bench_table(f, m, 0);

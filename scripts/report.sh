@@ -32,7 +32,7 @@ if [[ $quick == 1 ]]; then
     bench_args=(-n 256,1000,4096,65536,1048576,16777216 --samples 5)
 else
     # bench and verify share the sizes the accuracy-speed plot picks
-    vsizes=256,1000,4096,32000,65536,128256,1048576,4194304
+    vsizes=256,1000,4096,32000,65536,128256,1048576,4194304,16777216
     vdata='normal;normal:sigma=16;llm'
     bench_args=()  # bench's own default sizes: powers of two to 16M and LLM widths
 fi

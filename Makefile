@@ -65,7 +65,7 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report verify test unit-tests cli-tests clean FORCE
+.PHONY: all deps report baseline verify test unit-tests cli-tests clean FORCE
 .SECONDARY:
 all: deps $(LIB) $(REFLIB) $(BIN)
 
@@ -97,6 +97,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB)
 report: all
 	@QUICK=$(or $(QUICK),0) scripts/report.sh
 
+# The project's own regression gate: the figures of this repository's
+# kernels as make test's gcc build computes them (tests/baseline.json, which
+# make test checks for accuracy and instruction counts). Rewrite it, and
+# commit it, when a change makes a kernel better on purpose.
+baseline: deps
+	$(MAKE) --no-print-directory WERROR=1 BUILD=build/gcc CC=gcc build/gcc/softbench
+	build/gcc/softbench baseline --write tests/baseline.json
+
 verify: all
 	$(BIN) list
 	$(BIN) verify
@@ -117,6 +125,8 @@ test: deps
 	@# the dispatcher and the SKIP path as an AVX2-only and a scalar-only CPU see them
 	SOFTMAX_ISA=avx2 scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_contract
 	SOFTMAX_ISA=scalar scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_kernels
+	@# the gate: accuracy and instruction counts against tests/baseline.json
+	scripts/check-gate.sh build/gcc/softbench tests/baseline.json
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
 	@scripts/test-summary.sh build/test-results.txt

@@ -113,6 +113,17 @@ double sb_tsc_hz(void)
     return hz;
 }
 
+const char *sb_build_compiler(void)
+{
+#ifdef __clang__
+    return "clang " __clang_version__;
+#else
+    return "gcc " __VERSION__;
+#endif
+}
+const char *sb_build_flags(void) { return SB_BUILD_FLAGS; }
+const char *sb_build_commit(void) { return SB_COMMIT; }
+
 /* ---- floors: each compiled for its ISA with target attributes */
 
 static volatile float floor_sink;
@@ -323,15 +334,11 @@ void sb_machine_json(FILE *f, const char *in)
     fprintf(f, "%s\"cache_bytes\": {\"L1d\": %ld, \"L2\": %ld, \"L3\": %ld},\n", in,
             sb_cache_size(1), sb_cache_size(2), sb_cache_size(3));
     fprintf(f, "%s\"tsc_hz\": %.0f,\n%s\"compiler\": ", in, sb_tsc_hz(), in);
-#ifdef __clang__
-    sb_json_str(f, "clang " __clang_version__);
-#else
-    sb_json_str(f, "gcc " __VERSION__);
-#endif
+    sb_json_str(f, sb_build_compiler());
     fprintf(f, ",\n%s\"cflags\": ", in);
-    sb_json_str(f, SB_BUILD_FLAGS);
+    sb_json_str(f, sb_build_flags());
     fprintf(f, ",\n%s\"commit\": ", in);
-    sb_json_str(f, SB_COMMIT);
+    sb_json_str(f, sb_build_commit());
     fprintf(f, ",\n%s\"date\": \"%s\",\n%s\"os\": ", in, date, in);
     char os[256];
     snprintf(os, sizeof os, "%s %s %s", have_u ? u.sysname : "?", have_u ? u.release : "?",

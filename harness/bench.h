@@ -64,6 +64,10 @@ const struct softmax_kernel *sb_floor_at(size_t i);
 /* Writes "machine": {...} (CPU, family, flags, cores, caches, compiler,
  * flags, commit, date, OS, TSC) as JSON members into f. */
 void sb_machine_json(FILE *f, const char *indent);
+/* What built this binary: compiler and version, the flags, the commit. */
+const char *sb_build_compiler(void);
+const char *sb_build_flags(void);
+const char *sb_build_commit(void);
 /* Data cache sizes in bytes (0 when unknown), for level 1 to 3. */
 long sb_cache_size(int level);
 

@@ -21,6 +21,8 @@ static const char usage[] =
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "  report    saved results into a report: HTML, Markdown, JSON, plots\n"
+    "  baseline  record the figures the regression gate compares\n"
+    "  check     compare with a baseline: exit 1 on a regression\n"
     "\n"
     "softbench COMMAND --help shows a command's options.\n";
 
@@ -50,6 +52,10 @@ int main(int argc, char **argv)
         return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)
         return sb_cmd_edge(argc - 1, argv + 1);
+    if (strcmp(cmd, "baseline") == 0)
+        return sb_cmd_baseline(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return sb_cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return sb_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "datasets") == 0)

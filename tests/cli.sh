@@ -232,6 +232,44 @@ expect 2 "unknown kernel" -- "$sb" run -k x.y --in "$tmp/a.txt" --out "$tmp/o5.t
 expect 2 "bad format" -- "$sb" run -k scalar.threepass --format json --in "$tmp/a.txt" --out "$tmp/o6.txt"; one_error_line "bad format"
 expect 2 "unwritable out" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --out "$tmp/no/dir/o.txt"; one_error_line "unwritable out"
 
+# --- the regression gate: baseline and check
+g="$tmp/gate.json"
+expect 0 "baseline --write" -- "$sb" baseline --write "$g" -k scalar.threepass --rounds 3
+has "$tmp/out" "1 kernels recorded" "baseline summary"
+expect 0 "check clean" -- "$sb" check --baseline "$g" --rounds 3
+has "$tmp/out" "scalar.threepass     ok" "check names the kernel"
+# a figure better in the baseline than now is a regression, named with its evidence
+python3 - "$g" "$tmp/g-acc.json" "$tmp/g-insn.json" "$tmp/g-cpu.json" "$tmp/g-cc.json" "$tmp/g-fmt.json" <<'PY'
+import json, sys
+src = json.load(open(sys.argv[1]))
+def out(path, edit):
+    d = json.loads(json.dumps(src)); edit(d); json.dump(d, open(path, "w"))
+out(sys.argv[2], lambda d: d["kernels"][0]["accuracy"][0].update(max_ulp=0))
+out(sys.argv[3], lambda d: d["kernels"][0].update(instructions=d["kernels"][0]["instructions"] // 2))
+out(sys.argv[4], lambda d: d["machine"].update(cpu="Another CPU"))
+out(sys.argv[5], lambda d: d["build"].update(compiler="gcc 99"))
+out(sys.argv[6], lambda d: d["gate"].update(insn_n=7))
+PY
+expect 1 "accuracy regression caught" -- "$sb" check --baseline "$tmp/g-acc.json" --no-time --no-instructions
+has "$tmp/out" "REGRESSED: max ULP on normal n=1000" "accuracy regression named"
+has "$tmp/out" "regressed: scalar.threepass (accuracy" "summary names kernel and figure"
+expect 1 "instruction regression caught" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time
+has "$tmp/out" "instructions per call at n=1000" "instruction regression named"
+expect 0 "looser instruction tolerance" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time --insn-tolerance 1.5
+expect 2 "baseline from another CPU" -- "$sb" check --baseline "$tmp/g-cpu.json"
+one_error_line "another CPU"; has "$tmp/err" "another CPU" "said plainly"
+expect 0 "another CPU without times" -- "$sb" check --baseline "$tmp/g-cpu.json" --no-time --no-instructions
+expect 2 "baseline from another build" -- "$sb" check --baseline "$tmp/g-cc.json" --no-time
+one_error_line "another build"; has "$tmp/err" "instruction counts are not comparable" "said plainly"
+expect 2 "baseline from another version" -- "$sb" check --baseline "$tmp/g-fmt.json" --no-time
+one_error_line "another version"
+expect 2 "not a baseline" -- "$sb" check --baseline "$tmp/v.json"; one_error_line "not a baseline"
+expect 2 "check without --baseline" -- "$sb" check; one_error_line "check without --baseline"
+expect 2 "strict and no time" -- "$sb" check --baseline "$g" --strict-time --no-time; one_error_line "strict and no time"
+expect 2 "bad tolerance" -- "$sb" check --baseline "$g" --insn-tolerance -1; one_error_line "bad tolerance"
+expect 2 "baseline without --write" -- "$sb" baseline; one_error_line "baseline without --write"
+expect 2 "baseline unwritable" -- "$sb" baseline --write "$tmp/no/dir/b.json" -k scalar.naive; one_error_line "baseline unwritable"
+
 echo "cli ($sb): $pass passed, $fail failed"
 mkdir -p build
 echo "cli:$sb $pass $fail 0" >>build/test-results.txt

@@ -9,6 +9,7 @@ extern const struct softmax_kernel sb_kernel_scalar_naive;
 extern const struct softmax_kernel sb_kernel_scalar_threepass;
 extern const struct softmax_kernel sb_kernel_scalar_twopass;
 extern const struct softmax_kernel sb_kernel_scalar_online;
+extern const struct softmax_kernel sb_kernel_scalar_accurate;
 extern const struct softmax_kernel sb_kernel_avx2_threepass;
 extern const struct softmax_kernel sb_kernel_avx2_twopass;
 extern const struct softmax_kernel sb_kernel_avx2_online;
@@ -21,6 +22,7 @@ static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_threepass,
     &sb_kernel_scalar_twopass,
     &sb_kernel_scalar_online,
+    &sb_kernel_scalar_accurate,
     &sb_kernel_avx2_threepass,
     &sb_kernel_avx2_twopass,
     &sb_kernel_avx2_online,

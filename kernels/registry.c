@@ -11,6 +11,7 @@ extern const struct softmax_kernel sb_kernel_scalar_twopass;
 extern const struct softmax_kernel sb_kernel_scalar_online;
 extern const struct softmax_kernel sb_kernel_scalar_accurate;
 extern const struct softmax_kernel sb_kernel_avx512_accurate;
+extern const struct softmax_kernel sb_kernel_avx2_accurate;
 extern const struct softmax_kernel sb_kernel_avx2_threepass;
 extern const struct softmax_kernel sb_kernel_avx2_twopass;
 extern const struct softmax_kernel sb_kernel_avx2_online;
@@ -27,6 +28,7 @@ static const struct softmax_kernel *const table[] = {
     &sb_kernel_avx2_threepass,
     &sb_kernel_avx2_twopass,
     &sb_kernel_avx2_online,
+    &sb_kernel_avx2_accurate,
     &sb_kernel_avx512_threepass,
     &sb_kernel_avx512_twopass,
     &sb_kernel_avx512_online,

@@ -8,8 +8,10 @@
  * drawn by the gnuplot scripts in reports/. With two machines or more it adds
  * the cross-machine table (CPU x size band -> fastest safe kernel) and an
  * overlaid plot. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -91,6 +93,7 @@ struct mach {
     size_t nsizes;
     struct rec rec[NBANDS][2];
     const struct sb_jnode *machine; /* bench's machine object, or NULL */
+    int plot_ok[8];                 /* per plot_scripts entry: it has data */
 };
 
 struct report {
@@ -188,6 +191,27 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Names go into gnuplot strings, word lists, HTML and CSV: only these. */
+static int plain_name(const char *s)
+{
+    if (s == NULL || *s == 0 || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '.' || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* A size: an integer from 0 (verify rows may have n = 0) to 2^53. */
+static int size_of(const struct sb_jnode *o, size_t *n)
+{
+    double v = sb_json_num_of(o, "n", NAN);
+    if (!(v >= 0 && v <= 9007199254740992.0) || v != floor(v))
+        return 0;
+    *n = (size_t)v;
+    return 1;
+}
+
 /* ---- reading */
 
 static struct mach *machine_for(struct report *r, const char *cpu, const char *isa)
@@ -221,6 +245,14 @@ static int add_doc(struct report *r, const struct sb_jnode *doc, const char *fil
     const char *isa = sb_json_str_of(mj, kind == DOC_BENCH ? "isa_usable" : "isa");
     if (cpu == NULL || isa == NULL)
         return sb_usage_error("report: %s: no machine (cpu, isa) in this %s result", file, cmd);
+    for (const char *c = cpu; *c; c++)
+        if (!isprint((unsigned char)*c) || *c == '"' || *c == '\\' || *c == '<' || *c == '>' ||
+            *c == '&' || *c == '|')
+            return sb_usage_error("report: %s: the cpu name holds a character reports cannot "
+                                  "show",
+                                  file);
+    if (!plain_name(isa))
+        return sb_usage_error("report: %s: a malformed isa '%s'", file, isa);
     struct mach *m = machine_for(r, cpu, isa);
     if (m == NULL)
         return sb_usage_error("out of memory");
@@ -292,10 +324,13 @@ static int digest(struct mach *m)
                               m->cpu, m->isa);
     for (const struct sb_jnode *k = first(list, "kernels"); k != NULL; k = k->next) {
         const char *name = sb_json_str_of(k, "name");
-        struct kinfo *ki = name != NULL ? kernel_of(m, name, is_true(k, "peer") ? "peer" : "kernel")
-                                        : NULL;
+        struct kinfo *ki = plain_name(name)
+                               ? kernel_of(m, name, is_true(k, "peer") ? "peer" : "kernel")
+                               : NULL;
         if (ki == NULL)
-            return sb_usage_error("report: cpu '%s': a malformed list result", m->cpu);
+            return sb_usage_error("report: cpu '%s': a malformed list result (kernel names are "
+                                  "letters, digits and . _ -)",
+                                  m->cpu);
         ki->safe = is_true(k, "safe");
     }
     const struct sb_jnode *rows = sb_json_get(bench, "rows");
@@ -307,10 +342,11 @@ static int digest(struct mach *m)
         struct brow *o = &m->b[m->nb];
         o->kernel = sb_json_str_of(b, "kernel");
         o->kind = sb_json_str_of(b, "kind");
-        double n = sb_json_num_of(b, "n", 0);
-        if (o->kernel == NULL || o->kind == NULL || !(n >= 1))
+        if (!plain_name(o->kernel) || o->kind == NULL ||
+            (strcmp(o->kind, "kernel") && strcmp(o->kind, "peer") && strcmp(o->kind, "floor")) ||
+            !size_of(b, &o->n) || o->n == 0)
             return sb_usage_error("report: cpu '%s': a malformed bench row", m->cpu);
-        o->n = (size_t)n;
+        double n = (double)o->n;
         o->ns = sb_json_num_of(b, "ns_per_elem", NAN);
         o->lo = sb_json_num_of(b, "min_ns", NAN) / n;
         o->hi = sb_json_num_of(b, "max_ns", NAN) / n;
@@ -330,6 +366,8 @@ static int digest(struct mach *m)
             m->sizes[m->nsizes++] = o->n;
         m->nb++;
     }
+    if (m->nsizes == 0)
+        return sb_usage_error("report: cpu '%s': the bench result has no rows", m->cpu);
     qsort(m->sizes, m->nsizes, sizeof *m->sizes, cmp_size);
     rows = sb_json_get(ver, "rows");
     m->v = calloc(count_arr(rows) + 1, sizeof *m->v);
@@ -340,9 +378,9 @@ static int digest(struct mach *m)
         o->kernel = sb_json_str_of(v, "kernel");
         o->dataset = sb_json_str_of(v, "dataset");
         o->status = sb_json_str_of(v, "status");
-        if (o->kernel == NULL || o->dataset == NULL || o->status == NULL)
+        if (!plain_name(o->kernel) || o->dataset == NULL || o->status == NULL ||
+            !size_of(v, &o->n))
             return sb_usage_error("report: cpu '%s': a malformed verify row", m->cpu);
-        o->n = (size_t)sb_json_num_of(v, "n", 0);
         o->ulp = sb_json_num_of(v, "max_ulp", NAN);
         o->sum_err = sb_json_num_of(v, "sum_err", NAN);
         o->ratio = sb_json_num_of(v, "worst_ratio", NAN);
@@ -362,13 +400,20 @@ static int digest(struct mach *m)
         if (!(k->worst_ratio >= o->ratio))
             k->worst_ratio = isnan(o->ratio) ? k->worst_ratio : o->ratio;
     }
+    size_t nek = count_arr(edge != NULL ? sb_json_get(edge, "kernels") : NULL);
+    for (const struct sb_jnode *k = first(edge, "kernels"); k != NULL; k = k->next)
+        if (k->type != SB_JSTR || !plain_name(k->str))
+            return sb_usage_error("report: cpu '%s': a malformed edge result", m->cpu);
     for (const struct sb_jnode *c = first(edge, "cases"); c != NULL; c = c->next) {
         const struct sb_jnode *name = first(edge, "kernels");
+        if (!plain_name(sb_json_str_of(c, "name")) || sb_json_str_of(c, "rule") == NULL ||
+            count_arr(sb_json_get(c, "results")) != nek)
+            return sb_usage_error("report: cpu '%s': a malformed edge result", m->cpu);
         for (const struct sb_jnode *res = first(c, "results"); res != NULL && name != NULL;
              res = res->next, name = name->next) {
             struct kinfo *k = kernel_of(m, name->str, "kernel");
             const char *st = sb_json_str_of(res, "status");
-            if (k == NULL || st == NULL || name->type != SB_JSTR)
+            if (k == NULL || st == NULL || sb_json_str_of(res, "detail") == NULL)
                 return sb_usage_error("report: cpu '%s': a malformed edge result", m->cpu);
             if (strcmp(st, "SKIP") != 0) {
                 k->edge_total++;
@@ -416,13 +461,15 @@ static double band_ulp(const struct mach *m, const char *kernel, int band)
     return worst;
 }
 
-/* Candidates: our safe kernels that passed verify, and the peers (named as
- * such: a peer that wins a band is said to win it). */
+/* Candidates: our safe kernels that were verified and passed verify and the
+ * contract, and the peers (named as such: a peer that wins a band is said to
+ * win it). */
 static int candidate(const struct kinfo *k)
 {
     if (strcmp(k->kind, "peer") == 0)
         return k->ran;
-    return strcmp(k->kind, "kernel") == 0 && k->safe && k->ran && k->verify_fail == 0;
+    return strcmp(k->kind, "kernel") == 0 && k->safe && k->ran && k->nverify > 0 &&
+           k->verify_fail == 0 && k->edge_fail == 0;
 }
 
 static void recommend(struct mach *m, double budget)
@@ -482,6 +529,7 @@ static void fmt_margin(char *buf, size_t len, const struct rec *r)
 /* ---- plots: data files, then gnuplot */
 
 static const char *kind_order[] = {"kernel", "peer", "floor"};
+enum { PLOT_TIME, PLOT_SPEEDUP, PLOT_ULP, PLOT_SUM, PLOT_PARETO };
 
 /* The series of the time plot, in legend order: ours, peers, floors. */
 static size_t series(const struct mach *m, const struct kinfo **out)
@@ -521,7 +569,7 @@ static void meta_common(FILE *f, const struct mach *m, const struct kinfo **s, s
     fputc('\n', f);
 }
 
-static int write_plot_data(const struct report *r, const struct mach *m, const char *data,
+static int write_plot_data(const struct report *r, struct mach *m, const char *data,
                            const char *prefix)
 {
     const struct kinfo **s = calloc(m->nk + 1, sizeof *s);
@@ -547,9 +595,20 @@ static int write_plot_data(const struct report *r, const struct mach *m, const c
     ok = ok && f != NULL && fclose(f) == 0;
 
     /* speed-up over the baseline */
+    /* the baseline: --baseline, else peer.libm, else scalar.threepass, else
+     * no speed-up plot */
     const char *base = r->baseline;
     if (base == NULL)
         base = bench_at(m, "peer.libm", m->sizes[0]) != NULL ? "peer.libm" : "scalar.threepass";
+    int have_base = 0;
+    for (size_t j = 0; j < m->nb; j++)
+        have_base |= strcmp(m->b[j].kernel, base) == 0;
+    if (!have_base && r->baseline != NULL) {
+        free(s);
+        return sb_usage_error("report: cpu '%s': no bench rows for the baseline %s", m->cpu, base);
+    }
+    m->plot_ok[PLOT_TIME] = 1;
+    m->plot_ok[PLOT_SPEEDUP] = have_base;
     snprintf(name, sizeof name, "%sspeedup.dat", prefix);
     f = open_in(data, name);
     ok = ok && f != NULL;
@@ -608,6 +667,7 @@ static int write_plot_data(const struct report *r, const struct mach *m, const c
         fputs("\n\n", f);
     }
     ok = ok && f != NULL && fclose(f) == 0;
+    m->plot_ok[PLOT_ULP] = m->plot_ok[PLOT_SUM] = nacc > 0;
 
     /* accuracy against speed at three sizes both commands ran */
     size_t pick[3], npick = 0, common[64], nc = 0;
@@ -623,6 +683,7 @@ static int write_plot_data(const struct report *r, const struct mach *m, const c
     } else
         for (size_t j = 0; j < nc; j++)
             pick[npick++] = common[j];
+    m->plot_ok[PLOT_PARETO] = npick > 0 && nacc > 0;
     snprintf(name, sizeof name, "%spareto.dat", prefix);
     f = open_in(data, name);
     ok = ok && f != NULL;
@@ -753,8 +814,14 @@ static int gnuplot(const char *dir, const char *sdir, const char *script, const 
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* gnuplot's messages go to a log in the report, not to the terminal */
         if (chdir(dir) != 0)
             _exit(127);
+        int log = open("data/gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0666);
+        if (log >= 0) {
+            dup2(log, 2);
+            dup2(log, 1);
+        }
         execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
         _exit(127);
     }
@@ -783,9 +850,19 @@ static int draw(const struct report *r, const char *prefix, const char *which)
         int rc = gnuplot(r->dir, r->scripts, script, prefix, t == 0 ? "svg" : "png");
         if (rc == 127)
             return sb_usage_error("report: cannot run gnuplot (apt-get install gnuplot-nox)");
-        if (rc != 0)
-            return sb_usage_error("report: gnuplot failed on %s for %s", script,
-                                  prefix[0] ? prefix : "the machine");
+        if (rc != 0) {
+            /* the log's last non-empty line says why */
+            char *lp = path_in(r->dir, "data/gnuplot.log"), line[256] = "", last[256] = "";
+            FILE *lf = lp != NULL ? fopen(lp, "r") : NULL;
+            while (lf != NULL && fgets(line, sizeof line, lf) != NULL)
+                if (line[0] != '\n' && line[0] != ' ')
+                    snprintf(last, sizeof last, "%.*s", (int)strcspn(line, "\n"), line);
+            if (lf != NULL)
+                fclose(lf);
+            free(lp);
+            return sb_usage_error("report: gnuplot failed on %s for %s: %s", script,
+                                  prefix[0] ? prefix : "the machines", last);
+        }
     }
     return 0;
 }
@@ -1167,6 +1244,8 @@ static void write_html(FILE *f, const struct report *r)
                    "our safe kernels that passed verify, and the peers (a peer that wins is "
                    "named so). The margin is how much slower the runner-up is.</p>\n");
         for (size_t p = 0; p < NPLOTS; p++) {
+            if (!m->plot_ok[p])
+                continue;
             fprintf(f, "<figure><img src=\"m%zu-%s.svg\" alt=\"%s\"><figcaption>%s. ", i + 1,
                     plot_scripts[p], plot_titles[p], plot_titles[p]);
             machine_line(f, m);
@@ -1224,7 +1303,8 @@ static void write_md(FILE *f, const struct report *r)
               "the runner-up is.\n\n",
               f);
         for (size_t p = 0; p < NPLOTS; p++)
-            fprintf(f, "![%s](m%zu-%s.png)\n\n", plot_titles[p], i + 1, plot_scripts[p]);
+            if (m->plot_ok[p])
+                fprintf(f, "![%s](m%zu-%s.png)\n\n", plot_titles[p], i + 1, plot_scripts[p]);
         fputs("### Accuracy and the contract, per kernel\n\n", f);
         kernel_table(f, m, 1);
         fputs("\n### Time per element (ns, median)\n\n", f);
@@ -1269,10 +1349,14 @@ static int write_all(struct report *r)
     for (size_t i = 0; i < r->nm && rc == 0; i++) {
         char prefix[32];
         snprintf(prefix, sizeof prefix, "m%zu-", i + 1);
-        if (write_plot_data(r, &r->m[i], data, prefix) != 0)
+        int w = write_plot_data(r, &r->m[i], data, prefix);
+        if (w == -1)
             rc = sb_usage_error("report: cannot write the plot data in %s", data);
+        else
+            rc = w;
         for (size_t p = 0; p < NPLOTS && rc == 0; p++)
-            rc = draw(r, prefix, plot_scripts[p]);
+            if (r->m[i].plot_ok[p])
+                rc = draw(r, prefix, plot_scripts[p]);
     }
     if (rc == 0 && r->nm > 1) {
         if (write_cross_data(r, data) != 0)
@@ -1388,8 +1472,12 @@ int sb_cmd_report(int argc, char **argv)
         for (size_t i = 0; i < r.nm; i++)
             for (int b = 0; b < NBANDS; b++) {
                 const struct rec *cr = &r.m[i].rec[b][0];
-                printf("  %s: %s -> %s (%.3f ns per element)\n", r.m[i].cpu, bands[b].name,
-                       cr->k ? cr->k->name : "none", cr->ns);
+                if (cr->k != NULL)
+                    printf("  %s: %s -> %s (%.3f ns per element)\n", r.m[i].cpu, bands[b].name,
+                           cr->k->name, cr->ns);
+                else
+                    printf("  %s: %s -> none (no candidate measured there)\n", r.m[i].cpu,
+                           bands[b].name);
             }
     }
     for (size_t i = 0; i < r.nm; i++) {

@@ -1,5 +1,6 @@
 /* refcache.c - see refcache.h. File layout: a text line
- * "softbench-refcache 1 <key hex>\n", then struct entry_head, x, y. */
+ * "softbench-refcache 2 <key hex>\n", then struct entry_head, x, y, and a
+ * digest of those three, so that an entry altered on disk is not read. */
 #include "refcache.h"
 
 #include <errno.h>
@@ -64,14 +65,24 @@ static int read_entry(const char *path, const char *line, const float *x, size_t
     struct entry_head h;
     uint32_t tb;
     memcpy(&tb, &T, sizeof tb);
+    struct digest d = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull}, stored;
     int ok = fgets(got, sizeof got, f) != NULL && strcmp(got, line) == 0 &&
              fread(&h, sizeof h, 1, f) == 1 && h.n == n && h.T_bits == tb;
+    if (ok)
+        dig(&d, &h, sizeof h);
     /* the stored input, compared in chunks through y */
     for (size_t i = 0; ok && i < n; i += 4096) {
         size_t k = n - i < 4096 ? n - i : 4096;
         ok = fread(y, sizeof *y, k, f) == k && memcmp(y, x + i, k * sizeof *y) == 0;
+        if (ok)
+            dig(&d, y, k * sizeof *y);
     }
-    ok = ok && fread(y, sizeof *y, n, f) == n && fgetc(f) == EOF;
+    ok = ok && fread(y, sizeof *y, n, f) == n;
+    if (ok)
+        dig(&d, y, n * sizeof *y);
+    ok = ok && fread(&stored, sizeof stored, 1, f) == 1 && fgetc(f) == EOF &&
+         stored.a == d.a && stored.b == d.b && h.kind >= SBREF_EXACT && h.kind <= SBREF_EMPTY &&
+         h.status >= 0 && h.status <= SBREF_UNDEFINED;
     fclose(f);
     if (!ok)
         return -1;
@@ -92,12 +103,23 @@ static void write_entry(const char *dir, const char *path, const char *line, con
         return;
     if (sb_out_open(&o, path, err, sizeof err) != 0)
         return;
-    struct entry_head h = {.n = n, .status = status, .kind = (int32_t)info->kind,
-                           .index = info->index, .prec_sum = info->prec_sum,
-                           .prec_max = info->prec_max, .retries = info->retries};
+    struct entry_head h;
+    memset(&h, 0, sizeof h); /* padding too: the digest covers its bytes */
+    h.n = n;
+    h.status = status;
+    h.kind = (int32_t)info->kind;
+    h.index = info->index;
+    h.prec_sum = info->prec_sum;
+    h.prec_max = info->prec_max;
+    h.retries = info->retries;
     memcpy(&h.T_bits, &T, sizeof h.T_bits);
+    struct digest d = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
+    dig(&d, &h, sizeof h);
+    dig(&d, x, n * sizeof *x);
+    dig(&d, y, n * sizeof *y);
     int ok = fputs(line, o.f) >= 0 && fwrite(&h, sizeof h, 1, o.f) == 1 &&
-             fwrite(x, sizeof *x, n, o.f) == n && fwrite(y, sizeof *y, n, o.f) == n;
+             fwrite(x, sizeof *x, n, o.f) == n && fwrite(y, sizeof *y, n, o.f) == n &&
+             fwrite(&d, sizeof d, 1, o.f) == 1;
     sb_out_close(&o, ok, err, sizeof err);
 }
 
@@ -109,7 +131,7 @@ int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, floa
         return sbref_softmax(x, n, T, y, NULL, info);
     char hex[33], line[96];
     key_of(x, n, T, hex);
-    snprintf(line, sizeof line, "softbench-refcache 1 %s\n", hex);
+    snprintf(line, sizeof line, "softbench-refcache 2 %s\n", hex);
     size_t plen = strlen(dir) + 48;
     char *path = malloc(plen);
     if (path == NULL)

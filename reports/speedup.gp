@@ -10,5 +10,6 @@ set logscale xy
 set xlabel "n (elements, log scale)"
 set ylabel sprintf("time(%s) / time(kernel) (log scale)", baseline)
 set format x "10^{%L}"
-set xrange [nmin:nmax]
+# one size alone still gets a range
+if (nmin == nmax) { set xrange [nmin / 2.0:nmax * 2.0] } else { set xrange [nmin:nmax] }
 plot for [i=1:N] file index (i-1) using 1:(word(kinds, i) eq "floor" ? 1/0 : $2) with linespoints lc i dt dashof(word(kinds, i)) pt 7 ps 0.45 lw 1.6 title (word(kinds, i) eq "floor" ? "" : word(titles, i))

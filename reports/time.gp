@@ -13,7 +13,8 @@ set logscale xy
 set xlabel "n (elements, log scale)"
 set ylabel "time per element (ns, log scale)"
 set format x "10^{%L}"
-set xrange [nmin:nmax]
+# one size alone still gets a range
+if (nmin == nmax) { set xrange [nmin / 2.0:nmax * 2.0] } else { set xrange [nmin:nmax] }
 do for [l in "L1d L2 L3"] {
     c = value("cache_".l)
     if (c > nmin && c < nmax) {

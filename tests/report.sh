@@ -149,6 +149,28 @@ expect_bad "no bench" "$tmp/list.json" "$tmp/verify.json"
 expect_bad "two benches for one machine" "${in[@]}" "$tmp/bench.json"
 expect_bad "no files"
 expect_bad "bad budget" --ulp-budget -1 "${in[@]}"
+python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+b = json.load(open(f"{t}/bench.json"))
+b["rows"][0]["kernel"] = 'k"; system("touch ' + t + '/PWNED"); x="'
+json.dump(b, open(f"{t}/bench-inject.json", "w"))
+b = json.load(open(f"{t}/bench.json")); b["rows"] = []
+json.dump(b, open(f"{t}/bench-empty.json", "w"))
+b = json.load(open(f"{t}/bench.json")); b["rows"][0]["n"] = 1e30
+json.dump(b, open(f"{t}/bench-hugen.json", "w"))
+e = json.load(open(f"{t}/edge.json")); del e["cases"][0]["results"][0]["status"]
+json.dump(e, open(f"{t}/edge-nostatus.json", "w"))
+e = json.load(open(f"{t}/edge.json")); e["kernels"].append("extra.kernel")
+json.dump(e, open(f"{t}/edge-extra.json", "w"))
+PY
+expect_bad "gnuplot injection in a name" "$tmp"/{list,verify,edge}.json "$tmp/bench-inject.json"
+check "nothing injected" test ! -e "$tmp/PWNED"
+expect_bad "empty bench" "$tmp"/{list,verify,edge}.json "$tmp/bench-empty.json"
+expect_bad "huge n" "$tmp"/{list,verify,edge}.json "$tmp/bench-hugen.json"
+expect_bad "edge result without a status" "$tmp"/{list,verify,bench}.json "$tmp/edge-nostatus.json"
+expect_bad "edge with more kernels than results" "$tmp"/{list,verify,bench}.json "$tmp/edge-extra.json"
+expect_bad "a baseline kernel not benched" --baseline nosuch.kernel "${in[@]}"
 expect_bad "missing scripts" --scripts "$tmp/none" "${in[@]}"
 "$sb" report --out "$tmp/r1" "${in[@]}" >/dev/null 2>"$tmp/err"
 check "an existing folder is refused" test $? -eq 2
@@ -161,10 +183,15 @@ check "cache read" grep -q "0 computed, 1 read" "$tmp/out2"
 check "same rows from the cache" cmp -s <(grep '^scalar' "$tmp/out") <(grep '^scalar' "$tmp/out2")
 "$sb" verify -k scalar.threepass -n 40000 -d normal --seed 2 --cache "$tmp/cache" >"$tmp/out"
 check "another seed misses" grep -q "1 computed, 0 read" "$tmp/out"
-# an entry altered on disk is never believed
+# an entry altered on disk is never believed: in its stored input, or in its
+# stored output (past the header and the 40000 input floats)
 for f in "$tmp"/cache/*.ref; do printf '\x01' | dd of="$f" bs=1 seek=200 conv=notrunc 2>/dev/null; done
 "$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
-check "altered entry recomputed" grep -q "1 computed, 0 read" "$tmp/out"
+check "altered input recomputed" grep -q "1 computed, 0 read" "$tmp/out"
+for f in "$tmp"/cache/*.ref; do printf '\x01' | dd of="$f" bs=1 seek=200000 conv=notrunc 2>/dev/null; done
+"$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
+check "altered output recomputed" grep -q "1 computed, 0 read" "$tmp/out"
+check "and still right" grep -q "0 FAIL" "$tmp/out"
 
 echo "report ($sb): $pass passed, $fail failed"
 mkdir -p build

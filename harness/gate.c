@@ -64,7 +64,7 @@ int sb_gate_count_insns(const struct softmax_kernel *k, const float *x, size_t n
         _exit(0);
     }
     free(y);
-    int st, rc = -1;
+    int st = 0, rc = -1;
     uint64_t steps = 0;
     if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP) {
         snprintf(err, errlen, "ptrace: the child did not stop (is ptrace allowed here?)");
@@ -186,9 +186,9 @@ int sb_gate_measure(const struct softmax_kernel *k, const struct sb_gate_opts *o
         for (size_t r = 0; r < rounds; r++) {
             double t = median_call(k, x, y, SB_GATE_TIME_N);
             double fr = median_call(fl, x, y, SB_GATE_TIME_N);
-            f->ratio[r] = fr > 0 ? t / fr : NAN;
+            if (fr > 0 && isfinite(t / fr))
+                f->ratio[f->rounds++] = t / fr;
         }
-        f->rounds = rounds;
     }
     free(x);
     free(y);

@@ -67,7 +67,9 @@ tail -1 "$work/edge.txt" | sed 's/^/      /'
 estatus=$status
 
 stage 4 "bench: ${bench_args[*]:-the default sizes, powers of two to 16M and LLM widths}"
-"$bin" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt"
+bstatus=0
+"$bin" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt" || bstatus=$?
+[[ $bstatus -le 1 && -s $work/bench.json ]] || { cat "$work/bench.txt" >&2; exit 2; }
 
 stage 5 "report: plots and tables"
 "$bin" report --out "$work/report" "$work"/{list,verify,edge,bench}.json > "$work/report.txt"
@@ -75,7 +77,7 @@ mv "$work"/{list,verify,edge,bench}.{json,txt} "$work/report/"
 mv "$work/report" "$out"
 sed "s#$work/report#$out#" "$work/report.txt"
 echo "report.sh: done in $((SECONDS - start)) s: open $out/index.html"
-if [[ $vstatus -ne 0 || $estatus -ne 0 ]]; then
-    echo "report.sh: verify or edge found a failure of a safe kernel; the report shows it" >&2
+if [[ $vstatus -ne 0 || $estatus -ne 0 || $bstatus -ne 0 ]]; then
+    echo "report.sh: verify, edge or bench found a failure; the report shows it" >&2
     exit 1
 fi

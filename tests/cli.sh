@@ -234,12 +234,12 @@ expect 2 "unwritable out" -- "$sb" run -k scalar.threepass --in "$tmp/a.txt" --o
 
 # --- the regression gate: baseline and check
 g="$tmp/gate.json"
-expect 0 "baseline --write" -- "$sb" baseline --write "$g" -k scalar.threepass --rounds 3
+expect 0 "baseline --write" -- "$sb" baseline --write "$g" -k scalar.threepass --rounds 8
 has "$tmp/out" "1 kernels recorded" "baseline summary"
-expect 0 "check clean" -- "$sb" check --baseline "$g" --rounds 3
+expect 0 "check clean" -- "$sb" check --baseline "$g" --rounds 8 -k scalar.threepass
 has "$tmp/out" "scalar.threepass     ok" "check names the kernel"
 # a figure better in the baseline than now is a regression, named with its evidence
-python3 - "$g" "$tmp/g-acc.json" "$tmp/g-insn.json" "$tmp/g-cpu.json" "$tmp/g-cc.json" "$tmp/g-fmt.json" <<'PY'
+python3 - "$g" "$tmp/g-acc.json" "$tmp/g-insn.json" "$tmp/g-cpu.json" "$tmp/g-cc.json" "$tmp/g-fmt.json" "$tmp/g-libc.json" "$tmp/g-fma.json" <<'PY'
 import json, sys
 src = json.load(open(sys.argv[1]))
 def out(path, edit):
@@ -249,16 +249,27 @@ out(sys.argv[3], lambda d: d["kernels"][0].update(instructions=d["kernels"][0]["
 out(sys.argv[4], lambda d: d["machine"].update(cpu="Another CPU"))
 out(sys.argv[5], lambda d: d["build"].update(compiler="gcc 99"))
 out(sys.argv[6], lambda d: d["gate"].update(insn_n=7))
+out(sys.argv[7], lambda d: d["build"].update(libc="1.0"))
+out(sys.argv[8], lambda d: d["build"].update(libm_fma=not d["build"]["libm_fma"], compiler=d["build"]["compiler"]) or d["kernels"][0].update(instructions=1))
 PY
-expect 1 "accuracy regression caught" -- "$sb" check --baseline "$tmp/g-acc.json" --no-time --no-instructions
+expect 1 "accuracy regression caught" -- "$sb" check --baseline "$tmp/g-acc.json" --no-time --no-instructions -k scalar.threepass
 has "$tmp/out" "REGRESSED: max ULP on normal n=1000" "accuracy regression named"
 has "$tmp/out" "regressed: scalar.threepass (accuracy" "summary names kernel and figure"
-expect 1 "instruction regression caught" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time
+expect 1 "instruction regression caught" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time -k scalar.threepass
 has "$tmp/out" "instructions per call at n=1000" "instruction regression named"
-expect 0 "looser instruction tolerance" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time --insn-tolerance 1.5
+expect 0 "looser instruction tolerance" -- "$sb" check --baseline "$tmp/g-insn.json" --no-time --insn-tolerance 1.5 -k scalar.threepass
+expect 2 "a kernel not in the baseline" -- "$sb" check --baseline "$g" --no-time -k scalar.online
+one_error_line "kernel not in the baseline"
+expect 1 "library kernels missing from the baseline" -- "$sb" check --baseline "$g" --no-time --no-instructions
+has "$tmp/out" "scalar.online        REGRESSED: not in the baseline" "a new kernel must be recorded"
+expect 2 "baseline from another libc" -- "$sb" check --baseline "$tmp/g-libc.json" --no-time -k scalar.threepass
+one_error_line "another libc"
+expect 0 "another kind of CPU for glibc's exp: scalar counts not compared" -- "$sb" check --baseline "$tmp/g-fma.json" --no-time -k scalar.threepass
+has "$tmp/out" "not compared: glibc's exp differs" "said why"
+expect 2 "too few rounds" -- "$sb" check --baseline "$g" --rounds 3; one_error_line "too few rounds"
 expect 2 "baseline from another CPU" -- "$sb" check --baseline "$tmp/g-cpu.json"
 one_error_line "another CPU"; has "$tmp/err" "another CPU" "said plainly"
-expect 0 "another CPU without times" -- "$sb" check --baseline "$tmp/g-cpu.json" --no-time --no-instructions
+expect 0 "another CPU without times" -- "$sb" check --baseline "$tmp/g-cpu.json" --no-time --no-instructions -k scalar.threepass
 expect 2 "baseline from another build" -- "$sb" check --baseline "$tmp/g-cc.json" --no-time
 one_error_line "another build"; has "$tmp/err" "instruction counts are not comparable" "said plainly"
 expect 2 "baseline from another version" -- "$sb" check --baseline "$tmp/g-fmt.json" --no-time

@@ -29,6 +29,7 @@
  * +inf, all -inf and T = +inf go to sb_edge.
  */
 #include <immintrin.h>
+#include <stdlib.h>
 
 #include "../internal.h"
 
@@ -72,6 +73,8 @@ static double arg_scalar(float x, double m, double t)
 }
 
 #define BLOCK 512 /* elements: 16 vectors per accumulator */
+#define KEEP_MAX ((size_t)1 << 20) /* elements whose terms are kept: 8 MB */
+#define KEEP_STACK 2048            /* of them on the stack: 16 KB */
 
 struct dcascade {
     double slot[64];
@@ -112,17 +115,48 @@ static int accurate(const float *x, float *y, size_t n, float T)
     const __m512d pm = _mm512_set1_pd(dm), pt = _mm512_set1_pd(dt);
     struct dcascade c = {.count = 0};
     size_t full = n / 8 * 8;
+    /* Up to KEEP_MAX the terms are kept (8 bytes each, in a buffer of our
+     * own: 16 KB on the stack, so that small calls stay free of malloc and
+     * its varying cost, else the heap), so each costs one exponential;
+     * beyond, or if the buffer cannot be had, the output pass evaluates it
+     * again. */
+    double stackbuf[KEEP_STACK] __attribute__((aligned(64)));
+    double *keep = NULL;
+    if (full > 0 && full <= KEEP_STACK)
+        keep = stackbuf;
+    else if (full > 0 && full <= KEEP_MAX)
+        keep = aligned_alloc(64, (full * sizeof(double) + 63) / 64 * 64);
     for (size_t b = 0; b < full; b += BLOCK) {
         size_t end = full - b < BLOCK ? full : b + BLOCK;
         __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-        for (i = b; i + 32 <= end; i += 32) {
-            s0 = _mm512_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
-            s1 = _mm512_add_pd(s1, exp_pd(arg_pd(x + i + 8, pm, pt)));
-            s2 = _mm512_add_pd(s2, exp_pd(arg_pd(x + i + 16, pm, pt)));
-            s3 = _mm512_add_pd(s3, exp_pd(arg_pd(x + i + 24, pm, pt)));
+        if (keep != NULL) {
+            for (i = b; i + 32 <= end; i += 32) {
+                __m512d e0 = exp_pd(arg_pd(x + i, pm, pt)), e1 = exp_pd(arg_pd(x + i + 8, pm, pt));
+                __m512d e2 = exp_pd(arg_pd(x + i + 16, pm, pt)), e3 = exp_pd(arg_pd(x + i + 24, pm, pt));
+                _mm512_store_pd(keep + i, e0);
+                _mm512_store_pd(keep + i + 8, e1);
+                _mm512_store_pd(keep + i + 16, e2);
+                _mm512_store_pd(keep + i + 24, e3);
+                s0 = _mm512_add_pd(s0, e0);
+                s1 = _mm512_add_pd(s1, e1);
+                s2 = _mm512_add_pd(s2, e2);
+                s3 = _mm512_add_pd(s3, e3);
+            }
+            for (; i < end; i += 8) {
+                __m512d e = exp_pd(arg_pd(x + i, pm, pt));
+                _mm512_store_pd(keep + i, e);
+                s0 = _mm512_add_pd(s0, e);
+            }
+        } else {
+            for (i = b; i + 32 <= end; i += 32) {
+                s0 = _mm512_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
+                s1 = _mm512_add_pd(s1, exp_pd(arg_pd(x + i + 8, pm, pt)));
+                s2 = _mm512_add_pd(s2, exp_pd(arg_pd(x + i + 16, pm, pt)));
+                s3 = _mm512_add_pd(s3, exp_pd(arg_pd(x + i + 24, pm, pt)));
+            }
+            for (; i < end; i += 8)
+                s0 = _mm512_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
         }
-        for (; i < end; i += 8)
-            s0 = _mm512_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
         dpush(&c, _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3))));
     }
     double tail = 0.0;
@@ -135,8 +169,15 @@ static int accurate(const float *x, float *y, size_t n, float T)
             s = c.slot[l] + s;
     const double inv = 1.0 / s;
     const __m512d pinv = _mm512_set1_pd(inv);
-    for (i = 0; i < full; i += 8)
-        _mm256_storeu_ps(y + i, _mm512_cvtpd_ps(_mm512_mul_pd(exp_pd(arg_pd(x + i, pm, pt)), pinv)));
+    if (keep != NULL)
+        for (i = 0; i < full; i += 8)
+            _mm256_storeu_ps(y + i, _mm512_cvtpd_ps(_mm512_mul_pd(_mm512_load_pd(keep + i), pinv)));
+    else
+        for (i = 0; i < full; i += 8)
+            _mm256_storeu_ps(y + i,
+                             _mm512_cvtpd_ps(_mm512_mul_pd(exp_pd(arg_pd(x + i, pm, pt)), pinv)));
+    if (keep != stackbuf)
+        free(keep);
     for (i = full; i < n; i++)
         y[i] = (float)(exp(arg_scalar(x[i], dm, dt)) * inv);
     return SOFTMAX_OK;

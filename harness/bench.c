@@ -60,6 +60,12 @@ void sb_stats_of(const double *v, size_t k, struct sb_stats *out)
     out->noisy = out->median > 0.0 && out->mad / out->median > SB_NOISY;
 }
 
+void sb_call_once(void *ctx)
+{
+    struct sb_call *w = ctx;
+    w->rc |= w->k->fn(w->x, w->y, w->n, w->T);
+}
+
 static double time_calls(sb_work_fn work, void *ctx, const struct sb_clock *clk, size_t reps)
 {
     double t0 = clk->now(clk->ctx);

@@ -31,6 +31,18 @@ void sb_stats_of(const double *v, size_t k, struct sb_stats *out);
 /* One call of what is measured. */
 typedef void (*sb_work_fn)(void *ctx);
 
+/* A kernel call as sb_measure's work: ctx is a struct sb_call; rc collects
+ * the kernel's status over the calls. */
+struct sb_call {
+    const struct softmax_kernel *k;
+    const float *x;
+    float *y;
+    size_t n;
+    float T;
+    int rc;
+};
+void sb_call_once(void *ctx);
+
 struct sb_plan {
     double min_sample;  /* a sample lasts at least this (seconds) */
     size_t samples;     /* samples after the warm-up, at most SB_MAX_SAMPLES */

@@ -43,21 +43,6 @@ static const char *default_sizes =
     "131072,151936,262144,524288,1048576,2097152,4194304,8388608,16777216";
 static const char *quick_sizes = "256,4096,32000,128256,1048576,16777216";
 
-struct work {
-    const struct softmax_kernel *k;
-    const float *x;
-    float *y;
-    size_t n;
-    float T;
-    int rc;
-};
-
-static void run_once(void *ctx)
-{
-    struct work *w = ctx;
-    w->rc |= w->k->fn(w->x, w->y, w->n, w->T);
-}
-
 struct evictor {
     unsigned char *buf;
     size_t len;
@@ -386,9 +371,9 @@ int sb_cmd_bench(int argc, char **argv)
                 continue;
             }
             int peer_t = xs != NULL && sb_is_peer(k);
-            struct work w = {.k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
+            struct sb_call w = {.k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
             struct row r = {.k = k, .kind = kind_of(k), .n = n};
-            sb_measure(run_once, &w, &clk, &plan, &r.r);
+            sb_measure(sb_call_once, &w, &clk, &plan, &r.r);
             if (w.rc != SOFTMAX_OK) {
                 printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, w.rc);
                 failed = 1;

@@ -19,6 +19,8 @@
 #include "peers.h"
 #include "reference.h"
 
+_Static_assert(SB_GATE_MAX_ROUNDS <= SB_MAX_SAMPLES, "sb_stats_of takes the rounds");
+
 static const struct sb_gate_case cases[] = {
     {"normal", 1000, 1.0f},    {"normal", 1000, 0.5f},     {"normal:sigma=16", 4096, 1.0f},
     {"llm", 32000, 1.0f},      {"attention", 1000, 1.0f},  {"underflow", 1000, 1.0f},
@@ -101,26 +103,13 @@ int sb_gate_count_insns(const struct softmax_kernel *k, const float *x, size_t n
 
 /* ---- time as a ratio to the copy floor */
 
-struct work {
-    const struct softmax_kernel *k;
-    const float *x;
-    float *y;
-    size_t n;
-    float T;
-};
-static void run_once(void *ctx)
-{
-    struct work *w = ctx;
-    (void)w->k->fn(w->x, w->y, w->n, w->T);
-}
-
 static double median_call(const struct softmax_kernel *k, const float *x, float *y, size_t n)
 {
-    struct work w = {k, x, y, n, 1.0f};
+    struct sb_call w = {k, x, y, n, 1.0f, SOFTMAX_OK};
     struct sb_clock clk = {sb_clock_monotonic, NULL};
     struct sb_plan plan = {.min_sample = 5e-4, .samples = 5, .max_reps = 1u << 20};
     struct sb_result r;
-    sb_measure(run_once, &w, &clk, &plan, &r);
+    sb_measure(sb_call_once, &w, &clk, &plan, &r);
     return r.stats.median;
 }
 
@@ -202,14 +191,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
-}
-
-static double median_of(const double *v, size_t k)
-{
-    double s[SB_GATE_MAX_ROUNDS];
-    memcpy(s, v, k * sizeof *s);
-    qsort(s, k, sizeof *s, cmp_double);
-    return k % 2 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
 }
 
 double sb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb)
@@ -312,7 +293,10 @@ void sb_gate_compare(const struct sb_gate_figures *base, const struct sb_gate_fi
              100.0 * ((double)now->insns / (double)base->insns - 1.0), 100.0 * tol->insn_tol);
     }
     if (base->rounds > 0 && now->rounds > 0) {
-        double mb = median_of(base->ratio, base->rounds), mn = median_of(now->ratio, now->rounds);
+        struct sb_stats sb, sn;
+        sb_stats_of(base->ratio, base->rounds, &sb);
+        sb_stats_of(now->ratio, now->rounds, &sn);
+        double mb = sb.median, mn = sn.median;
         double p = sb_mann_whitney_p(base->ratio, base->rounds, now->ratio, now->rounds);
         if (mn > mb * (1.0 + tol->time_tol) && p < 0.01) {
             v->time_regressed = 1;

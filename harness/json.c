@@ -2,6 +2,8 @@
  * escapes become UTF-8; depth is limited to 64. */
 #include "json.h"
 
+#include "cli.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,32 +311,13 @@ const char *sb_json_str_of(const struct sb_jnode *obj, const char *key)
     return n != NULL && n->type == SB_JSTR ? n->str : NULL;
 }
 
-static void write_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(f, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(f, "\\u%04x", *c);
-        else
-            fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
 void sb_json_write(FILE *f, const struct sb_jnode *n, int indent)
 {
     switch (n->type) {
     case SB_JNULL: fputs("null", f); return;
     case SB_JBOOL: fputs(n->num != 0 ? "true" : "false", f); return;
-    case SB_JNUM:
-        if (isfinite(n->num))
-            fprintf(f, "%.17g", n->num);
-        else
-            fputs(isnan(n->num) ? "\"nan\"" : n->num > 0 ? "\"inf\"" : "\"-inf\"", f);
-        return;
-    case SB_JSTR: write_str(f, n->str); return;
+    case SB_JNUM: sb_json_num(f, n->num); return;
+    case SB_JSTR: sb_json_str(f, n->str); return;
     case SB_JARR:
     case SB_JOBJ: {
         int obj = n->type == SB_JOBJ;
@@ -342,7 +325,7 @@ void sb_json_write(FILE *f, const struct sb_jnode *n, int indent)
         for (const struct sb_jnode *c = n->child; c != NULL; c = c->next) {
             fprintf(f, "%s\n%*s", c == n->child ? "" : ",", indent + 2, "");
             if (obj) {
-                write_str(f, c->key);
+                sb_json_str(f, c->key);
                 fputs(": ", f);
             }
             sb_json_write(f, c, indent + 2);

@@ -186,4 +186,54 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
  * arguments are valid; applies the contract's special cases itself. */
 void sb_scalar_threepass(const float *x, float *y, size_t n, float T);
 
+/* What the vector accurate kernels share (avx2/accurate.c, avx512/accurate.c;
+ * the derivations are there): the argument (x - m) * t in double, clamped
+ * at -120, where exp is 7.7e-53 and rounds to +0 in any output; a pairwise
+ * cascade of double partial sums; and the scalar tail past the last full
+ * vector, in double with libm's exp. */
+static inline double sb_accurate_arg(float x, double m, double t)
+{
+    double d = ((double)x - m) * t;
+    return d > -120.0 ? d : -120.0;
+}
+
+struct sb_dcascade {
+    double slot[64];
+    uint64_t count;
+};
+
+static inline void sb_dcascade_push(struct sb_dcascade *c, double v)
+{
+    unsigned l = 0;
+    for (; (c->count >> l) & 1u; l++)
+        v = c->slot[l] + v;
+    c->slot[l] = v;
+    c->count++;
+}
+
+/* The occupied slots, smallest first. */
+static inline double sb_dcascade_total(const struct sb_dcascade *c)
+{
+    double s = 0.0;
+    for (unsigned l = 0; l < 64; l++)
+        if ((c->count >> l) & 1u)
+            s = c->slot[l] + s;
+    return s;
+}
+
+static inline double sb_accurate_tail_sum(const float *x, size_t from, size_t n, double m, double t)
+{
+    double s = 0.0;
+    for (size_t i = from; i < n; i++)
+        s += exp(sb_accurate_arg(x[i], m, t));
+    return s;
+}
+
+static inline void sb_accurate_tail_out(const float *x, float *y, size_t from, size_t n, double m,
+                                        double t, double inv)
+{
+    for (size_t i = from; i < n; i++)
+        y[i] = (float)(exp(sb_accurate_arg(x[i], m, t)) * inv);
+}
+
 #endif

@@ -61,26 +61,7 @@ static inline __m256d arg_pd(const float *x, __m256d m, __m256d t)
     return _mm256_max_pd(_mm256_mul_pd(_mm256_sub_pd(v, m), t), _mm256_set1_pd(-120.0));
 }
 
-static double arg_scalar(float x, double m, double t)
-{
-    double d = ((double)x - m) * t;
-    return d > -120.0 ? d : -120.0;
-}
-
 #define BLOCK 256 /* elements: 16 vectors per accumulator */
-
-struct dcascade {
-    double slot[64];
-    uint64_t count;
-};
-static void dpush(struct dcascade *c, double v)
-{
-    unsigned l = 0;
-    for (; (c->count >> l) & 1u; l++)
-        v = c->slot[l] + v;
-    c->slot[l] = v;
-    c->count++;
-}
 
 static double hadd(__m256d v)
 {
@@ -115,7 +96,7 @@ static int accurate(const float *x, float *y, size_t n, float T)
     }
     const double dm = m, dt = 1.0 / (double)T;
     const __m256d pm = _mm256_set1_pd(dm), pt = _mm256_set1_pd(dt);
-    struct dcascade c = {.count = 0};
+    struct sb_dcascade c = {.count = 0};
     size_t full = n / 4 * 4;
     for (size_t b = 0; b < full; b += BLOCK) {
         size_t end = full - b < BLOCK ? full : b + BLOCK;
@@ -128,22 +109,14 @@ static int accurate(const float *x, float *y, size_t n, float T)
         }
         for (; i < end; i += 4)
             s0 = _mm256_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
-        dpush(&c, hadd(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3))));
+        sb_dcascade_push(&c, hadd(_mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3))));
     }
-    double tail = 0.0;
-    for (i = full; i < n; i++)
-        tail += exp(arg_scalar(x[i], dm, dt));
-    dpush(&c, tail);
-    double s = 0.0;
-    for (unsigned l = 0; l < 64; l++)
-        if ((c.count >> l) & 1u)
-            s = c.slot[l] + s;
-    const double inv = 1.0 / s;
+    sb_dcascade_push(&c, sb_accurate_tail_sum(x, full, n, dm, dt));
+    const double inv = 1.0 / sb_dcascade_total(&c);
     const __m256d pinv = _mm256_set1_pd(inv);
     for (i = 0; i < full; i += 4)
         _mm_storeu_ps(y + i, _mm256_cvtpd_ps(_mm256_mul_pd(exp_pd(arg_pd(x + i, pm, pt)), pinv)));
-    for (i = full; i < n; i++)
-        y[i] = (float)(exp(arg_scalar(x[i], dm, dt)) * inv);
+    sb_accurate_tail_out(x, y, full, n, dm, dt, inv);
     return SOFTMAX_OK;
 }
 

@@ -66,28 +66,9 @@ static inline __m512d arg_pd(const float *x, __m512d m, __m512d t)
     return _mm512_max_pd(_mm512_mul_pd(_mm512_sub_pd(v, m), t), _mm512_set1_pd(-120.0));
 }
 
-static double arg_scalar(float x, double m, double t)
-{
-    double d = ((double)x - m) * t;
-    return d > -120.0 ? d : -120.0;
-}
-
 #define BLOCK 512 /* elements: 16 vectors per accumulator */
 #define KEEP_MAX ((size_t)1 << 20) /* elements whose terms are kept: 8 MB */
 #define KEEP_STACK 2048            /* of them on the stack: 16 KB */
-
-struct dcascade {
-    double slot[64];
-    uint64_t count;
-};
-static void dpush(struct dcascade *c, double v)
-{
-    unsigned l = 0;
-    for (; (c->count >> l) & 1u; l++)
-        v = c->slot[l] + v;
-    c->slot[l] = v;
-    c->count++;
-}
 
 static int accurate(const float *x, float *y, size_t n, float T)
 {
@@ -113,7 +94,7 @@ static int accurate(const float *x, float *y, size_t n, float T)
     }
     const double dm = m, dt = 1.0 / (double)T;
     const __m512d pm = _mm512_set1_pd(dm), pt = _mm512_set1_pd(dt);
-    struct dcascade c = {.count = 0};
+    struct sb_dcascade c = {.count = 0};
     size_t full = n / 8 * 8;
     /* Up to KEEP_MAX the terms are kept (8 bytes each, in a buffer of our
      * own: 16 KB on the stack, so that small calls stay free of malloc and
@@ -157,17 +138,10 @@ static int accurate(const float *x, float *y, size_t n, float T)
             for (; i < end; i += 8)
                 s0 = _mm512_add_pd(s0, exp_pd(arg_pd(x + i, pm, pt)));
         }
-        dpush(&c, _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3))));
+        sb_dcascade_push(&c, _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3))));
     }
-    double tail = 0.0;
-    for (i = full; i < n; i++)
-        tail += exp(arg_scalar(x[i], dm, dt));
-    dpush(&c, tail);
-    double s = 0.0;
-    for (unsigned l = 0; l < 64; l++)
-        if ((c.count >> l) & 1u)
-            s = c.slot[l] + s;
-    const double inv = 1.0 / s;
+    sb_dcascade_push(&c, sb_accurate_tail_sum(x, full, n, dm, dt));
+    const double inv = 1.0 / sb_dcascade_total(&c);
     const __m512d pinv = _mm512_set1_pd(inv);
     if (keep != NULL)
         for (i = 0; i < full; i += 8)
@@ -178,8 +152,7 @@ static int accurate(const float *x, float *y, size_t n, float T)
                              _mm512_cvtpd_ps(_mm512_mul_pd(exp_pd(arg_pd(x + i, pm, pt)), pinv)));
     if (keep != stackbuf)
         free(keep);
-    for (i = full; i < n; i++)
-        y[i] = (float)(exp(arg_scalar(x[i], dm, dt)) * inv);
+    sb_accurate_tail_out(x, y, full, n, dm, dt, inv);
     return SOFTMAX_OK;
 }
 

@@ -52,4 +52,20 @@ static inline __attribute__((always_inline)) void sbv_write(const float *x, floa
         sbv_store_tail(y + i, n - i, out(sbv_load_tail(x + i, n - i, fill), c));
 }
 
+/* sb_prologue, then 1/T: where it overflows float the scalar body, which
+ * works in double, takes over. 1 when the call is done (*st its status),
+ * else 0 with *t = 1/T. */
+static inline int sbv_prologue(const float *x, float *y, size_t n, float T, int *st, float *t)
+{
+    if (sb_prologue(x, y, n, T, st))
+        return 1;
+    *t = 1.0f / T;
+    if (isinf(*t)) {
+        sb_scalar_threepass(x, y, n, T);
+        *st = SOFTMAX_OK;
+        return 1;
+    }
+    return 0;
+}
+
 #endif

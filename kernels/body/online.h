@@ -74,13 +74,9 @@ static inline __attribute__((always_inline)) sbv ol_out(sbv v, const struct sbv_
 static int sbv_online(const float *x, float *y, size_t n, float T)
 {
     int st;
-    if (sb_prologue(x, y, n, T, &st))
+    float t;
+    if (sbv_prologue(x, y, n, T, &st, &t))
         return st;
-    float t = 1.0f / T;
-    if (isinf(t)) {
-        sb_scalar_threepass(x, y, n, T);
-        return SOFTMAX_OK;
-    }
     int nan = 0, scaled = T != 1.0f;
     float xmin;
     struct sb_part tot = scaled ? ol_pass1(x, n, t, 1, &nan, &xmin, T)

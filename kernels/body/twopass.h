@@ -99,13 +99,9 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
 static int sbv_twopass(const float *x, float *y, size_t n, float T)
 {
     int st;
-    if (sb_prologue(x, y, n, T, &st))
+    float tf;
+    if (sbv_prologue(x, y, n, T, &st, &tf))
         return st;
-    float tf = 1.0f / T;
-    if (isinf(tf)) {
-        sb_scalar_threepass(x, y, n, T);
-        return SOFTMAX_OK;
-    }
     int scaled = T != 1.0f;
     struct sb_part tot = scaled ? wp_pass1(x, n, tf, 1) : wp_pass1(x, n, 1.0f, 0);
     /* NaN or +inf gave a NaN sum; a lane above ARG_HI an exponent above K_HI

@@ -93,6 +93,8 @@ struct mach {
     size_t nsizes;
     struct rec rec[NBANDS][2];
     const struct sb_jnode *machine; /* bench's machine object, or NULL */
+    const struct sb_jnode *hist;    /* verify's "histogram", checked, or NULL */
+    size_t nhist_bins;
     int plot_ok[8];                 /* per plot_scripts entry: it has data */
 };
 
@@ -400,6 +402,33 @@ static int digest(struct mach *m)
         if (!(k->worst_ratio >= o->ratio))
             k->worst_ratio = isnan(o->ratio) ? k->worst_ratio : o->ratio;
     }
+    /* the error histogram: optional (older verify results lack it) */
+    const struct sb_jnode *h = sb_json_get(ver, "histogram");
+    if (h != NULL) {
+        const struct sb_jnode *edges = sb_json_get(h, "edges");
+        size_t nb = count_arr(edges);
+        int ok = edges != NULL && edges->type == SB_JARR && nb >= 2 && nb <= 64 &&
+                 sb_json_get(h, "kernels") != NULL && sb_json_get(h, "kernels")->type == SB_JARR;
+        size_t j = 0;
+        double prev = -1.0; /* edges ascend from 0; the last is "inf" */
+        for (const struct sb_jnode *e = ok ? edges->child : NULL; e != NULL; e = e->next, j++) {
+            ok = ok && (j + 1 == nb ? e->type == SB_JSTR && strcmp(e->str, "inf") == 0
+                                    : e->type == SB_JNUM && e->num > prev && (j > 0 || e->num == 0));
+            prev = e->num;
+        }
+        for (const struct sb_jnode *k = ok ? first(h, "kernels") : NULL; k != NULL; k = k->next) {
+            const struct sb_jnode *c = sb_json_get(k, "counts");
+            ok = ok && plain_name(sb_json_str_of(k, "kernel")) && c != NULL &&
+                 c->type == SB_JARR && count_arr(c) == nb;
+            for (const struct sb_jnode *v = ok ? c->child : NULL; v != NULL; v = v->next)
+                ok = ok && v->type == SB_JNUM && v->num >= 0 && v->num == floor(v->num) &&
+                     v->num <= 9007199254740992.0;
+        }
+        if (!ok)
+            return sb_usage_error("report: cpu '%s': a malformed verify histogram", m->cpu);
+        m->hist = h;
+        m->nhist_bins = nb;
+    }
     size_t nek = count_arr(edge != NULL ? sb_json_get(edge, "kernels") : NULL);
     for (const struct sb_jnode *k = first(edge, "kernels"); k != NULL; k = k->next)
         if (k->type != SB_JSTR || !plain_name(k->str))
@@ -529,7 +558,7 @@ static void fmt_margin(char *buf, size_t len, const struct rec *r)
 /* ---- plots: data files, then gnuplot */
 
 static const char *kind_order[] = {"kernel", "peer", "floor"};
-enum { PLOT_TIME, PLOT_SPEEDUP, PLOT_ULP, PLOT_SUM, PLOT_PARETO };
+enum { PLOT_TIME, PLOT_SPEEDUP, PLOT_ULP, PLOT_SUM, PLOT_PARETO, PLOT_HIST };
 
 /* The series of the time plot, in legend order: ours, peers, floors. */
 static size_t series(const struct mach *m, const struct kinfo **out)
@@ -567,6 +596,80 @@ static void meta_common(FILE *f, const struct mach *m, const struct kinfo **s, s
              cc ? cc : "", date ? ", " : "", date ? date : "");
     gp_str(f, cap);
     fputc('\n', f);
+}
+
+static double hist_total(const struct sb_jnode *k)
+{
+    double t = 0.0;
+    for (const struct sb_jnode *v = first(k, "counts"); v != NULL; v = v->next)
+        t += v->num;
+    return t;
+}
+
+/* The histogram plot's data: per kernel, bin index and fraction of its
+ * elements (empty bins left out: the axis is logarithmic), and
+ * <prefix>hist.gp with the titles and the bins' labels. */
+static int write_hist_data(struct mach *m, const char *data, const char *prefix)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%shist.dat", prefix);
+    FILE *f = open_in(data, name);
+    if (f == NULL)
+        return -1;
+    size_t nk = 0, top = 0;
+    for (const struct sb_jnode *k = first(m->hist, "kernels"); k != NULL; k = k->next) {
+        double total = hist_total(k);
+        if (total == 0)
+            continue;
+        fprintf(f, "# %s: bin, fraction of the elements\n", sb_json_str_of(k, "kernel"));
+        size_t j = 0;
+        for (const struct sb_jnode *v = first(k, "counts"); v != NULL; v = v->next, j++)
+            if (v->num > 0) {
+                fprintf(f, "%zu %.6g\n", j, v->num / total);
+                top = j > top ? j : top;
+            }
+        fputs("\n\n", f);
+        nk++;
+    }
+    int ok = fclose(f) == 0;
+    snprintf(name, sizeof name, "%shist.gp", prefix);
+    f = open_in(data, name);
+    if (f == NULL)
+        return -1;
+    fprintf(f, "NHIST = %zu\nhist_titles = \"", nk);
+    size_t i = 0;
+    for (const struct sb_jnode *k = first(m->hist, "kernels"); k != NULL; k = k->next)
+        if (hist_total(k) > 0)
+            fprintf(f, "%s%s", i++ ? " " : "", sb_json_str_of(k, "kernel"));
+    fputs("\"\nhist_kinds = \"", f);
+    i = 0;
+    for (const struct sb_jnode *k = first(m->hist, "kernels"); k != NULL; k = k->next) {
+        if (hist_total(k) > 0) {
+            const struct kinfo *ki = kernel_of(m, sb_json_str_of(k, "kernel"), "kernel");
+            fprintf(f, "%s%s", i++ ? " " : "", ki != NULL ? ki->kind : "kernel");
+        }
+    }
+    /* labels: 0, then each bin's upper edge, and > the last finite edge */
+    fprintf(f, "\"\nhist_top = %zu\nset xtics (", top);
+    double prev = 0.0;
+    size_t j = 0;
+    for (const struct sb_jnode *e = first(m->hist, "edges"); e != NULL && j <= top;
+         e = e->next, j++) {
+        double v = e->type == SB_JSTR ? prev : e->num; /* the last: above prev */
+        char num[32];
+        if (v >= 1024 && v == ldexp(1.0, ilogb(v)))
+            snprintf(num, sizeof num, "2^{%d}", ilogb(v));
+        else
+            snprintf(num, sizeof num, "%g", v);
+        if (j == 0)
+            fputs("\"0\" 0", f);
+        else
+            fprintf(f, ", \"%s%s\" %zu", e->type == SB_JSTR ? ">" : "<=", num, j);
+        prev = e->num;
+    }
+    fputs(")\n", f);
+    m->plot_ok[PLOT_HIST] = nk > 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static int write_plot_data(const struct report *r, struct mach *m, const char *data,
@@ -734,6 +837,9 @@ static int write_plot_data(const struct report *r, struct mach *m, const char *d
     }
     ok = ok && f != NULL && fclose(f) == 0;
 
+    if (m->hist != NULL && ok)
+        ok = write_hist_data(m, data, prefix) == 0;
+
     snprintf(name, sizeof name, "%smeta.gp", prefix);
     f = open_in(data, name);
     ok = ok && f != NULL;
@@ -831,14 +937,15 @@ static int gnuplot(const char *dir, const char *sdir, const char *script, const 
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static const char *plot_scripts[] = {"time", "speedup", "ulp", "sum", "pareto"};
+static const char *plot_scripts[] = {"time", "speedup", "ulp", "sum", "pareto", "hist"};
 #define NPLOTS (sizeof plot_scripts / sizeof plot_scripts[0])
 static const char *plot_titles[NPLOTS] = {
     "Time per element against n (median; the band is min to max)",
     "Speed-up over the baseline",
     "Largest error in ULP against n (worst over the datasets)",
     "|sum(y) - 1| against n (worst over the datasets)",
-    "Accuracy against speed at three sizes (the Pareto front is the line)"};
+    "Accuracy against speed at three sizes (the Pareto front is the line)",
+    "The distribution of per-element errors (every verify row with an exact reference)"};
 
 static int draw(const struct report *r, const char *prefix, const char *which)
 {

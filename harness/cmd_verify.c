@@ -21,7 +21,7 @@
 static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
     "                        [--seed S] [--bound-scale F] [--cache DIR] [--csv FILE]\n"
-    "                        [--json FILE]\n"
+    "                        [--json FILE] [--histogram FILE]\n"
     "\n"
     "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
     "              and the peers), 'safe', 'peers'\n"
@@ -36,6 +36,9 @@ static const char help[] =
     "              holds its input and a digest of the reference's source, so it\n"
     "              can only answer for the same input and reference\n"
     "  --csv FILE, --json FILE   the same rows, machine-readable\n"
+    "  --histogram FILE  the distribution of per-element ULP errors as CSV, per\n"
+    "              kernel and dataset and over all datasets (rows with an exact\n"
+    "              reference; --json has the all-datasets one too)\n"
     "\n"
     "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
 
@@ -215,7 +218,7 @@ struct opts {
     struct sb_list kernels, sizes, datasets, temps;
     uint64_t seed;
     double bound_scale;
-    const char *csv, *json, *cache;
+    const char *csv, *json, *cache, *histogram;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -225,6 +228,7 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"bound-scale", required_argument, 0, 'b'},
                                        {"json", required_argument, 0, 'j'},
                                        {"cache", required_argument, 0, 'C'},
+                                       {"histogram", required_argument, 0, 'H'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -241,6 +245,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'b': rc = sb_parse_scale(optarg, &o->bound_scale); break;
         case 'j': o->json = optarg; break;
         case 'C': o->cache = optarg; break;
+        case 'H': o->histogram = optarg; break;
         case 'h': fputs(help, stdout); return -1;
         case ':': return sb_usage_error("verify: option '%s' needs a value", argv[optind - 1]);
         default: return sb_usage_error("verify: unknown option '%s'", argv[optind - 1]);
@@ -262,7 +267,8 @@ static int parse(int argc, char **argv, struct opts *o)
 
 struct ctx {
     struct opts *o;
-    struct sb_out csv, json;
+    struct sb_out csv, json, hist_out;
+    struct sb_hist *hist; /* kernel ki, dataset di at ki * (ndatasets + 1) + di; the last: all */
     size_t nok, nx, nskip, nfail, nrows, npeer, nref, nhit;
 };
 
@@ -288,11 +294,63 @@ static void emit(struct ctx *c, const struct row *r)
     }
 }
 
+/* The all-datasets histograms of the kernels that ran, closing the rows
+ * array: "histogram": {"edges": [...], "kernels": [{"kernel", "counts"}]}. */
+static void json_hist(struct ctx *c)
+{
+    size_t nd = c->o->datasets.n + 1;
+    fputs("\n  ],\n  \"histogram\": {\"edges\": [", c->json.f);
+    for (int j = 0; j < SB_HIST_BINS; j++) {
+        fputs(j ? ", " : "", c->json.f);
+        sb_json_num(c->json.f, sb_hist_edge(j)); /* the last: "inf" */
+    }
+    fputs("],\n    \"kernels\": [", c->json.f);
+    int first = 1;
+    for (size_t ki = 0; ki < c->o->kernels.n; ki++) {
+        const struct sb_hist *h = &c->hist[ki * nd + nd - 1];
+        if (sb_hist_total(h) == 0)
+            continue;
+        fputs(first ? "\n      {\"kernel\": " : ",\n      {\"kernel\": ", c->json.f);
+        first = 0;
+        sb_json_str(c->json.f, ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
+        fputs(", \"counts\": [", c->json.f);
+        for (int j = 0; j < SB_HIST_BINS; j++)
+            fprintf(c->json.f, "%s%llu", j ? ", " : "", h->count[j]);
+        fputs("]}", c->json.f);
+    }
+    fputs("\n    ]}", c->json.f);
+}
+
+/* One line per kernel, dataset ("all": every dataset) and bin: lo < error
+ * <= hi (bin 0: error 0; the last: hi is inf). */
+static void csv_hist(struct ctx *c)
+{
+    size_t nd = c->o->datasets.n + 1;
+    FILE *f = c->hist_out.f;
+    fputs("kernel,dataset,bin,lo,hi,count,fraction\n", f);
+    for (size_t ki = 0; ki < c->o->kernels.n; ki++)
+        for (size_t di = 0; di < nd; di++) {
+            const struct sb_hist *h = &c->hist[ki * nd + di];
+            unsigned long long t = sb_hist_total(h);
+            if (t == 0)
+                continue;
+            const char *label =
+                di + 1 < nd ? ((const struct sb_dataset_spec *)c->o->datasets.v[di])->label : "all";
+            for (int j = 0; j < SB_HIST_BINS; j++) {
+                fprintf(f, "%s,\"", ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
+                for (const char *p = label; *p; p++)
+                    fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, f);
+                fprintf(f, "\",%d,%g,%g,%llu,%.9g\n", j, j ? sb_hist_edge(j - 1) : 0.0,
+                        sb_hist_edge(j), h->count[j], (double)h->count[j] / (double)t);
+            }
+        }
+}
+
 /* Every kernel on rows x cols inputs (one row for a generated vector, many
  * for a file): the reference once per row, one table row per kernel with
  * the worst figures over the rows. */
-static int verify_input(struct ctx *c, const char *label, const float *x, float *ref, float *y,
-                        size_t rows, size_t cols, float T)
+static int verify_input(struct ctx *c, size_t di, const char *label, const float *x, float *ref,
+                        float *y, size_t rows, size_t cols, float T)
 {
     size_t nk = c->o->kernels.n;
     struct softmax_kernel *held = calloc(nk, sizeof *held);
@@ -323,6 +381,12 @@ static int verify_input(struct ctx *c, const char *label, const float *x, float 
             struct row r = agg[ki];
             r.ref_kind = info.kind;
             judge(&r, xi, ri, y + i * cols);
+            if (info.kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
+                r.kernel_rc == SOFTMAX_OK) {
+                size_t nd = c->o->datasets.n + 1;
+                sb_hist_add(&c->hist[ki * nd + di], y + i * cols, ri, cols);
+                sb_hist_add(&c->hist[ki * nd + nd - 1], y + i * cols, ri, cols);
+            }
             if (i == 0)
                 agg[ki] = r;
             else
@@ -347,6 +411,11 @@ int sb_cmd_verify(int argc, char **argv)
         rc = sb_usage_error("%s", err);
     if (rc == 0 && o.json != NULL && sb_out_open(&c.json, o.json, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
+    if (rc == 0 && o.histogram != NULL &&
+        sb_out_open(&c.hist_out, o.histogram, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    if (rc == 0 && (c.hist = calloc(o.kernels.n * (o.datasets.n + 1), sizeof *c.hist)) == NULL)
+        rc = sb_usage_error("out of memory");
 
     /* Buffers for the largest input: a size, or a file dataset's rows. */
     size_t maxn = 0;
@@ -403,7 +472,7 @@ int sb_cmd_verify(int argc, char **argv)
                 break;
             }
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, ds->label, file, ref, y, rows, cols,
+                rc = verify_input(&c, di, ds->label, file, ref, y, rows, cols,
                                   *(float *)o.temps.v[ti]);
             free(file);
             file = NULL;
@@ -413,11 +482,15 @@ int sb_cmd_verify(int argc, char **argv)
             size_t n = *(size_t *)o.sizes.v[si];
             sb_dataset_generate(ds, x, n, o.seed);
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, ds->label, x, ref, y, 1, n, *(float *)o.temps.v[ti]);
+                rc = verify_input(&c, di, ds->label, x, ref, y, 1, n, *(float *)o.temps.v[ti]);
         }
     }
     if (rc == 0 && c.json.f != NULL)
-        fprintf(c.json.f, "\n  ],\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
+        json_hist(&c);
+    if (rc == 0 && c.hist_out.f != NULL)
+        csv_hist(&c);
+    if (rc == 0 && c.json.f != NULL)
+        fprintf(c.json.f, ",\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
                           "\"peer\": %zu, \"skip\": %zu, \"fail\": %zu}\n}\n",
                 c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
     free(x);
@@ -427,6 +500,9 @@ int sb_cmd_verify(int argc, char **argv)
         rc = sb_usage_error("%s", err);
     if (c.json.f != NULL && sb_out_close(&c.json, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
+    if (c.hist_out.f != NULL && sb_out_close(&c.hist_out, rc == 0, err, sizeof err) != 0)
+        rc = sb_usage_error("%s", err);
+    free(c.hist);
     if (rc == 0) {
         printf("\nverify: %zu rows: %zu ok, %zu xfail (unsafe kernel outside its domain), %zu "
                "peer (reported, not judged), %zu skipped, %zu FAIL\n",

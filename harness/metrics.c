@@ -22,6 +22,46 @@ double sb_ulp_error(float y, float r)
     return fabs((double)y - (double)r) / sb_ulp_of(r);
 }
 
+double sb_hist_edge(int j)
+{
+    static const double small[] = {0.0, 0.5, 1.0, 2.0, 3.0, 4.0};
+    if (j <= 0)
+        return 0.0;
+    if (j < 6)
+        return small[j];
+    return j < SB_HIST_BINS - 1 ? ldexp(1.0, j - 3) : INFINITY;
+}
+
+int sb_hist_bin(double ulp)
+{
+    if (!(ulp <= 0x1p31))
+        return SB_HIST_BINS - 1;
+    int j = 0;
+    while (ulp > sb_hist_edge(j))
+        j++;
+    return j;
+}
+
+void sb_hist_add(struct sb_hist *h, const float *y, const float *ref, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h->count[sb_hist_bin(sb_ulp_error(y[i], ref[i]))]++;
+}
+
+void sb_hist_merge(struct sb_hist *acc, const struct sb_hist *h)
+{
+    for (int j = 0; j < SB_HIST_BINS; j++)
+        acc->count[j] += h->count[j];
+}
+
+unsigned long long sb_hist_total(const struct sb_hist *h)
+{
+    unsigned long long t = 0;
+    for (int j = 0; j < SB_HIST_BINS; j++)
+        t += h->count[j];
+    return t;
+}
+
 double sb_sum_compensated(const float *v, size_t n)
 {
     double s = 0.0, c = 0.0;

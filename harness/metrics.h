@@ -63,6 +63,23 @@ int sb_judge(const struct softmax_kernel *k, const float *x, const float *y, con
  * in the batch) into acc: worst cases, and means weighted by length. */
 void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t off);
 
+/* The distribution of per-element ULP errors: bin 0 holds the exact ones,
+ * bin j > 0 the errors in (edge[j-1], edge[j]], the last bin everything
+ * above 2^31 ULP and the infinite (a NaN or an infinity where the reference
+ * has none). Edges: 0.5, 1, 2, 3, 4, then powers of two to 2^31. */
+#define SB_HIST_BINS 36
+struct sb_hist {
+    unsigned long long count[SB_HIST_BINS];
+};
+/* The upper edge of bin j (0 for bin 0, inf for the last). */
+double sb_hist_edge(int j);
+/* The bin of one error (a NaN error, which sb_ulp_error never returns, goes
+ * to the last). */
+int sb_hist_bin(double ulp);
+void sb_hist_add(struct sb_hist *h, const float *y, const float *ref, size_t n);
+void sb_hist_merge(struct sb_hist *acc, const struct sb_hist *h);
+unsigned long long sb_hist_total(const struct sb_hist *h);
+
 /* The bound of element i, given the vector (a_i and the reference-weighted
  * mean abar, see softmax.h). */
 double sb_element_bound(const struct softmax_kernel *k, const float *x, size_t i, float xmax,

@@ -46,6 +46,7 @@ stage 1 "list: the kernels and their declared bounds"
 stage 2 "verify: sizes $vsizes on $vdata, against the MPFR reference (log: verify.txt)"
 status=0
 "$bin" verify -n "$vsizes" -d "$vdata" --cache reports/out/refcache --json "$work/verify.json" \
+    --histogram "$work/histogram.csv" \
     > "$work/verify.txt" 2>&1 &
 pid=$!
 # a row counter where someone watches; nothing in a log
@@ -73,7 +74,7 @@ bstatus=0
 
 stage 5 "report: plots and tables"
 "$bin" report --out "$work/report" "$work"/{list,verify,edge,bench}.json > "$work/report.txt"
-mv "$work"/{list,verify,edge,bench}.{json,txt} "$work/report/"
+mv "$work"/{list,verify,edge,bench}.{json,txt} "$work/histogram.csv" "$work/report/"
 mv "$work/report" "$out"
 sed "s#$work/report#$out#" "$work/report.txt"
 echo "report.sh: done in $((SECONDS - start)) s: open $out/index.html"

@@ -84,6 +84,11 @@ expect 2 "T underflows" -- "$sb" verify -T 1e-50; one_error_line "T underflows"
 expect 2 "parameter out of range" -- "$sb" verify -d "tiny:ulps=1e12"; one_error_line "parameter out of range"; has "$tmp/err" "outside" "range named"
 expect 2 "llm top out of range" -- "$sb" datasets --write "llm:top=1e30" -n 5 "$tmp/t.npy"; one_error_line "llm top"
 expect 2 "unwritable csv" -- "$sb" verify -n 3 -d equal --csv "$tmp/no/such/dir/v.csv"; one_error_line "unwritable csv"
+expect 2 "unwritable histogram" -- "$sb" verify -n 3 -d equal --histogram "$tmp/no/such/dir/h.csv"; one_error_line "unwritable histogram"
+expect 2 "histogram without a file" -- "$sb" verify -n 3 -d equal --histogram; one_error_line "histogram without a file"
+# a failed verify leaves no histogram behind (a bad dataset file, read after the outputs are opened)
+expect 2 "bad dataset with a histogram" -- "$sb" verify -n 3 -d "file:$tmp/none.npy" --histogram "$tmp/h-bad.csv"
+[ ! -e "$tmp/h-bad.csv" ] && ok || bad "a failed verify left its histogram"
 
 # --- bench (no timing is asserted: only the shape of what it writes)
 expect 0 "bench small" -- "$sb" bench -k scalar.threepass -n 100,1000 --samples 3 --min-time 0.0002 -q --json "$tmp/b.json" --csv "$tmp/b.csv"

@@ -21,8 +21,42 @@ done
 # small runs: a few kernels and sizes, so the test stays short
 k=scalar.threepass,scalar.twopass,avx2.threepass,avx512.twopass,scalar.naive,peer.libm
 "$sb" list --json "$tmp/list.json" >/dev/null; check "list --json" test -s "$tmp/list.json"
-"$sb" verify -k $k -n 256,1000,4096 -d 'normal;normal:sigma=16' --json "$tmp/verify.json" >/dev/null
+"$sb" verify -k $k -n 256,1000,4096 -d 'normal;normal:sigma=16' --json "$tmp/verify.json" \
+    --histogram "$tmp/hist.csv" >/dev/null
 check "verify --json" test -s "$tmp/verify.json"
+# the error histogram: per kernel, every element of every row counted once
+# (2 datasets x (256 + 1000 + 4096)), the CSV's "all" rows equal the JSON's
+# and the per-dataset rows add up to them, and each element's bin is its
+# error's: the accurate-to-0 count equals verify's correctly rounded fraction
+python3 - "$tmp" <<'PY' && ok || bad "verify --histogram counts"
+import csv, json, sys
+t = sys.argv[1]
+v = json.load(open(f"{t}/verify.json"))
+h = v["histogram"]
+assert h["edges"][:7] == [0, 0.5, 1, 2, 3, 4, 8] and h["edges"][-1] == "inf", h["edges"]
+rows = list(csv.DictReader(open(f"{t}/hist.csv")))
+ks = {k["kernel"]: k["counts"] for k in h["kernels"]}
+# (the AVX kernels are absent where the CPU lacks them)
+assert {"scalar.threepass", "scalar.naive"} <= set(ks) <= set(
+    "scalar.threepass scalar.twopass avx2.threepass avx512.twopass scalar.naive peer.libm".split()), ks
+for k, counts in ks.items():
+    assert sum(counts) == 2 * (256 + 1000 + 4096), (k, sum(counts))
+    allr = [int(r["count"]) for r in rows if r["kernel"] == k and r["dataset"] == "all"]
+    assert allr == counts, (k, allr, counts)
+    per = {}
+    for r in rows:
+        if r["kernel"] == k and r["dataset"] != "all":
+            per.setdefault(int(r["bin"]), 0)
+            per[int(r["bin"])] += int(r["count"])
+    assert [per[j] for j in range(len(counts))] == counts, k
+    cr = [x for x in v["rows"] if x["kernel"] == k]
+    want0 = sum(round(x["frac_cr"] * x["n"]) for x in cr)
+    assert counts[0] == want0, (k, counts[0], want0)
+    # no element beyond the row's max ULP: the highest non-empty bin's lower edge is below it
+    top = max(j for j, c in enumerate(counts) if c)
+    mx = max(x["max_ulp"] for x in cr)
+    assert top == 0 or h["edges"][top - 1] < mx <= (h["edges"][top] if top < len(counts) - 1 else float("inf")), (k, top, mx)
+PY
 "$sb" edge -k $k -c n1,nan,masked,huge --json "$tmp/edge.json" >/dev/null
 check "edge --json" test -s "$tmp/edge.json"
 "$sb" bench -q -k $k -n 256,1000,4096,2000000 --samples 3 --min-time 0.0002 --json "$tmp/bench.json" >/dev/null
@@ -32,7 +66,8 @@ in=("$tmp"/{list,verify,edge,bench}.json)
 "$sb" report --out "$tmp/r1" "${in[@]}" >"$tmp/out" 2>"$tmp/err"
 check "report builds" test $? -eq 0
 for f in index.html report.md results.json verify.csv bench.csv edge.csv recommendation.csv \
-         m1-time.svg m1-time.png m1-speedup.svg m1-ulp.svg m1-sum.svg m1-pareto.svg m1-pareto.png; do
+         m1-time.svg m1-time.png m1-speedup.svg m1-ulp.svg m1-sum.svg m1-pareto.svg m1-pareto.png \
+         m1-hist.svg m1-hist.png; do
   check "report has $f" test -s "$tmp/r1/$f"
 done
 for svg in "$tmp"/r1/*.svg; do
@@ -159,6 +194,12 @@ b = json.load(open(f"{t}/bench.json")); b["rows"] = []
 json.dump(b, open(f"{t}/bench-empty.json", "w"))
 b = json.load(open(f"{t}/bench.json")); b["rows"][0]["n"] = 1e30
 json.dump(b, open(f"{t}/bench-hugen.json", "w"))
+v = json.load(open(f"{t}/verify.json")); v["histogram"]["kernels"][0]["counts"].pop()
+json.dump(v, open(f"{t}/verify-shorthist.json", "w"))
+v = json.load(open(f"{t}/verify.json")); v["histogram"]["kernels"][0]["counts"][3] = -1
+json.dump(v, open(f"{t}/verify-neghist.json", "w"))
+v = json.load(open(f"{t}/verify.json")); del v["histogram"]
+json.dump(v, open(f"{t}/verify-nohist.json", "w"))
 e = json.load(open(f"{t}/edge.json")); del e["cases"][0]["results"][0]["status"]
 json.dump(e, open(f"{t}/edge-nostatus.json", "w"))
 e = json.load(open(f"{t}/edge.json")); e["kernels"].append("extra.kernel")
@@ -170,6 +211,11 @@ expect_bad "empty bench" "$tmp"/{list,verify,edge}.json "$tmp/bench-empty.json"
 expect_bad "huge n" "$tmp"/{list,verify,edge}.json "$tmp/bench-hugen.json"
 expect_bad "edge result without a status" "$tmp"/{list,verify,bench}.json "$tmp/edge-nostatus.json"
 expect_bad "edge with more kernels than results" "$tmp"/{list,verify,bench}.json "$tmp/edge-extra.json"
+expect_bad "a histogram row of the wrong length" "$tmp"/{list,edge,bench}.json "$tmp/verify-shorthist.json"
+expect_bad "a negative histogram count" "$tmp"/{list,edge,bench}.json "$tmp/verify-neghist.json"
+"$sb" report --out "$tmp/r4" "$tmp"/{list,edge,bench}.json "$tmp/verify-nohist.json" >/dev/null 2>&1
+check "older verify results without a histogram still report" test -s "$tmp/r4/index.html"
+check "and draw no histogram" test ! -e "$tmp/r4/m1-hist.svg"
 expect_bad "a baseline kernel not benched" --baseline nosuch.kernel "${in[@]}"
 expect_bad "missing scripts" --scripts "$tmp/none" "${in[@]}"
 "$sb" report --out "$tmp/r1" "${in[@]}" >/dev/null 2>"$tmp/err"

@@ -80,6 +80,45 @@ static void figures_on_known_errors(void **state)
     assert_true(m.all_nan && isinf(m.max_ulp));
 }
 
+/* Each error lands in the bin (edge[j-1], edge[j]]; 0 alone in bin 0; the
+ * infinite and the enormous in the last. */
+static void histogram_bins(void **state)
+{
+    (void)state;
+    assert_int_equal(sb_hist_bin(0.0), 0);
+    assert_int_equal(sb_hist_bin(0x1p-20), 1);
+    assert_int_equal(sb_hist_bin(0.5), 1);
+    assert_int_equal(sb_hist_bin(0.75), 2);
+    assert_int_equal(sb_hist_bin(1.0), 2);
+    assert_int_equal(sb_hist_bin(1.5), 3);
+    assert_int_equal(sb_hist_bin(3.0), 4);
+    assert_int_equal(sb_hist_bin(3.5), 5);
+    assert_int_equal(sb_hist_bin(5.0), 6);
+    assert_int_equal(sb_hist_bin(8.0), 6);
+    assert_int_equal(sb_hist_bin(8.5), 7);
+    assert_int_equal(sb_hist_bin(0x1p31), SB_HIST_BINS - 2);
+    assert_int_equal(sb_hist_bin(0x1p31 + 1), SB_HIST_BINS - 1);
+    assert_int_equal(sb_hist_bin(INFINITY), SB_HIST_BINS - 1);
+    assert_int_equal(sb_hist_bin(NAN), SB_HIST_BINS - 1);
+    for (int j = 1; j < SB_HIST_BINS; j++) {
+        assert_true(sb_hist_edge(j) > sb_hist_edge(j - 1));
+        if (j < SB_HIST_BINS - 1)
+            assert_int_equal(sb_hist_bin(sb_hist_edge(j)), j);
+    }
+    /* a vector with known errors: 0, 1, 2, 3 ULP at 1.0, a NaN where the
+     * reference is a number, and a NaN where it is NaN too (no error) */
+    float r[6] = {1.0f, 1.0f, 1.0f, 1.0f, 0.5f, NAN};
+    float y[6] = {1.0f, 1.0f + 0x1p-23f, 1.0f + 0x1p-22f, 1.0f + 3 * 0x1p-23f, NAN, NAN};
+    struct sb_hist h = {0}, g = {0};
+    sb_hist_add(&h, y, r, 6);
+    assert_true(h.count[0] == 2 && h.count[2] == 1 && h.count[3] == 1 && h.count[4] == 1 &&
+                h.count[SB_HIST_BINS - 1] == 1);
+    assert_true(sb_hist_total(&h) == 6);
+    sb_hist_merge(&g, &h);
+    sb_hist_merge(&g, &h);
+    assert_true(g.count[0] == 4 && sb_hist_total(&g) == 12);
+}
+
 static void bound_per_element(void **state)
 {
     (void)state;
@@ -99,6 +138,7 @@ int main(void)
         cmocka_unit_test(compensated_sum),
         cmocka_unit_test(figures_on_known_errors),
         cmocka_unit_test(bound_per_element),
+        cmocka_unit_test(histogram_bins),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -232,6 +232,79 @@ static void gen_neartie(float *x, size_t n, uint64_t seed, const double *p)
     x[i] = top;
 }
 
+
+double sb_det_exp(double x)
+{
+    double k = floor(x * 1.4426950408889634 + 0.5);
+    double r = (x - k * 0.693145751953125) - k * 1.4286068203094173e-06;
+    double term = 1.0, sum = 1.0;
+    for (int j = 1; j <= 16; j++) {
+        term *= r / j;
+        sum += term;
+    }
+    return ldexp(sum, (int)k);
+}
+
+/* The max of x and logits below it whose differences from it are not
+ * floats: the max in [1, 2) and the rest in (-span, 0], each with all 24
+ * bits, so x_i - max rounds for nearly every i (Sterbenz's lemma does not
+ * apply across the sign). */
+static void gen_inexact(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(-p[0] * sb_rng_uniform(&r));
+    if (n > 0)
+        x[pick(&r, n)] = (float)(1.0 + sb_rng_uniform(&r));
+}
+
+/* Distance of v from the nearest midpoint between two floats, in ULP of v. */
+static double midpoint_gap(double v)
+{
+    int e;
+    frexp(v, &e); /* v in [2^(e-1), 2^e) */
+    double ulp = ldexp(1.0, (e - 1 < -126 ? -126 : e - 1) - 23), q = v / ulp;
+    return fabs(q - floor(q) - 0.5);
+}
+
+/* Outputs near the midpoints between floats, where only a correctly rounded
+ * kernel is sure to round the right way: a normal bulk, and every other
+ * logit placed between 15 and 40 below its max and then moved by up to 32
+ * ULP to the value whose exact output (in double, to about 1e-15, with the
+ * sum of this input) lies nearest a midpoint. Those outputs weigh under
+ * 3e-7 of the sum each, so moving them changes the sum by far less than a
+ * float rounding: 64 candidates leave them about 1/128 ULP from a midpoint
+ * instead of 1/4 on average. */
+static void gen_midpoint(float *x, size_t n, uint64_t seed, const double *p)
+{
+    struct sb_rng r;
+    sb_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(p[0] * sb_rng_normal(&r));
+    float m = bulk_max(x, n);
+    for (size_t i = 1; i < n; i += 2)
+        x[i] = (float)(m - 15.0 - 25.0 * sb_rng_uniform(&r));
+    m = bulk_max(x, n);
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += sb_det_exp((double)x[i] - m);
+    for (size_t i = 1; i < n; i += 2) {
+        float best = x[i], c = x[i];
+        for (int j = 0; j < 32; j++)
+            c = nextafterf(c, -INFINITY);
+        double gbest = 1.0;
+        for (int j = 0; j < 64; j++, c = nextafterf(c, INFINITY)) {
+            double g = midpoint_gap(sb_det_exp((double)c - m) / s);
+            if (g < gbest) {
+                gbest = g;
+                best = c;
+            }
+        }
+        x[i] = best;
+    }
+}
+
 #define ANY {0}, {0}
 static const struct sb_dataset table[] = {
     {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0},
@@ -260,6 +333,10 @@ static const struct sb_dataset table[] = {
      {-1e30, 0.0}, {1e30, 1e30}, gen_descending, NULL},
     {"neartie", "top two logits ulps ULP apart above a normal bulk", {"ulps", NULL}, {1.0},
      {0.0}, {1000.0}, gen_neartie, NULL},
+    {"inexact", "max in [1, 2), the rest in (-span, 0]: x - max rounds for nearly every x",
+     {"span", NULL}, {30.0}, {0.0}, {1e6}, gen_inexact, NULL},
+    {"midpoint", "normal (sigma) bulk, and every other output moved near a float midpoint",
+     {"sigma", NULL}, {1.0}, {0.0}, {1e3}, gen_midpoint, NULL},
     {"mnist", "real logits: 2500 MNIST pre-softmax vectors of 10 (Blanchard, Higham, Higham)",
      {NULL}, {0.0}, ANY, NULL, SB_MNIST_FILE},
     {"file", "rows from a file: file:PATH (.npy 1-D or 2-D, raw float32, text)", {NULL}, {0.0},

@@ -84,6 +84,21 @@ expect 2 "T underflows" -- "$sb" verify -T 1e-50; one_error_line "T underflows"
 expect 2 "parameter out of range" -- "$sb" verify -d "tiny:ulps=1e12"; one_error_line "parameter out of range"; has "$tmp/err" "outside" "range named"
 expect 2 "llm top out of range" -- "$sb" datasets --write "llm:top=1e30" -n 5 "$tmp/t.npy"; one_error_line "llm top"
 expect 2 "unwritable csv" -- "$sb" verify -n 3 -d equal --csv "$tmp/no/such/dir/v.csv"; one_error_line "unwritable csv"
+# inputs aimed at the accurate kernels' reasoning (x - max not a float, outputs
+# near a float midpoint, outputs at the subnormal threshold): every accurate
+# kernel within its 1 ULP, while the three-pass kernel, which rounds x - max,
+# shows that the inputs bite
+expect 0 "accurate kernels on adversarial inputs" -- "$sb" verify -k scalar.accurate,avx2.accurate,avx512.accurate,scalar.threepass \
+  -n 1000,65536 -d "inexact;midpoint;underflow:lo=-88.5,hi=-86" --json "$tmp/adv.json"
+python3 - "$tmp/adv.json" <<'PY' && ok || bad "adversarial inputs: accurate within 1 ULP, three-pass stressed"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+acc = [r for r in rows if r["kernel"].endswith(".accurate") and r["status"] != "skip"]
+assert len(acc) >= 6 and all(r["status"] == "ok" and r["max_ulp"] <= 1 for r in acc), acc
+assert all(r["frac_cr"] >= 0.99 for r in acc), [r["frac_cr"] for r in acc]
+tp = {r["dataset"].split("(")[0]: r["max_ulp"] for r in rows if r["kernel"] == "scalar.threepass" and r["n"] == 65536}
+assert tp["inexact"] >= 4 and tp["midpoint"] >= 4, tp
+PY
 expect 2 "unwritable histogram" -- "$sb" verify -n 3 -d equal --histogram "$tmp/no/such/dir/h.csv"; one_error_line "unwritable histogram"
 expect 2 "histogram without a file" -- "$sb" verify -n 3 -d equal --histogram; one_error_line "histogram without a file"
 # a failed verify leaves no histogram behind (a bad dataset file, read after the outputs are opened)

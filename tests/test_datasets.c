@@ -10,6 +10,8 @@
 #define GOLDEN_UNIFORM 0x7e7590382555813aull
 #define GOLDEN_NORMAL 0x5c9b4d63dd394315ull
 #define GOLDEN_NORMAL16 0x84a55414abf1a63dull
+#define GOLDEN_INEXACT 0x1c51adfdb99ce7f8ull
+#define GOLDEN_MIDPOINT 0x191720ad697aa817ull
 
 static uint64_t fnv1a(const void *p, size_t len)
 {
@@ -84,6 +86,85 @@ static void own_log(void **state)
     assert_true(sb_det_log(1.0) == 0.0);
 }
 
+static void own_exp(void **state)
+{
+    (void)state;
+    for (double v = -700.0; v < 700.0; v += 0.37)
+        assert_true(fabs(sb_det_exp(v) - exp(v)) <= 1e-15 * exp(v));
+    assert_true(sb_det_exp(0.0) == 1.0);
+}
+
+static double gap(double v) /* from the nearest float midpoint, in ULP of v */
+{
+    int e;
+    frexp(v, &e);
+    double ulp = ldexp(1.0, (e - 1 < -126 ? -126 : e - 1) - 23), q = v / ulp;
+    return fabs(q - floor(q) - 0.5);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+
+/* The median distance of the outputs from a float midpoint (in ULP; 1/4
+ * for outputs that fall anywhere), every element or every other one from 1. */
+static double median_gap(const char *spec, size_t n, int odd_only)
+{
+    struct sb_dataset_spec s;
+    char err[128];
+    assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
+    float *x = malloc(n * sizeof *x);
+    double *g = malloc(n * sizeof *g);
+    assert_true(x != NULL && g != NULL);
+    sb_dataset_generate(&s, x, n, 3);
+    float m = x[0];
+    for (size_t i = 0; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    long double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += expl((long double)x[i] - m);
+    size_t k = 0;
+    for (size_t i = odd_only ? 1 : 0; i < n; i += odd_only ? 2 : 1)
+        g[k++] = gap((double)(expl((long double)x[i] - m) / sum));
+    qsort(g, k, sizeof *g, cmp_d);
+    double med = g[k / 2];
+    free(x);
+    free(g);
+    return med;
+}
+
+/* The adversarial datasets do what they claim. */
+static void adversarial(void **state)
+{
+    (void)state;
+    double plain = median_gap("normal", 4096, 0), tuned = median_gap("midpoint", 4096, 1);
+    assert_true(plain > 0.15 && plain < 0.35);
+    assert_true(tuned < 0.03);
+    /* inexact: x - max is not a float for nearly every x */
+    size_t n = 4096, rounded = 0;
+    float *x = malloc(n * sizeof *x);
+    assert_non_null(x);
+    struct sb_dataset_spec s;
+    char err[128];
+    assert_int_equal(sb_dataset_parse("inexact", &s, err, sizeof err), 0);
+    sb_dataset_generate(&s, x, n, 3);
+    float m = x[0];
+    for (size_t i = 0; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    assert_true(m >= 1.0f && m < 2.0f);
+    for (size_t i = 0; i < n; i++)
+        rounded += (double)(x[i] - m) != (double)x[i] - (double)m;
+    assert_true(rounded > n * 9 / 10);
+    free(x);
+    if (getenv("SB_PRINT_DIGESTS") != NULL)
+        printf("%#llx %#llx\n", (unsigned long long)digest("inexact", 4096, 1),
+               (unsigned long long)digest("midpoint", 4096, 1));
+    assert_true(digest("inexact", 4096, 1) == GOLDEN_INEXACT);
+    assert_true(digest("midpoint", 4096, 1) == GOLDEN_MIDPOINT);
+}
+
 static void parsing(void **state)
 {
     (void)state;
@@ -107,6 +188,8 @@ int main(void)
         cmocka_unit_test(statistics),
         cmocka_unit_test(own_log),
         cmocka_unit_test(parsing),
+        cmocka_unit_test(own_exp),
+        cmocka_unit_test(adversarial),
     };
     return cmocka_run_group_tests_name("datasets", tests, NULL, NULL);
 }

@@ -201,20 +201,58 @@ static void range_limits(void **state)
                            -1.5e5f, 1.8e5f, -1.8e5f, 1.9e5f, -1.9e5f, 1.1e6f,  -1.1e6f,
                            -2.2e6f, -4.3e6f, 3e7f};
     const float temps[] = {1.0f, 0.5f, 2.0f};
-    enum { N = 200 };
-    float x[N], y[N];
+    /* 200: the per-step paths; 1100: also AVX-512 two-pass's block path
+     * (two blocks of 512, one from each half, and a tail) */
+    const size_t sizes[] = {200, 1100};
+    float x[1100], y[1100];
     for (size_t b = 0; b < sizeof bases / sizeof bases[0]; b++)
         for (size_t t = 0; t < sizeof temps / sizeof temps[0]; t++)
-            for (int lead = 0; lead < 2; lead++) {
+            for (int lead = 0; lead < 2; lead++)
+                for (size_t s = 0; s < 2; s++) {
+                    size_t n = sizes[s];
+                    char what[64];
+                    gen("normal:sigma=3", x, n, b);
+                    for (size_t i = 0; i < n; i++)
+                        x[i] += bases[b];
+                    if (lead)
+                        x[n / 3] = bases[b] + 1e5f;
+                    snprintf(what, sizeof what, "base %g%s", (double)bases[b],
+                             lead ? " +lead" : "");
+                    assert_int_equal(softmax_run(k, x, y, n, temps[t]), SOFTMAX_OK);
+                    hold(k, x, y, n, temps[t], what);
+                }
+}
+
+/* Inputs of 3000 (five full blocks of 512 from two halves and a tail): one
+ * special value placed in each region in turn, the first block, the second
+ * half, the tail, against a normal bulk or a fully masked one. The contract
+ * (NaN -> NaN everywhere, +inf -> the limit, -inf -> 0) and the bound hold
+ * wherever it sits; the block path's exponent comes from the lane maximum
+ * taken a block ahead, so a special value in the next block must not leak
+ * into this one. */
+static void special_values_in_blocks(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    if (!k->safe)
+        skip();
+    enum { N = 3000 };
+    static float x[N], y[N];
+    const size_t at[] = {0, 511, 512, 1023, 1024, 1535, 1536, 2047, 2048, 2559, 2560, 2999};
+    const float vals[] = {NAN, INFINITY, -INFINITY, 80.0f, -80.0f, 1e5f, -1e5f};
+    for (int masked = 0; masked < 2; masked++)
+        for (size_t a = 0; a < sizeof at / sizeof at[0]; a++)
+            for (size_t v = 0; v < sizeof vals / sizeof vals[0]; v++) {
+                gen("normal", x, N, a);
+                if (masked)
+                    for (size_t i = 0; i < N; i++)
+                        x[i] = i % 97 == 5 ? x[i] : -INFINITY;
+                x[at[a]] = vals[v];
                 char what[64];
-                gen("normal:sigma=3", x, N, b);
-                for (size_t i = 0; i < N; i++)
-                    x[i] += bases[b];
-                if (lead)
-                    x[N / 3] = bases[b] + 1e5f;
-                snprintf(what, sizeof what, "base %g%s", (double)bases[b], lead ? " +lead" : "");
-                assert_int_equal(softmax_run(k, x, y, N, temps[t]), SOFTMAX_OK);
-                hold(k, x, y, N, temps[t], what);
+                snprintf(what, sizeof what, "%s, %g at %zu", masked ? "masked" : "normal",
+                         (double)vals[v], at[a]);
+                assert_int_equal(softmax_run(k, x, y, N, 1.0f), SOFTMAX_OK);
+                hold(k, x, y, N, 1.0f, what);
             }
 }
 
@@ -260,6 +298,7 @@ int main(void)
         {"temperatures and sizes", temperatures_and_sizes},
         {"edges", edges},
         {"large n", large_n},
+        {"special values in blocks", special_values_in_blocks},
         {"range limits", range_limits},
     };
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();

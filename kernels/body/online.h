@@ -24,7 +24,8 @@ static inline __attribute__((always_inline)) void ol_chunk(sbv *m, sbv *s, sbv v
     *m = cm;
 }
 
-/* Pass 1: the (max, sum) pair of x under the scale t, NaN and min noted. */
+/* Pass 1: the (max, sum) pair of x under the scale t, NaN or +inf (*nan)
+ * and the min noted. */
 static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float *x, size_t n,
                                                                      float t, int scaled,
                                                                      int *nan, float *xmin,
@@ -55,6 +56,11 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
         }
         sbv cm = sbv_max(mA, mB);
         float M = sbv_hmax(cm);
+        /* +inf: its lane's terms were exp(inf - inf), which the exponential's
+         * clamp turns into 0, so the block would count as empty and the
+         * others' finite total would go to the output pass; the contract's
+         * code takes it instead */
+        *nan |= M == INFINITY;
         sbv vM = sbv_set1(M);
         float S = sbv_hadd(sbv_add(sbv_mul(sA, ol_exp(mA, vM, vt, scaled)),
                                    sbv_mul(sB, ol_exp(mB, vM, vt, scaled))));

@@ -240,20 +240,25 @@ static void case_all_masked(const struct softmax_kernel *k, struct sb_case_resul
     }
 }
 
+/* n = 41: lanes and tails; n = 3000: several blocks of every vector kernel
+ * (the online kernels once lost a +inf in one block among finite ones). */
 static void case_pinf(const struct softmax_kernel *k, struct sb_case_result *r)
 {
-    const size_t n = 41;
-    float x[41], want[41];
-    const size_t pos[] = {0, 7, 16, 31, 40};
-    for (size_t p = 0; p < 5; p++) {
-        gen("normal", x, n, 3);
-        fill(want, n, 0.0f);
-        x[pos[p]] = INFINITY;
-        want[pos[p]] = 1.0f;
-        x[(pos[p] + 5) % n] = -INFINITY;
-        expect_exact(k, x, n, 1.0f, want, r);
-        expect_exact(k, x, n, 1e-3f, want, r);
-    }
+    static float x[3000], want[3000];
+    const size_t sizes[] = {41, 3000};
+    const size_t pos[2][8] = {{0, 7, 16, 31, 40, 40, 40, 40},
+                              {0, 255, 256, 1023, 1024, 1536, 2047, 2999}};
+    for (size_t s = 0; s < 2; s++)
+        for (size_t p = 0; p < 8; p++) {
+            size_t n = sizes[s];
+            gen("normal", x, n, 3);
+            fill(want, n, 0.0f);
+            x[pos[s][p]] = INFINITY;
+            want[pos[s][p]] = 1.0f;
+            x[(pos[s][p] + 5) % n] = -INFINITY;
+            expect_exact(k, x, n, 1.0f, want, r);
+            expect_exact(k, x, n, 1e-3f, want, r);
+        }
 }
 
 static void case_pinf_many(const struct softmax_kernel *k, struct sb_case_result *r)
@@ -673,7 +678,7 @@ static const struct sb_case cases[] = {
     {"equal", "all equal (0, 1e4, 1e30, FLT_MAX, -FLT_MAX): every output the same, within the bound of 1/n", case_equal},
     {"masked", "-inf entries: exactly +0 there, the rest the softmax of the others", case_masked},
     {"all-masked", "every entry -inf: NaN everywhere (0/0 is undefined)", case_all_masked},
-    {"pinf", "one +inf: exactly 1 there, 0 elsewhere (the limit)", case_pinf},
+    {"pinf", "one +inf (n 41 and 3000, block edges): exactly 1 there, 0 elsewhere (the limit)", case_pinf},
     {"pinf-many", "k entries +inf: exactly 1/k on them, 0 elsewhere", case_pinf_many},
     {"nan", "a NaN in any lane or tail position, beside +inf or among -inf: NaN everywhere", case_nan},
     {"huge", "huge logits (1e30, FLT_MAX, -FLT_MAX, mixed signs): no overflow, the limit where exact", case_huge},

@@ -74,29 +74,37 @@ static double time_calls(sb_work_fn work, void *ctx, const struct sb_clock *clk,
     return clk->now(clk->ctx) - t0;
 }
 
+void sb_measure_set(size_t nw, sb_work_fn work, void *const *ctx, const struct sb_clock *clk,
+                    const struct sb_plan *plan, struct sb_result *out)
+{
+    size_t k = plan->samples < 1 ? 1 : plan->samples > SB_MAX_SAMPLES ? SB_MAX_SAMPLES : plan->samples;
+    for (size_t w = 0; w < nw; w++) {
+        work(ctx[w]); /* warm-up: first-touch, caches, a peer's primitive for this n */
+        size_t reps = 1;
+        if (plan->evict == NULL) {
+            double t = time_calls(work, ctx[w], clk, reps);
+            while (t < plan->min_sample && reps < plan->max_reps) {
+                reps *= 2;
+                t = time_calls(work, ctx[w], clk, reps);
+            }
+        }
+        out[w].reps = reps;
+    }
+    /* round robin: sample i of every item before sample i + 1 of any */
+    for (size_t i = 0; i < k; i++)
+        for (size_t w = 0; w < nw; w++) {
+            if (plan->evict != NULL)
+                plan->evict(plan->evict_ctx);
+            out[w].per_call[i] = time_calls(work, ctx[w], clk, out[w].reps) / (double)out[w].reps;
+        }
+    for (size_t w = 0; w < nw; w++)
+        sb_stats_of(out[w].per_call, k, &out[w].stats);
+}
+
 void sb_measure(sb_work_fn work, void *ctx, const struct sb_clock *clk, const struct sb_plan *plan,
                 struct sb_result *out)
 {
-    size_t k = plan->samples < 1 ? 1 : plan->samples > SB_MAX_SAMPLES ? SB_MAX_SAMPLES : plan->samples;
-    work(ctx); /* warm-up: first-touch, caches, a peer's primitive for this n */
-    if (plan->evict != NULL) {
-        out->reps = 1;
-        for (size_t i = 0; i < k; i++) {
-            plan->evict(plan->evict_ctx);
-            out->per_call[i] = time_calls(work, ctx, clk, 1);
-        }
-    } else {
-        size_t reps = 1;
-        double t = time_calls(work, ctx, clk, reps);
-        while (t < plan->min_sample && reps < plan->max_reps) {
-            reps *= 2;
-            t = time_calls(work, ctx, clk, reps);
-        }
-        out->reps = reps;
-        for (size_t i = 0; i < k; i++)
-            out->per_call[i] = time_calls(work, ctx, clk, reps) / (double)reps;
-    }
-    sb_stats_of(out->per_call, k, &out->stats);
+    sb_measure_set(1, work, &ctx, clk, plan, out);
 }
 
 double sb_tsc_hz(void)

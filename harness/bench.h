@@ -63,6 +63,12 @@ struct sb_result {
  * sample times one call after an eviction. */
 void sb_measure(sb_work_fn work, void *ctx, const struct sb_clock *clk, const struct sb_plan *plan,
                 struct sb_result *out);
+/* sb_measure for nw items side by side: each is warmed and gets its reps,
+ * then the samples go round robin (sample i of every item, then sample
+ * i + 1), so that a slow phase of a shared machine falls on all of them
+ * alike and their ratios within a run hold. */
+void sb_measure_set(size_t nw, sb_work_fn work, void *const *ctx, const struct sb_clock *clk,
+                    const struct sb_plan *plan, struct sb_result *out);
 
 /* The time stamp counter's rate in Hz (measured once against the monotonic
  * clock); its ticks are reference cycles, not core cycles. */

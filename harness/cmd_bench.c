@@ -268,6 +268,13 @@ int sb_cmd_bench(int argc, char **argv)
     /* 64-byte aligned, and padded: some peers read a little past the end */
     float *x = NULL, *y = NULL, *xs = NULL;
     struct evictor ev = {0};
+    /* per size: the calls measured side by side, and their results */
+    struct sb_call *calls = calloc(o.kernels.n + 1, sizeof *calls);
+    void **ctxs = calloc(o.kernels.n + 1, sizeof *ctxs);
+    struct row *rows = calloc(o.kernels.n + 1, sizeof *rows);
+    struct sb_result *results = calloc(o.kernels.n + 1, sizeof *results);
+    if (rc == 0 && (calls == NULL || ctxs == NULL || rows == NULL || results == NULL))
+        rc = sb_usage_error("out of memory");
     if (rc == 0) {
         size_t bytes = ((maxn + 32) * sizeof(float) + 63) / 64 * 64;
         x = aligned_alloc(64, bytes);
@@ -293,6 +300,10 @@ int sb_cmd_bench(int argc, char **argv)
         free(y);
         free(xs);
         free(ev.buf);
+        free(calls);
+        free(ctxs);
+        free(rows);
+        free(results);
         if (csv.f != NULL)
             sb_out_close(&csv, 0, err, sizeof err);
         if (json.f != NULL)
@@ -354,33 +365,44 @@ int sb_cmd_bench(int argc, char **argv)
         printf("SKIP %s: %s\n", sb_peer_missing_name(i), sb_peer_missing_reason(i));
 
     int tty = isatty(2) && !o.quiet, failed = 0;
-    size_t total = o.sizes.n * o.kernels.n, done_rows = 0, nrows = 0;
+    size_t nrows = 0;
     for (size_t si = 0; si < o.sizes.n; si++) {
         size_t n = *(size_t *)o.sizes.v[si];
         sb_dataset_generate(ds, x, n, o.seed);
         /* the peers have no temperature: they get x/T, made here, untimed */
         for (size_t i = 0; xs != NULL && i < n; i++)
             xs[i] = x[i] / T;
-        for (size_t ki = 0; ki < o.kernels.n; ki++, done_rows++) {
+        /* the kernels this CPU runs, measured side by side (sb_measure_set) */
+        size_t nw = 0;
+        for (size_t ki = 0; ki < o.kernels.n; ki++) {
             const struct softmax_kernel *k = o.kernels.v[ki];
-            if (tty)
-                fprintf(stderr, "\r\033[Kbench [%zu/%zu] %s n=%zu", done_rows + 1, total, k->name, n);
             if (!softmax_kernel_supported(k)) {
                 printf("%-17s %9zu  SKIP: needs %s, which this CPU (or the cap) lacks\n", k->name,
                        n, softmax_isa_name(k->isa));
                 continue;
             }
             int peer_t = xs != NULL && sb_is_peer(k);
-            struct sb_call w = {.k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
-            struct row r = {.k = k, .kind = kind_of(k), .n = n};
-            sb_measure(sb_call_once, &w, &clk, &plan, &r.r);
-            if (w.rc != SOFTMAX_OK) {
-                printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, w.rc);
+            calls[nw] = (struct sb_call){.k = k, .x = peer_t ? xs : x, .y = y, .n = n,
+                                         .T = peer_t ? 1.0f : T};
+            ctxs[nw] = &calls[nw];
+            rows[nw] = (struct row){.k = k, .kind = kind_of(k), .n = n};
+            nw++;
+        }
+        if (tty)
+            fprintf(stderr, "\r\033[Kbench [%zu/%zu] n=%zu: %zu kernels side by side", si + 1,
+                    o.sizes.n, n, nw);
+        sb_measure_set(nw, sb_call_once, ctxs, &clk, &plan, results);
+        if (tty)
+            fputs("\r\033[K", stderr);
+        for (size_t w = 0; w < nw; w++) {
+            const struct softmax_kernel *k = calls[w].k;
+            struct row r = rows[w];
+            r.r = results[w];
+            if (calls[w].rc != SOFTMAX_OK) {
+                printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, calls[w].rc);
                 failed = 1;
                 continue;
             }
-            if (tty)
-                fputs("\r\033[K", stderr);
             print_row(&r, tsc);
             if (csv.f != NULL)
                 fprintf(csv.f, "%s,%s,%zu,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%d\n",
@@ -394,8 +416,10 @@ int sb_cmd_bench(int argc, char **argv)
             nrows++;
         }
     }
-    if (tty)
-        fputs("\r\033[K", stderr);
+    free(calls);
+    free(ctxs);
+    free(rows);
+    free(results);
     if (json.f != NULL)
         fputs("\n  ]\n}\n", json.f);
     free(x);

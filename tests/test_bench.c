@@ -48,6 +48,56 @@ static void calibration_doubles_until_min_sample(void **state)
     assert_false(r.stats.noisy);
 }
 
+/* Items measured side by side share a clock that runs 3x slower in a late
+ * phase (a busy host): round robin puts every item's samples in both
+ * phases alike, so the ratio of the medians stays the true one (2), where
+ * one item after the other would give 2 x 3. */
+struct item {
+    struct fake *clock;
+    double cost;
+    int id;
+    int *log;
+    size_t *nlog;
+};
+
+static void item_work(void *ctx)
+{
+    struct item *it = ctx;
+    double slow = it->clock->t > 0.0191 ? 3.0 : 1.0; /* from the 5th round on */
+    it->clock->t += it->cost * slow;
+    if (*it->nlog < 4096)
+        it->log[(*it->nlog)++] = it->id;
+}
+
+static void side_by_side_round_robin(void **state)
+{
+    (void)state;
+    struct fake f = {0};
+    int log[4096];
+    size_t nlog = 0;
+    struct item a = {&f, 1e-4, 0, log, &nlog}, b = {&f, 2e-4, 1, log, &nlog};
+    void *ctx[2] = {&a, &b};
+    struct sb_clock clk = {fake_now, &f};
+    struct sb_plan plan = {.min_sample = 1e-3, .samples = 9, .max_reps = 1u << 20};
+    struct sb_result r[2];
+    sb_measure_set(2, item_work, ctx, &clk, &plan, r);
+    assert_int_equal(r[0].reps, 16); /* 1.6 ms */
+    assert_int_equal(r[1].reps, 8);
+    /* warm-up and calibration of a (1 + 31), of b (1 + 15), then the rounds */
+    size_t at = 32 + 16;
+    for (int round = 0; round < 9; round++) {
+        for (size_t i = 0; i < 16; i++)
+            assert_int_equal(log[at++], 0);
+        for (size_t i = 0; i < 8; i++)
+            assert_int_equal(log[at++], 1);
+    }
+    assert_int_equal(at, nlog);
+    /* the slow phase starts during the samples, and both saw it */
+    assert_true(r[0].stats.max > 2.5 * r[0].stats.min && r[1].stats.max > 2.5 * r[1].stats.min);
+    double ratio = r[1].stats.median / r[0].stats.median;
+    assert_true(fabs(ratio - 2.0) < 1e-9);
+}
+
 static void max_reps_caps_calibration(void **state)
 {
     (void)state;
@@ -147,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(calibration_doubles_until_min_sample),
         cmocka_unit_test(max_reps_caps_calibration),
+        cmocka_unit_test(side_by_side_round_robin),
         cmocka_unit_test(cold_runs_evict_untimed),
         cmocka_unit_test(statistics),
         cmocka_unit_test(json_reader),

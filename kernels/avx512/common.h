@@ -114,6 +114,57 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
     return _mm512_fmadd_ps(t, q, t);
 }
 
+/* The block path of the two-pass body's first pass: terms exp(d) 2^-E for an
+ * exponent E per lane and block, taken from the lane's largest d in the
+ * block (so that the terms lie in (2^-122, 2]), with no per-term exponent
+ * bookkeeping. -16E goes into the rounding FMA's magic number, so z's low
+ * bits hold n - 16E (n = rint(16 d log2 e), the same n as sbv_exp_split's);
+ * z << 19 is then (k - E) << 23 + j << 19 (k = floor(n/16), j = n mod 16),
+ * and added to a table entry stored less j << 19 it gives the bits of
+ * t_j 2^(k-E) exactly, so that the last FMA of the polynomial scales the
+ * term. Arguments are clamped at lo = (E - 120) ln 2, below which a term is
+ * counted as about 2^(E-120) instead of less: under 2^-118 of the lane's
+ * largest term each. Needs |E| < 2^18 (z in [2^23, 2^24)); the body's range
+ * check on the sum's exponent sends anything else to the scalar body. */
+#define SBV_BLOCK_TERM 1
+static const int32_t sb512_exp_tab_shifted[16] __attribute__((aligned(64))) = {
+    0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532, 0x3f75fed7, 0x3f75583f,
+    0x3f7504f3, 0x3f7508a4, 0x3f75672a, 0x3f76248c, 0x3f7744fd, 0x3f78ccdf, 0x3f7ac0c7, 0x3f7d257d,
+};
+struct sbv_block {
+    sbv E, lo, mg;
+};
+/* m: each lane's largest d in the block (clamped below by the caller). */
+static inline struct sbv_block sbv_block_of(sbv m)
+{
+    /* k <= d log2 e + 1/32 for every d <= m; floor(m log2 e + 0.5) + 1 is above
+     * that by more than the product's rounding */
+    __m512 E = _mm512_add_ps(_mm512_roundscale_ps(_mm512_fmadd_ps(m, _mm512_set1_ps(SB_EXP_LOG2E),
+                                                                  _mm512_set1_ps(0.5f)),
+                                                  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC),
+                             _mm512_set1_ps(1.0f));
+    return (struct sbv_block){
+        E, _mm512_mul_ps(_mm512_sub_ps(E, _mm512_set1_ps(120.0f)), _mm512_set1_ps(0.69314718f)),
+        _mm512_fnmadd_ps(E, _mm512_set1_ps(16.0f), _mm512_set1_ps(SB512_MAGIC))};
+}
+/* exp(d) 2^-E, d clamped at b->lo (a NaN d stays NaN). */
+static inline __attribute__((always_inline)) sbv sbv_block_term(sbv d, const struct sbv_block *b)
+{
+    d = _mm512_max_ps(b->lo, d);
+    __m512 z = _mm512_fmadd_ps(d, _mm512_set1_ps(16.0f * SB_EXP_LOG2E), b->mg);
+    __m512 n16 = _mm512_sub_ps(z, b->mg);
+    __m512 r = _mm512_fnmadd_ps(n16, _mm512_set1_ps(SB_EXP_LN2_HI / 16.0f), d);
+    r = _mm512_fnmadd_ps(n16, _mm512_set1_ps(SB_EXP_LN2_LO / 16.0f), r);
+    __m512i zi = _mm512_castps_si512(z);
+    __m512 t = _mm512_castsi512_ps(
+        _mm512_add_epi32(_mm512_permutexvar_epi32(zi, _mm512_load_si512(sb512_exp_tab_shifted)),
+                         _mm512_slli_epi32(zi, 19)));
+    __m512 q = _mm512_fmadd_ps(_mm512_set1_ps(SB512_EXP_C3), r, _mm512_set1_ps(SB512_EXP_C2));
+    q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f));
+    q = _mm512_mul_ps(q, r);
+    return _mm512_fmadd_ps(t, q, t);
+}
+
 /* The integral exponent a sum shares: floor, so that floor(n - e) is
  * floor(n) - e for sbv_ldexp. */
 static inline sbv sbv_floor(sbv v)

@@ -6,13 +6,25 @@
  * one write of y: 12 bytes per element against the three-pass kernel's 20.
  * Plain stores: non-temporal ones measured slower (README, "Stores").
  *
- * Summation: each step of 4 vectors adds its terms in a tree (2 additions)
- * into one lane pair, at most 8 steps per block of 32 vectors; the blocks'
- * lane pairs go through a pairwise cascade of lane pairs, and the 16 lanes
- * fold once at the end (4 additions). Rescaling is exact (powers of two,
- * terms below 2^-149 of the lane's leader dropped: < 2^-125 relative), so the
- * additions alone round: 2 + 8 + ceil(log2(n/512)) + 4, at most
- * ceil(log2 n) + 6 times per term.
+ * Pass 1 takes the full blocks of 32 vectors alternately from the two
+ * halves of x (two streams keep more reads in flight), each block's
+ * exponent per lane from the lane's largest logit, read one block ahead, and
+ * its terms as exp(x_i/T) 2^-E with the power of two folded into the table
+ * entry (avx512/common.h, sbv_block_term): the same roundings as p and an
+ * exact scaling, with arguments below (E - 120) ln 2 counted as about
+ * 2^(E-120) instead of less (under 2^-118 of the lane's largest term each, so
+ * under n 2^-118 relative in all). The blocks left over (fewer than two)
+ * take the per-step path: one exponent update per lane per step of 4
+ * vectors. Pass 2 writes the two halves as two streams too.
+ *
+ * Summation: a block's 32 vectors go into 4 accumulators of 8 terms per
+ * lane, added in a tree (2 additions) (the per-step path: each step's 4
+ * terms in a tree, 2 additions, then at most 8 steps per block); the
+ * blocks' lane pairs go through a pairwise cascade of lane pairs, and the
+ * 16 lanes fold once at the end (4 additions). Rescaling is exact (powers of
+ * two, terms below 2^-149 of the lane's leader dropped: < 2^-125
+ * relative), so the additions alone round: 8 + 2 + ceil(log2(n/512)) + 4,
+ * at most ceil(log2 n) + 6 times per term.
  *
  * Bound: 0.5 (reference) + 1.5 (1/M rounded, then the product) + 0.5 (a second
  * rounding into the subnormals) + 1.01 * [3 (exp) + 0.2 (|n| 2^-49 for
@@ -24,7 +36,9 @@
  * Extremes: the table exponential's range is narrower than scalar.twopass's
  * (avx512/common.h): a sum exponent above K_HI (x/T beyond 136276), NaN,
  * +inf, or every logit below about -90000 sends the input to the scalar
- * three-pass body; logits below -2^17 are clamped; T = +inf goes to sb_edge.
+ * three-pass body; logits below -2^17 (the per-step path) or 120 binades
+ * below their block's lane maximum (the block path) are clamped; T = +inf
+ * goes to sb_edge.
  */
 #include "common.h"
 

@@ -52,6 +52,24 @@ static inline __attribute__((always_inline)) void sbv_write(const float *x, floa
         sbv_store_tail(y + i, n - i, out(sbv_load_tail(x + i, n - i, fill), c));
 }
 
+/* sbv_write over two streams: the first and second halves of x (and y)
+ * step by step, then the rest. Memory keeps more requests in flight for
+ * two streams than for one: the two-pass kernel at 16M, pinned, 0.30 ns per
+ * element against 0.32 on one stream (four streams: 0.31, and slower in
+ * cache). */
+static inline __attribute__((always_inline)) void sbv_write2(const float *x, float *y, size_t n,
+                                                             float fill, sbv_out_fn out,
+                                                             const struct sbv_out *c)
+{
+    size_t half = n / (2 * SBV_OUT_STEP) * SBV_OUT_STEP;
+    for (size_t i = 0; i < half; i += SBV_OUT_STEP)
+        for (int j = 0; j < 4; j++) {
+            sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), c));
+            sbv_storeu(y + half + i + j * SBV_W, out(sbv_loadu(x + half + i + j * SBV_W), c));
+        }
+    sbv_write(x + 2 * half, y + 2 * half, n - 2 * half, fill, out, c);
+}
+
 /* sb_prologue, then 1/T: where it overflows float the scalar body, which
  * works in double, takes over. 1 when the call is done (*st its status),
  * else 0 with *t = 1/T. */

@@ -69,16 +69,16 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
 }
 
 /* Dispatch table, chosen with softbench bench on the development machine
- * (Zen 5, AVX-512, pinned, two runs; README, "Default kernel"). AVX-512:
- * three-pass below 4M elements (0.17 ns per element in cache against
- * two-pass's 0.25; at 2M 0.248 against 0.298 in the second run, 0.274
- * against 0.265 in the first), two-pass from 4M on, where its 12 bytes per
- * element beat three-pass's 20 (4M: 0.291 against 0.339 and 0.301 against
- * 0.368; 16M: 0.405 against 0.423 and 0.406 against 0.453). AVX2: three-pass
- * at every n (two-pass, without vscalefps, was slower everywhere: 0.85
- * against 0.52 at 16M). Scalar: three-pass, faster than scalar two-pass, and
- * what the others fall back on. */
-#define TWOPASS_FROM ((size_t)4 << 20)
+ * (Zen 5, AVX-512, pinned, samples side by side; README, "Default kernel").
+ * AVX-512: three-pass below 2M elements (in cache 0.17 ns per element
+ * against two-pass's 0.20; from 256K to 1M a tie within 3%, either way from
+ * run to run), two-pass from 2M on, faster in every run (2M: 0.235 against
+ * 0.270, 0.240 against 0.258, 0.251 against 0.289; 4M: 0.30-0.32 against
+ * 0.38-0.41), where its 12 bytes per element and two streams beat three-pass's
+ * 20 bytes. AVX2: three-pass at every n (two-pass, without vscalefps, was
+ * slower everywhere: 0.77 against 0.58 at 16M). Scalar: three-pass, faster
+ * than scalar two-pass, and what the others fall back on. */
+#define TWOPASS_FROM ((size_t)2 << 20)
 
 const struct softmax_kernel *softmax_choose(size_t n)
 {

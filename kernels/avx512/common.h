@@ -124,8 +124,12 @@ static inline sbv sbv_exp_split(sbv d, sbv *n)
  * t_j 2^(k-E) exactly, so that the last FMA of the polynomial scales the
  * term. Arguments are clamped at lo = (E - 120) ln 2, below which a term is
  * counted as about 2^(E-120) instead of less: under 2^-118 of the lane's
- * largest term each. Needs |E| < 2^18 (z in [2^23, 2^24)); the body's range
- * check on the sum's exponent sends anything else to the scalar body. */
+ * largest term each (the clamp sits 118.5 to 119.5 binades below the lane
+ * maximum, E being 0.5 to 1.5 above its exponent). z stays in [2^23, 2^24)
+ * whatever E is (n - 16E lies in about [-1944, -8]); |E| < 2^18 is what
+ * keeps mg = 1.5 2^23 - 16E, and with it n, exact. The body clamps the lane
+ * maximum at -2^17 (E >= about -189098) and sends an E above K_HI to the
+ * scalar body through its check on the sum's exponent. */
 #define SBV_BLOCK_TERM 1
 static const int32_t sb512_exp_tab_shifted[16] __attribute__((aligned(64))) = {
     0x3f800000, 0x3f7daac3, 0x3f7b95c2, 0x3f79c3d3, 0x3f7837f0, 0x3f76f532, 0x3f75fed7, 0x3f75583f,

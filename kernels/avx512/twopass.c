@@ -11,9 +11,10 @@
  * exponent per lane from the lane's largest logit, read one block ahead, and
  * its terms as exp(x_i/T) 2^-E with the power of two folded into the table
  * entry (avx512/common.h, sbv_block_term): the same roundings as p and an
- * exact scaling, with arguments below (E - 120) ln 2 counted as about
- * 2^(E-120) instead of less (under 2^-118 of the lane's largest term each, so
- * under n 2^-118 relative in all). The blocks left over (fewer than two)
+ * exact scaling, with arguments below (E - 120) ln 2 (about 119 binades
+ * below the lane's largest) counted as about 2^(E-120) instead of less
+ * (under 2^-118 of the lane's largest term each, so under n 2^-118 relative
+ * in all). The blocks left over (fewer than two)
  * take the per-step path: one exponent update per lane per step of 4
  * vectors. Pass 2 writes the two halves as two streams too.
  *
@@ -34,7 +35,9 @@
  * c_arg = c_sum = 1.02.
  *
  * Extremes: the table exponential's range is narrower than scalar.twopass's
- * (avx512/common.h): a sum exponent above K_HI (x/T beyond 136276), NaN,
+ * (avx512/common.h): a sum exponent above K_HI (x/T beyond about 136275;
+ * the block path's E sits up to 1.5 above the exponent, so its limits move by
+ * a binade or two), NaN,
  * +inf, or every logit below about -90000 sends the input to the scalar
  * three-pass body; logits below -2^17 (the per-step path) or 120 binades
  * below their block's lane maximum (the block path) are clamped; T = +inf

@@ -121,7 +121,9 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
     for (size_t k = 0; k < nb; k++) {
         const float *xb = wp_blk(x, half, k), *xn = k + 1 < nb ? wp_blk(x, half, k + 1) : xb;
         /* max(x t) = max(x) t for t > 0; a NaN here or in a term reaches the
-         * sum, -inf lanes and the magic number's range are clamped */
+         * sum; the lane maximum is clamped from below at -2^17 (-inf lanes);
+         * a huge one (mg inexact, the terms garbage) gives an E above K_HI,
+         * which the caller's check on the sum's exponent catches */
         struct sbv_block bk = sbv_block_of(sbv_max(lo, scaled ? sbv_mul(mnext, vt) : mnext));
         sbv a0 = sbv_zero(), a1 = a0, a2 = a0, a3 = a0, m0 = sbv_set1(-INFINITY), m1 = m0;
         for (size_t i = 0; i < WP_BLOCK; i += WP_STEP) {

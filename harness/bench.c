@@ -90,11 +90,17 @@ void sb_measure_set(size_t nw, sb_work_fn work, void *const *ctx, const struct s
         }
         out[w].reps = reps;
     }
-    /* round robin: sample i of every item before sample i + 1 of any */
+    /* round robin: sample i of every item before sample i + 1 of any. Warm,
+     * an untimed call first, so that a sample starts from the caches its
+     * own item leaves, not the previous item's (at 16M, two-pass after
+     * three-pass, whose last pass leaves y dirty in every level, took 0.30 ns
+     * per element against 0.28 after itself) */
     for (size_t i = 0; i < k; i++)
         for (size_t w = 0; w < nw; w++) {
             if (plan->evict != NULL)
                 plan->evict(plan->evict_ctx);
+            else if (nw > 1)
+                work(ctx[w]);
             out[w].per_call[i] = time_calls(work, ctx[w], clk, out[w].reps) / (double)out[w].reps;
         }
     for (size_t w = 0; w < nw; w++)

@@ -66,7 +66,8 @@ void sb_measure(sb_work_fn work, void *ctx, const struct sb_clock *clk, const st
 /* sb_measure for nw items side by side: each is warmed and gets its reps,
  * then the samples go round robin (sample i of every item, then sample
  * i + 1), so that a slow phase of a shared machine falls on all of them
- * alike and their ratios within a run hold. */
+ * alike and their ratios within a run hold. With nw > 1 and warm, each
+ * sample follows one untimed call of its own item. */
 void sb_measure_set(size_t nw, sb_work_fn work, void *const *ctx, const struct sb_clock *clk,
                     const struct sb_plan *plan, struct sb_result *out);
 

@@ -227,6 +227,14 @@ void sb_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void sb_csv_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s != NULL && *s; s++)
+        fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
+    fputc('"', f);
+}
+
 void sb_json_num(FILE *f, double v)
 {
     if (isnan(v))

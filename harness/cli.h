@@ -41,6 +41,8 @@ int sb_parse_scale(const char *arg, double *s);
 
 /* JSON string literal with escapes; numbers, with non-finite as strings. */
 void sb_json_str(FILE *f, const char *s);
+/* s as a quoted CSV field, inner quotes doubled. */
+void sb_csv_str(FILE *f, const char *s);
 void sb_json_num(FILE *f, double v);
 
 /* The machine line shared by every output: CPU model and available ISA. */

@@ -1091,11 +1091,10 @@ static void write_csvs(const struct report *r, FILE *vf, FILE *bf, FILE *ef, FIL
             const struct sb_jnode *name = first(e, "kernels");
             for (const struct sb_jnode *res = first(c, "results"); res != NULL && name != NULL;
                  res = res->next, name = name->next) {
-                fprintf(ef, "\"%s\",%s,%s,%s,%s,\"", m->cpu, m->isa, sb_json_str_of(c, "name"),
+                fprintf(ef, "\"%s\",%s,%s,%s,%s,", m->cpu, m->isa, sb_json_str_of(c, "name"),
                         name->str, sb_json_str_of(res, "status"));
-                for (const char *d = sb_json_str_of(res, "detail"); d != NULL && *d; d++)
-                    fputs(*d == '"' ? "\"\"" : (char[]){*d, 0}, ef);
-                fputs("\"\n", ef);
+                sb_csv_str(ef, sb_json_str_of(res, "detail"));
+                fputc('\n', ef);
             }
         }
         for (int b = 0; b < NBANDS; b++)

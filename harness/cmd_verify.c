@@ -337,10 +337,9 @@ static void csv_hist(struct ctx *c)
             const char *label =
                 di + 1 < nd ? ((const struct sb_dataset_spec *)c->o->datasets.v[di])->label : "all";
             for (int j = 0; j < SB_HIST_BINS; j++) {
-                fprintf(f, "%s,\"", ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
-                for (const char *p = label; *p; p++)
-                    fputs(*p == '"' ? "\"\"" : (char[]){*p, 0}, f);
-                fprintf(f, "\",%d,%g,%g,%llu,%.9g\n", j, j ? sb_hist_edge(j - 1) : 0.0,
+                fprintf(f, "%s,", ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
+                sb_csv_str(f, label);
+                fprintf(f, ",%d,%g,%g,%llu,%.9g\n", j, j ? sb_hist_edge(j - 1) : 0.0,
                         sb_hist_edge(j), h->count[j], (double)h->count[j] / (double)t);
             }
         }

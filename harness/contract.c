@@ -245,11 +245,10 @@ static void case_all_masked(const struct softmax_kernel *k, struct sb_case_resul
 static void case_pinf(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     static float x[3000], want[3000];
-    const size_t sizes[] = {41, 3000};
-    const size_t pos[2][8] = {{0, 7, 16, 31, 40, 40, 40, 40},
-                              {0, 255, 256, 1023, 1024, 1536, 2047, 2999}};
+    const size_t sizes[] = {41, 3000}, npos[] = {5, 8};
+    const size_t pos[2][8] = {{0, 7, 16, 31, 40}, {0, 255, 256, 1023, 1024, 1536, 2047, 2999}};
     for (size_t s = 0; s < 2; s++)
-        for (size_t p = 0; p < 8; p++) {
+        for (size_t p = 0; p < npos[s]; p++) {
             size_t n = sizes[s];
             gen("normal", x, n, 3);
             fill(want, n, 0.0f);

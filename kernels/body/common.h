@@ -2,6 +2,13 @@
 #ifndef SB_BODY_COMMON_H
 #define SB_BODY_COMMON_H
 
+/* v * t, or v itself where t is 1 (scaled is a constant at each call site,
+ * so each variant compiles without the other's multiply). */
+static inline __attribute__((always_inline)) sbv sbv_scaled(sbv v, sbv t, int scaled)
+{
+    return scaled ? sbv_mul(v, t) : v;
+}
+
 /* The smallest finite-or-+inf logit, -inf entries (masked ones) skipped: a
  * second look at x, taken only when a span test saw -inf. */
 static inline float sbv_finite_min(const float *x, size_t n)

@@ -10,7 +10,7 @@
 static inline __attribute__((always_inline)) sbv ol_exp(sbv a, sbv b, sbv t, int scaled)
 {
     sbv d = sbv_sub(a, b);
-    return sbv_exp(scaled ? sbv_mul(d, t) : d);
+    return sbv_exp(sbv_scaled(d, t, scaled));
 }
 
 /* One chunk into the lane set (m, s): new max, one rescale, four exps. */
@@ -24,11 +24,11 @@ static inline __attribute__((always_inline)) void ol_chunk(sbv *m, sbv *s, sbv v
     *m = cm;
 }
 
-/* Pass 1: the (max, sum) pair of x under the scale t, NaN or +inf (*nan)
- * and the min noted. */
+/* Pass 1: the (max, sum) pair of x under the scale t, NaN or +inf
+ * (*special) and the min noted. */
 static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float *x, size_t n,
                                                                      float t, int scaled,
-                                                                     int *nan, float *xmin,
+                                                                     int *special, float *xmin,
                                                                      float T)
 {
     const sbv vt = sbv_set1(t), floor_m = sbv_set1(-FLT_MAX);
@@ -41,7 +41,7 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
         for (; i + OL_CHUNK <= end; i += OL_CHUNK, which ^= 1) {
             sbv v0 = sbv_loadu(x + i), v1 = sbv_loadu(x + i + SBV_W);
             sbv v2 = sbv_loadu(x + i + 2 * SBV_W), v3 = sbv_loadu(x + i + 3 * SBV_W);
-            *nan |= sbv_unord(v0, v1) | sbv_unord(v2, v3);
+            *special |= sbv_unord(v0, v1) | sbv_unord(v2, v3);
             lo = sbv_min(lo, sbv_min(sbv_min(v0, v1), sbv_min(v2, v3)));
             if (which)
                 ol_chunk(&mB, &sB, v0, v1, v2, v3, vt, scaled);
@@ -50,7 +50,7 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
         }
         for (; i < end; i += SBV_W) {
             sbv v = sbv_load_tail(x + i, end - i, -INFINITY), ninf = sbv_set1(-INFINITY);
-            *nan |= sbv_unord(v, v);
+            *special |= sbv_unord(v, v);
             lo = sbv_min(lo, sbv_keep(v, end - i, INFINITY));
             ol_chunk(&mA, &sA, v, ninf, ninf, ninf, vt, scaled);
         }
@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
          * clamp turns into 0, so the block would count as empty and the
          * others' finite total would go to the output pass; the contract's
          * code takes it instead */
-        *nan |= M == INFINITY;
+        *special |= M == INFINITY;
         sbv vM = sbv_set1(M);
         float S = sbv_hadd(sbv_add(sbv_mul(sA, ol_exp(mA, vM, vt, scaled)),
                                    sbv_mul(sB, ol_exp(mB, vM, vt, scaled))));
@@ -83,11 +83,11 @@ static int sbv_online(const float *x, float *y, size_t n, float T)
     float t;
     if (sbv_prologue(x, y, n, T, &st, &t))
         return st;
-    int nan = 0, scaled = T != 1.0f;
+    int special = 0, scaled = T != 1.0f;
     float xmin;
-    struct sb_part tot = scaled ? ol_pass1(x, n, t, 1, &nan, &xmin, T)
-                                : ol_pass1(x, n, 1.0f, 0, &nan, &xmin, T);
-    if (nan || !isfinite(tot.m) || !isfinite(tot.s) || tot.s == 0.0f) {
+    struct sb_part tot = scaled ? ol_pass1(x, n, t, 1, &special, &xmin, T)
+                                : ol_pass1(x, n, 1.0f, 0, &special, &xmin, T);
+    if (special || !isfinite(tot.m) || !isfinite(tot.s) || tot.s == 0.0f) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }

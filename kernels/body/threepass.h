@@ -13,7 +13,7 @@
 static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, int scaled, int raw)
 {
     sbv d = sbv_sub(v, vm);
-    d = scaled ? sbv_mul(d, vt) : d;
+    d = sbv_scaled(d, vt, scaled);
     return raw ? sbv_exp_raw(d) : sbv_exp(d);
 }
 

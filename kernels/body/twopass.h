@@ -22,7 +22,7 @@ static inline void wp_acc(sbv *M, sbv *E, sbv p, sbv n)
  * vector). */
 static inline __attribute__((always_inline)) sbv wp_arg(sbv v, sbv t, int scaled)
 {
-    return sbv_max(sbv_set1(SBV_ARG_LO), scaled ? sbv_mul(v, t) : v);
+    return sbv_max(sbv_set1(SBV_ARG_LO), sbv_scaled(v, t, scaled));
 }
 
 /* y = p / M * 2^(k - E) for one vector of x; c: t, 1/M, E. The range was
@@ -124,22 +124,16 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
          * sum; the lane maximum is clamped from below at -2^17 (-inf lanes);
          * a huge one (mg inexact, the terms garbage) gives an E above K_HI,
          * which the caller's check on the sum's exponent catches */
-        struct sbv_block bk = sbv_block_of(sbv_max(lo, scaled ? sbv_mul(mnext, vt) : mnext));
+        struct sbv_block bk = sbv_block_of(sbv_max(lo, sbv_scaled(mnext, vt, scaled)));
         sbv a0 = sbv_zero(), a1 = a0, a2 = a0, a3 = a0, m0 = sbv_set1(-INFINITY), m1 = m0;
         for (size_t i = 0; i < WP_BLOCK; i += WP_STEP) {
             m0 = sbv_max(m0, sbv_max(sbv_loadu(xn + i), sbv_loadu(xn + i + SBV_W)));
             m1 = sbv_max(m1, sbv_max(sbv_loadu(xn + i + 2 * SBV_W), sbv_loadu(xn + i + 3 * SBV_W)));
             const float *v = xb + i;
-            a0 = sbv_add(a0, sbv_block_term(scaled ? sbv_mul(sbv_loadu(v), vt) : sbv_loadu(v), &bk));
-            a1 = sbv_add(a1, sbv_block_term(scaled ? sbv_mul(sbv_loadu(v + SBV_W), vt)
-                                                   : sbv_loadu(v + SBV_W),
-                                            &bk));
-            a2 = sbv_add(a2, sbv_block_term(scaled ? sbv_mul(sbv_loadu(v + 2 * SBV_W), vt)
-                                                   : sbv_loadu(v + 2 * SBV_W),
-                                            &bk));
-            a3 = sbv_add(a3, sbv_block_term(scaled ? sbv_mul(sbv_loadu(v + 3 * SBV_W), vt)
-                                                   : sbv_loadu(v + 3 * SBV_W),
-                                            &bk));
+            a0 = sbv_add(a0, sbv_block_term(sbv_scaled(sbv_loadu(v), vt, scaled), &bk));
+            a1 = sbv_add(a1, sbv_block_term(sbv_scaled(sbv_loadu(v + SBV_W), vt, scaled), &bk));
+            a2 = sbv_add(a2, sbv_block_term(sbv_scaled(sbv_loadu(v + 2 * SBV_W), vt, scaled), &bk));
+            a3 = sbv_add(a3, sbv_block_term(sbv_scaled(sbv_loadu(v + 3 * SBV_W), vt, scaled), &bk));
         }
         mnext = sbv_max(m0, m1);
         wp_push(&c, sbv_add(sbv_add(a0, a1), sbv_add(a2, a3)), bk.E);

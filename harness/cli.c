@@ -73,6 +73,14 @@ static int push_or_oom(struct sb_list *out, void *p)
 static int one_kernel(const char *t, struct sb_list *out)
 {
     int all = strcmp(t, "all") == 0, safe = strcmp(t, "safe") == 0, peer = strcmp(t, "peers") == 0;
+    if (strcmp(t, "log") == 0 || strcmp(t, "logof") == 0) {
+        int lg = t[3] == '\0';
+        size_t n = lg ? softmax_log_kernel_count() : sb_logof_count();
+        for (size_t i = 0; i < n; i++)
+            if (sb_list_push(out, (void *)(lg ? softmax_log_kernel_at(i) : sb_logof_at(i))) != 0)
+                return sb_usage_error("out of memory");
+        return 0;
+    }
     if (all || safe || peer) {
         for (size_t i = 0; i < sb_kernel_total(); i++) {
             const struct softmax_kernel *k = sb_kernel_any(i);

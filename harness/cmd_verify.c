@@ -349,7 +349,7 @@ static void csv_hist(struct ctx *c)
  * for a file): the reference once per row, one table row per kernel with
  * the worst figures over the rows. */
 static int verify_input(struct ctx *c, size_t di, const char *label, const float *x, float *ref,
-                        float *y, size_t rows, size_t cols, float T)
+                        float *lref, float *y, size_t rows, size_t cols, float T)
 {
     size_t nk = c->o->kernels.n;
     struct softmax_kernel *held = calloc(nk, sizeof *held);
@@ -364,27 +364,33 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         agg[ki] = (struct row){.k = &held[ki], .dataset = label, .n = cols, .T = T,
                                .rows = rows, .status = "ok"};
     }
-    int rc = 0;
+    int rc = 0, need[2] = {0, 0};
+    for (size_t ki = 0; ki < nk; ki++)
+        need[held[ki].output == SOFTMAX_OUT_LOG] = 1;
     for (size_t i = 0; i < rows && rc == 0; i++) {
         const float *xi = x + i * cols;
-        float *ri = ref + i * cols;
-        struct sbref_info info;
-        int hit, st = sb_refcache_softmax(c->o->cache, xi, cols, T, ri, &info, &hit);
-        c->nref++;
-        c->nhit += hit;
-        if (st < 0) {
-            rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, label, cols);
-            break;
+        float *refs[2] = {ref + i * cols, lref + i * cols};
+        struct sbref_info info[2];
+        for (int o = 0; o < 2 && rc == 0; o++) {
+            if (!need[o])
+                continue;
+            int hit, st = sb_refcache_softmax(c->o->cache, xi, cols, T, (enum softmax_output)o,
+                                              refs[o], &info[o], &hit);
+            c->nref++;
+            c->nhit += hit;
+            if (st < 0)
+                rc = sb_usage_error("reference failed (%d) on %s n=%zu", st, label, cols);
         }
-        for (size_t ki = 0; ki < nk; ki++) {
+        for (size_t ki = 0; ki < nk && rc == 0; ki++) {
+            int o = held[ki].output == SOFTMAX_OUT_LOG;
             struct row r = agg[ki];
-            r.ref_kind = info.kind;
-            judge(&r, xi, ri, y + i * cols);
-            if (info.kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
+            r.ref_kind = info[o].kind;
+            judge(&r, xi, refs[o], y + i * cols);
+            if (info[o].kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
                 r.kernel_rc == SOFTMAX_OK) {
                 size_t nd = c->o->datasets.n + 1;
-                sb_hist_add(&c->hist[ki * nd + di], y + i * cols, ri, cols);
-                sb_hist_add(&c->hist[ki * nd + nd - 1], y + i * cols, ri, cols);
+                sb_hist_add(&c->hist[ki * nd + di], r.k, y + i * cols, refs[o], cols);
+                sb_hist_add(&c->hist[ki * nd + nd - 1], r.k, y + i * cols, refs[o], cols);
             }
             if (i == 0)
                 agg[ki] = r;
@@ -404,7 +410,7 @@ int sb_cmd_verify(int argc, char **argv)
     struct opts o = {.seed = 1, .bound_scale = 1.0};
     struct ctx c = {.o = &o};
     char err[512];
-    float *x = NULL, *ref = NULL, *y = NULL, *file = NULL;
+    float *x = NULL, *ref = NULL, *lref = NULL, *y = NULL, *file = NULL;
     int rc = parse(argc, argv, &o);
     if (rc == 0 && o.csv != NULL && sb_out_open(&c.csv, o.csv, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
@@ -435,8 +441,9 @@ int sb_cmd_verify(int argc, char **argv)
     if (rc == 0) {
         x = malloc((maxn + 1) * sizeof *x);
         ref = malloc((maxn + 1) * sizeof *ref);
+        lref = malloc((maxn + 1) * sizeof *lref);
         y = malloc((maxn + 1) * sizeof *y);
-        if (x == NULL || ref == NULL || y == NULL)
+        if (x == NULL || ref == NULL || lref == NULL || y == NULL)
             rc = sb_usage_error("cannot allocate %zu floats", maxn);
     }
 
@@ -471,7 +478,7 @@ int sb_cmd_verify(int argc, char **argv)
                 break;
             }
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, di, ds->label, file, ref, y, rows, cols,
+                rc = verify_input(&c, di, ds->label, file, ref, lref, y, rows, cols,
                                   *(float *)o.temps.v[ti]);
             free(file);
             file = NULL;
@@ -481,7 +488,8 @@ int sb_cmd_verify(int argc, char **argv)
             size_t n = *(size_t *)o.sizes.v[si];
             sb_dataset_generate(ds, x, n, o.seed);
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, di, ds->label, x, ref, y, 1, n, *(float *)o.temps.v[ti]);
+                rc = verify_input(&c, di, ds->label, x, ref, lref, y, 1, n,
+                                  *(float *)o.temps.v[ti]);
         }
     }
     if (rc == 0 && c.json.f != NULL)
@@ -494,6 +502,7 @@ int sb_cmd_verify(int argc, char **argv)
                 c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
     free(x);
     free(ref);
+    free(lref);
     free(y);
     if (c.csv.f != NULL && sb_out_close(&c.csv, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);

@@ -84,6 +84,16 @@ static void gen(const char *spec, float *x, size_t n, uint64_t seed)
         sb_dataset_generate(&s, x, n, seed);
 }
 
+static int is_log(const struct softmax_kernel *k) { return k->output == SOFTMAX_OUT_LOG; }
+
+/* The reference for the kernel's output: softmax or log-softmax. */
+static int ref_of(const struct softmax_kernel *k, const float *x, size_t n, float T, float *ref,
+                  struct sbref_info *info)
+{
+    return is_log(k) ? sbref_log_softmax(x, n, T, ref, NULL, info)
+                     : sbref_softmax(x, n, T, ref, NULL, info);
+}
+
 /* Runs the kernel; a non-OK status is a failure. */
 static int call(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T,
                 struct sb_case_result *r)
@@ -94,10 +104,20 @@ static int call(const struct softmax_kernel *k, const float *x, float *y, size_t
     return st == SOFTMAX_OK;
 }
 
-/* y must equal want bit for bit (NaN matches any NaN). */
+static float *expect_bound_ref(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                               struct sb_case_result *r, float **ref_out);
+static void expect_log(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                       const float *want, struct sb_case_result *r);
+
+/* y must equal want bit for bit (NaN matches any NaN). want is the softmax;
+ * a log kernel is held to its log (expect_log). */
 static void expect_exact(const struct softmax_kernel *k, const float *x, size_t n, float T,
                          const float *want, struct sb_case_result *r)
 {
+    if (is_log(k)) {
+        expect_log(k, x, n, T, want, r);
+        return;
+    }
     float *y = alloc(n);
     if (y == NULL || !call(k, x, y, n, T, r)) {
         free(y);
@@ -116,13 +136,13 @@ static void expect_exact(const struct softmax_kernel *k, const float *x, size_t 
 /* y must be within the kernel's bound of the reference (or exactly the limit,
  * or all NaN where the reference is undefined). Returns the output (caller
  * frees) or NULL. */
-static float *expect_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                           struct sb_case_result *r)
+static float *expect_bound_ref(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                               struct sb_case_result *r, float **ref_out)
 {
     float *y = alloc(n), *ref = alloc(n);
     struct sbref_info info;
     if (y == NULL || ref == NULL || !call(k, x, y, n, T, r) ||
-        sbref_softmax(x, n, T, ref, NULL, &info) < 0) {
+        ref_of(k, x, n, T, ref, &info) < 0) {
         if (y != NULL && ref != NULL)
             fail(r, "n=%zu: no reference", n);
         free(y);
@@ -140,8 +160,40 @@ static float *expect_bound(const struct softmax_kernel *k, const float *x, size_
           sbref_kind_name(info.kind), m.max_ulp, m.n_over,
           k->bound.c0 > 0.0 ? "the bound" : "0 (no declared bound)");
     }
-    free(ref);
+    if (ref_out != NULL)
+        *ref_out = ref;
+    else
+        free(ref);
     return y;
+}
+
+static float *expect_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                           struct sb_case_result *r)
+{
+    return expect_bound_ref(k, x, n, T, r, NULL);
+}
+
+/* The log-softmax contract for a case whose softmax is exactly want: the
+ * limits and undefined inputs exactly (-log k, -inf, NaN: the reference's
+ * kind), the rest within the bound; and a max-shifted kernel exactly at
+ * every entry where want is not 0: there x_i is at the max and the sum is
+ * an exact count k, so y_i = -log k (0 for k = 1) correctly rounded, either
+ * sign of zero (the reference gives -0 for an exact value a hair below 0).
+ * An unshifted kernel's x/T - log S carries the rounding of log S, as large
+ * as the logits: only its bound is asked of it there. */
+static void expect_log(const struct softmax_kernel *k, const float *x, size_t n, float T,
+                       const float *want, struct sb_case_result *r)
+{
+    float *ref = NULL, *y = expect_bound_ref(k, x, n, T, r, &ref);
+    for (size_t i = 0; y != NULL && k->bound.arg == SOFTMAX_ARG_SHIFTED && i < n; i++)
+        if (want[i] > 0.0f && !(y[i] == ref[i] || same_bits(y[i], ref[i]))) {
+            char a[200];
+            fail(r, "T=%g x=%s: y[%zu]=%.9g, want exactly %.9g (-log k, k the entries at the max)",
+                 (double)T, vec(a, sizeof a, x, n), i, (double)y[i], (double)ref[i]);
+            break;
+        }
+    free(y);
+    free(ref);
 }
 
 static void check_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
@@ -195,6 +247,10 @@ static void case_equal(const struct softmax_kernel *k, struct sb_case_result *r)
             for (size_t i = 0; i < n; i++)
                 x[i] = vals[v];
             float *y = expect_bound(k, x, n, 1.0f, r);
+            if (y != NULL && is_log(k) && k->bound.arg == SOFTMAX_ARG_SHIFTED &&
+                isfinite(vals[v]) && y[0] != sbref_neglog(n))
+                fail(r, "n=%zu, all %g: y[0]=%.9g, want -log n = %.9g exactly", n,
+                     (double)vals[v], (double)y[0], (double)sbref_neglog(n));
             for (size_t i = 1; y != NULL && i < n; i++)
                 if (!same_bits(y[i], y[0])) {
                     fail(r, "n=%zu, all %g: y[%zu]=%.9g differs from y[0]=%.9g", n,
@@ -217,10 +273,11 @@ static void case_masked(const struct softmax_kernel *k, struct sb_case_result *r
             x[i] = mask ? -INFINITY : x[i];
         }
         float *y = expect_bound(k, x, n, 1.0f, r);
+        const float zero = is_log(k) ? -INFINITY : 0.0f;
         for (size_t i = 0; y != NULL && i < n; i++)
-            if (x[i] == -INFINITY && !same_bits(y[i], 0.0f)) {
-                fail(r, "masking pattern %d: y[%zu] = %.9g at a -inf entry, want +0", pattern, i,
-                     (double)y[i]);
+            if (x[i] == -INFINITY && !same_bits(y[i], zero)) {
+                fail(r, "masking pattern %d: y[%zu] = %.9g at a -inf entry, want %g", pattern, i,
+                     (double)y[i], (double)zero);
                 break;
             }
         free(y);
@@ -323,7 +380,7 @@ static void case_underflow(const struct softmax_kernel *k, struct sb_case_result
 {
     const float a[6] = {0.0f, -88.0f, -95.0f, -100.0f, -103.5f, -110.0f};
     float *y = expect_bound(k, a, 6, 1.0f, r);
-    if (y != NULL && !(y[2] > 0.0f && y[2] < FLT_MIN))
+    if (y != NULL && !is_log(k) && !(y[2] > 0.0f && y[2] < FLT_MIN))
         fail(r, "exp(-95)/S = %.9g: the subnormal output was flushed or lost", (double)y[2]);
     free(y);
     float x[500];
@@ -565,9 +622,32 @@ static const size_t prop_sizes[] = {1, 2, 10, 100, 1000, 32000};
 #define NSETS (sizeof prop_sets / sizeof prop_sets[0])
 #define NSIZES (sizeof prop_sizes / sizeof prop_sizes[0])
 
+/* The probabilities' sum: of y, or of exp(y) for a log kernel. */
+static double prob_sum(const struct softmax_kernel *k, const float *v, size_t n)
+{
+    if (!is_log(k))
+        return sb_sum_compensated(v, n);
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += exp((double)v[i]);
+    return s;
+}
+
+/* What one unit of error in output r moves its probability by: ulp(r), or
+ * for a log kernel exp(r) times its unit (sb_log_error), 1% over for the
+ * exponential's curvature across a few units. */
+static double prob_ulp(const struct softmax_kernel *k, float r)
+{
+    if (!is_log(k))
+        return sb_ulp_of(r);
+    if (!isfinite(r)) /* -inf: a masked entry, exactly 0 */
+        return 0.0;
+    return 1.01 * exp((double)r) * (fabsf(r) < 0.5f ? 0x1p-24 : sb_ulp_of(r));
+}
+
 /* |sum y - 1| <= sum_i (bound_i + 1/2) ulp(ref_i) + |sum ref - 1|: each y_i is
  * within bound_i ULP of ref_i, which is within half an ULP of the exact y_i,
- * and the exact values sum to 1. */
+ * and the exact values sum to 1 (for a log kernel, the same on exp(y)). */
 static void case_normalization(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     float *x = alloc(32000), *ref = alloc(32000), *y = alloc(32000);
@@ -576,15 +656,15 @@ static void case_normalization(const struct softmax_kernel *k, struct sb_case_re
             size_t n = prop_sizes[s];
             gen(prop_sets[d], x, n, 31 * s + d);
             struct sbref_info info;
-            if (!call(k, x, y, n, 1.0f, r) || sbref_softmax(x, n, 1.0f, ref, NULL, &info) != 0)
+            if (!call(k, x, y, n, 1.0f, r) || ref_of(k, x, n, 1.0f, ref, &info) != 0)
                 break;
             float xmax = -INFINITY;
             for (size_t i = 0; i < n; i++)
                 xmax = x[i] > xmax ? x[i] : xmax;
-            double abar = sb_abar(k, x, ref, n, xmax, 1.0f), tol = fabs(sb_sum_compensated(ref, n) - 1.0);
+            double abar = sb_abar(k, x, ref, n, xmax, 1.0f), tol = fabs(prob_sum(k, ref, n) - 1.0);
             for (size_t i = 0; i < n; i++)
-                tol += (sb_element_bound(k, x, i, xmax, abar, n, 1.0f) + 0.5) * sb_ulp_of(ref[i]);
-            double err = fabs(sb_sum_compensated(y, n) - 1.0);
+                tol += (sb_element_bound(k, x, i, xmax, abar, n, 1.0f) + 0.5) * prob_ulp(k, ref[i]);
+            double err = fabs(prob_sum(k, y, n) - 1.0);
             if (!(err <= tol))
                 (isfinite(err) ? fail_bound : fail)(r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g",
                                                     prop_sets[d], n, err, tol);
@@ -605,12 +685,12 @@ static void case_shift(const struct softmax_kernel *k, struct sb_case_result *r)
     sb_rng_seed(&g, 5);
     for (size_t i = 0; i < n; i++) /* multiples of 2^-10 in [-8, 8]: x + c is exact */
         x[i] = (float)(floor(sb_rng_uniform(&g) * 16384.0) / 1024.0 - 8.0);
-    sbref_softmax(x, n, 1.0f, ref, NULL, NULL);
+    ref_of(k, x, n, 1.0f, ref, NULL);
     for (size_t c = 0; c < 4 && r->pass; c++) {
         for (size_t i = 0; i < n; i++)
             xc[i] = x[i] + cs[c];
         struct sbref_info info;
-        sbref_softmax(xc, n, 1.0f, refc, NULL, &info);
+        ref_of(k, xc, n, 1.0f, refc, &info);
         if (memcmp(ref, refc, n * sizeof *ref) != 0) {
             fail(r, "the reference itself is not shift invariant at c=%g", (double)cs[c]);
             break;

@@ -22,6 +22,19 @@ double sb_ulp_error(float y, float r)
     return fabs((double)y - (double)r) / sb_ulp_of(r);
 }
 
+double sb_log_error(float y, float r)
+{
+    if (isnan(y) || isnan(r) || isinf(y) || isinf(r))
+        return sb_ulp_error(y, r);
+    double unit = fabsf(r) < 0.5f ? 0x1p-24 : sb_ulp_of(r);
+    return fabs((double)y - (double)r) / unit;
+}
+
+double sb_error_of(const struct softmax_kernel *k, float y, float r)
+{
+    return k != NULL && k->output == SOFTMAX_OUT_LOG ? sb_log_error(y, r) : sb_ulp_error(y, r);
+}
+
 double sb_hist_edge(int j)
 {
     static const double small[] = {0.0, 0.5, 1.0, 2.0, 3.0, 4.0};
@@ -42,10 +55,11 @@ int sb_hist_bin(double ulp)
     return j;
 }
 
-void sb_hist_add(struct sb_hist *h, const float *y, const float *ref, size_t n)
+void sb_hist_add(struct sb_hist *h, const struct softmax_kernel *k, const float *y,
+                 const float *ref, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        h->count[sb_hist_bin(sb_ulp_error(y[i], ref[i]))]++;
+        h->count[sb_hist_bin(sb_error_of(k, y[i], ref[i]))]++;
 }
 
 void sb_hist_merge(struct sb_hist *acc, const struct sb_hist *h)
@@ -82,6 +96,11 @@ static float finite_max(const float *x, size_t n)
     return m;
 }
 
+static int is_log(const struct softmax_kernel *k)
+{
+    return k != NULL && k->output == SOFTMAX_OUT_LOG;
+}
+
 static double arg_of(const struct softmax_kernel *k, float xi, float xmax, float T)
 {
     double a = k->bound.arg == SOFTMAX_ARG_SHIFTED ? (double)xi - (double)xmax : (double)xi;
@@ -92,9 +111,11 @@ double sb_abar(const struct softmax_kernel *k, const float *x, const float *ref,
                float xmax, float T)
 {
     double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        if (ref[i] > 0.0f)
-            s += (double)ref[i] * arg_of(k, x[i], xmax, T);
+    for (size_t i = 0; i < n; i++) {
+        double w = is_log(k) ? exp((double)ref[i]) : (double)ref[i];
+        if (w > 0.0)
+            s += w * arg_of(k, x[i], xmax, T);
+    }
     return s;
 }
 
@@ -125,12 +146,13 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
         return;
     }
     float xmax = finite_max(x, n);
+    const int lg = is_log(k);
     double abar = hold == SB_HOLD_BOUND ? sb_abar(k, x, ref, n, xmax, T) : 0.0;
     double rmax = 0.0, sum_ulp = 0.0, kl = 0.0, max_abs = 0.0;
     size_t ncr = 0;
     for (size_t i = 0; i < n; i++) {
         float yi = y[i], ri = ref[i];
-        double e = sb_ulp_error(yi, ri);
+        double e = lg ? sb_log_error(yi, ri) : sb_ulp_error(yi, ri);
         if (!isnan(yi))
             out->all_nan = 0;
         if (e > out->max_ulp) {
@@ -150,15 +172,24 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
         }
         out->n_over += e > bound;
         double diff = isfinite(yi) ? fabs((double)yi - (double)ri) : INFINITY;
-        if (ri > 0.0f) {
-            double rel = diff / (double)ri;
+        if (lg && ri == -INFINITY && yi == -INFINITY)
+            diff = 0.0; /* a masked entry, exactly right */
+        if (ri != 0.0f && isfinite(ri)) {
+            double rel = diff / fabs((double)ri);
             out->max_rel = rel > out->max_rel ? rel : out->max_rel;
         } else if (diff > 0.0) {
             out->max_rel = INFINITY;
         }
         max_abs = diff > max_abs ? diff : max_abs;
-        rmax = (double)ri > rmax ? (double)ri : rmax;
-        if (!isfinite(yi) || yi < 0.0f)
+        if (isfinite(ri))
+            rmax = fabs((double)ri) > rmax ? fabs((double)ri) : rmax;
+        if (lg) { /* on the probabilities exp(r), exp(y) */
+            double p = exp((double)ri), q = exp((double)yi);
+            if (isnan(yi) || yi == INFINITY)
+                kl = INFINITY;
+            else
+                kl += p > 0.0 ? (q > 0.0 ? p * ((double)ri - (double)yi) - p + q : INFINITY) : q;
+        } else if (!isfinite(yi) || yi < 0.0f)
             kl = INFINITY;
         else if (ri > 0.0f)
             kl += yi > 0.0f ? (double)ri * log((double)ri / (double)yi) - ri + yi : INFINITY;
@@ -168,7 +199,12 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
     out->mean_ulp = sum_ulp / (double)n;
     out->frac_cr = (double)ncr / (double)n;
     out->normwise = rmax > 0.0 ? max_abs / (0x1p-24 * rmax) : INFINITY;
-    double s = sb_sum_compensated(y, n);
+    double s = 0.0;
+    if (lg)
+        for (size_t i = 0; i < n; i++)
+            s += exp((double)y[i]);
+    else
+        s = sb_sum_compensated(y, n);
     out->sum_err = isfinite(s) ? fabs(s - 1.0) : INFINITY;
     out->kl = kl;
     out->argmax_ok = argmax_first(y, n) == argmax_first(x, n);

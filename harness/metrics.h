@@ -20,6 +20,14 @@ double sb_ulp_of(float r);
  * both are NaN. */
 double sb_ulp_error(float y, float r);
 
+/* The log-softmax error: ULP of the reference where |r| >= 0.5, absolute
+ * error in units of 2^-24 (ulp of 0.5) below, since an output near 0 is a
+ * probability near 1 whose logarithm no float-sum kernel can carry to
+ * relative accuracy; infinities and NaN as sb_ulp_error. */
+double sb_log_error(float y, float r);
+/* sb_log_error for a log-softmax kernel, else sb_ulp_error. */
+double sb_error_of(const struct softmax_kernel *k, float y, float r);
+
 /* Sum of doubles with Neumaier's compensation. */
 double sb_sum_compensated(const float *v, size_t n);
 
@@ -32,8 +40,11 @@ struct sb_metrics {
     size_t worst_at;
     double worst_bound;   /* the bound at worst_at */
     size_t n_over;        /* elements whose error exceeds the bound */
-    double max_rel;       /* max |y - r| / r over r > 0 (inf if y != 0 = r) */
-    double normwise;      /* max |y - r| / (u * max r), u = 2^-24 (Blanchard et al.) */
+    /* For a log-softmax kernel: max_ulp and mean_ulp in sb_log_error's
+     * units, r is log-domain in max_rel and normwise (max |r| over finite
+     * r), and sum_err and kl are taken on exp(y) and exp(r). */
+    double max_rel;       /* max |y - r| / |r| over r != 0 (inf if y != 0 = r) */
+    double normwise;      /* max |y - r| / (u * max |r|), u = 2^-24 (Blanchard et al.) */
     double sum_err;       /* |sum(y) - 1| */
     double kl;            /* generalized KL(r || y) = sum r ln(r/y) - r + y */
     int argmax_ok;        /* first argmax of y == first argmax of x */
@@ -76,7 +87,8 @@ double sb_hist_edge(int j);
 /* The bin of one error (a NaN error, which sb_ulp_error never returns, goes
  * to the last). */
 int sb_hist_bin(double ulp);
-void sb_hist_add(struct sb_hist *h, const float *y, const float *ref, size_t n);
+void sb_hist_add(struct sb_hist *h, const struct softmax_kernel *k, const float *y,
+                 const float *ref, size_t n);
 void sb_hist_merge(struct sb_hist *acc, const struct sb_hist *h);
 unsigned long long sb_hist_total(const struct sb_hist *h);
 

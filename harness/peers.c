@@ -221,15 +221,71 @@ const struct softmax_kernel *sb_kernel_any(size_t i)
     return i < nl ? softmax_kernel_at(i) : i < nl + NPEERS ? peers[i - nl] : NULL;
 }
 
-const struct softmax_kernel *sb_kernel_lookup(const char *name)
+/* logof.K: log applied to kernel K's softmax, elementwise (glibc logf),
+ * the way a user without a log-softmax kernel gets log-probabilities: the
+ * other side of README's "is log-softmax more stable for a loss?". One
+ * function per library kernel, since a kernel record carries no state. */
+#define NLOGOF 16
+static struct softmax_kernel logof[NLOGOF];
+static char logof_name[NLOGOF][48];
+
+static int logof_run(size_t i, const float *x, float *y, size_t n, float T)
 {
-    for (size_t i = 0; i < sb_kernel_total(); i++)
-        if (strcmp(sb_kernel_any(i)->name, name) == 0)
-            return sb_kernel_any(i);
-    return NULL;
+    int st = softmax_kernel_at(i)->fn(x, y, n, T);
+    for (size_t j = 0; st == SOFTMAX_OK && j < n; j++)
+        y[j] = logf(y[j]);
+    return st;
 }
 
-int sb_is_peer(const struct softmax_kernel *k) { return strncmp(k->name, "peer.", 5) == 0; }
+#define LOGOF_FN(i)                                                          \
+    static int logof_##i(const float *x, float *y, size_t n, float T)        \
+    {                                                                        \
+        return logof_run(i, x, y, n, T);                                     \
+    }
+LOGOF_FN(0) LOGOF_FN(1) LOGOF_FN(2) LOGOF_FN(3) LOGOF_FN(4) LOGOF_FN(5) LOGOF_FN(6) LOGOF_FN(7)
+LOGOF_FN(8) LOGOF_FN(9) LOGOF_FN(10) LOGOF_FN(11) LOGOF_FN(12) LOGOF_FN(13) LOGOF_FN(14)
+LOGOF_FN(15)
+static const softmax_fn logof_fns[NLOGOF] = {
+    logof_0, logof_1, logof_2,  logof_3,  logof_4,  logof_5,  logof_6,  logof_7,
+    logof_8, logof_9, logof_10, logof_11, logof_12, logof_13, logof_14, logof_15};
+
+size_t sb_logof_count(void)
+{
+    size_t n = softmax_kernel_count();
+    return n < NLOGOF ? n : NLOGOF;
+}
+
+const struct softmax_kernel *sb_logof_at(size_t i)
+{
+    if (i >= sb_logof_count())
+        return NULL;
+    if (logof[i].fn == NULL) { /* built on first use; the harness is single-threaded */
+        const struct softmax_kernel *k = softmax_kernel_at(i);
+        snprintf(logof_name[i], sizeof logof_name[i], "logof.%s", k->name);
+        logof[i] = (struct softmax_kernel){.name = logof_name[i], .algorithm = k->algorithm,
+                                           .isa = k->isa, .fn = logof_fns[i], .safe = 0,
+                                           .summary = "log of the kernel's softmax (glibc logf)",
+                                           .output = SOFTMAX_OUT_LOG};
+    }
+    return &logof[i];
+}
+
+const struct softmax_kernel *sb_kernel_lookup(const char *name)
+{
+    const struct softmax_kernel *k = softmax_kernel_find(name);
+    for (size_t i = 0; k == NULL && i < NPEERS; i++)
+        if (strcmp(peers[i]->name, name) == 0)
+            k = peers[i];
+    for (size_t i = 0; k == NULL && i < sb_logof_count(); i++)
+        if (strcmp(sb_logof_at(i)->name, name) == 0)
+            k = sb_logof_at(i);
+    return k;
+}
+
+int sb_is_peer(const struct softmax_kernel *k)
+{
+    return strncmp(k->name, "peer.", 5) == 0 || strncmp(k->name, "logof.", 6) == 0;
+}
 
 const char *sb_peers_cap_isa(enum softmax_isa isa)
 {

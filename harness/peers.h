@@ -17,8 +17,15 @@
 /* Every kernel the harness knows: the library's, then the peers built. */
 size_t sb_kernel_total(void);
 const struct softmax_kernel *sb_kernel_any(size_t i);
+/* Any kernel by name: the library's (log-softmax ones too), the peers, and
+ * the logof.K wrappers. */
 const struct softmax_kernel *sb_kernel_lookup(const char *name);
+/* Peers, and logof.K: reported, never judged (they declare no bound). */
 int sb_is_peer(const struct softmax_kernel *k);
+/* logof.K, K a library softmax kernel: log of K's output, elementwise, as a
+ * log-softmax record (the comparison of README, "Log-softmax"). */
+size_t sb_logof_count(void);
+const struct softmax_kernel *sb_logof_at(size_t i);
 
 /* Peers that were not built, and why. */
 size_t sb_peer_missing_count(void);

@@ -39,10 +39,11 @@ static void dig(struct digest *d, const void *p, size_t len)
     }
 }
 
-static void key_of(const float *x, size_t n, float T, char hex[33])
+static void key_of(const float *x, size_t n, float T, int lg, char hex[33])
 {
     struct digest d = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
-    const char *src = SBREF_SOURCE_DIGEST, *mp = sbref_mpfr_version(), *type = "float32";
+    const char *src = SBREF_SOURCE_DIGEST, *mp = sbref_mpfr_version();
+    const char *type = lg ? "float32-log" : "float32";
     uint64_t n64 = n;
     uint32_t tb;
     memcpy(&tb, &T, sizeof tb);
@@ -123,19 +124,25 @@ static void write_entry(const char *dir, const char *path, const char *line, con
     sb_out_close(&o, ok, err, sizeof err);
 }
 
-int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, float *y,
-                        struct sbref_info *info, int *hit)
+static int compute(const float *x, size_t n, float T, int lg, float *y, struct sbref_info *info)
 {
+    return lg ? sbref_log_softmax(x, n, T, y, NULL, info) : sbref_softmax(x, n, T, y, NULL, info);
+}
+
+int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T,
+                        enum softmax_output out, float *y, struct sbref_info *info, int *hit)
+{
+    int lg = out == SOFTMAX_OUT_LOG;
     *hit = 0;
     if (dir == NULL || n < SB_REFCACHE_MIN_N)
-        return sbref_softmax(x, n, T, y, NULL, info);
+        return compute(x, n, T, lg, y, info);
     char hex[33], line[96];
-    key_of(x, n, T, hex);
+    key_of(x, n, T, lg, hex);
     snprintf(line, sizeof line, "softbench-refcache 2 %s\n", hex);
     size_t plen = strlen(dir) + 48;
     char *path = malloc(plen);
     if (path == NULL)
-        return sbref_softmax(x, n, T, y, NULL, info);
+        return compute(x, n, T, lg, y, info);
     snprintf(path, plen, "%s/%s.ref", dir, hex);
     int st;
     if (read_entry(path, line, x, n, T, y, info, &st) == 0) {
@@ -143,7 +150,7 @@ int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, floa
         free(path);
         return st;
     }
-    st = sbref_softmax(x, n, T, y, NULL, info);
+    st = compute(x, n, T, lg, y, info);
     if (st >= 0)
         write_entry(dir, path, line, x, n, T, y, info, st);
     free(path);

@@ -13,15 +13,17 @@
 #include <stddef.h>
 
 #include "reference.h"
+#include "softmax.h"
 
 /* Entries are kept from this size on; below it the reference is cheap. */
 #define SB_REFCACHE_MIN_N 32768
 
-/* sbref_softmax through the cache in dir (NULL: no cache). *hit says
+/* sbref_softmax (or sbref_log_softmax, out SOFTMAX_OUT_LOG, a key of its
+ * own) through the cache in dir (NULL: no cache). *hit says
  * whether the entry was read. A cache that cannot be written is not an
  * error (the result is still returned); one that cannot be read is a miss.
  * Returns what sbref_softmax returns. */
-int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, float *y,
-                        struct sbref_info *info, int *hit);
+int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T,
+                        enum softmax_output out, float *y, struct sbref_info *info, int *hit);
 
 #endif

@@ -33,6 +33,14 @@ static inline int sb_check_args(const float *x, const float *y, size_t n, float 
  * Reads all of x before writing y, so x == y is fine. */
 int sb_edge(const float *x, float *y, size_t n, float T);
 
+/* The same contract for log-softmax (README, "Log-softmax"): NaN -> NaN
+ * everywhere; k entries +inf -> -log k there, -inf elsewhere; all -inf ->
+ * NaN; T = +inf -> -log k on the k finite entries, -inf on -inf entries. */
+int sb_edge_log(const float *x, float *y, size_t n, float T);
+
+/* -log k rounded to float (k >= 1): the contract's limits. */
+float sb_neglog_count(size_t k);
+
 /* The opening every safe kernel shares: 1 when the call is already done
  * (invalid arguments, n == 0, or T = +inf, which the contract answers),
  * with its status in *st; 0 when the kernel proper must run. */
@@ -48,9 +56,22 @@ static inline int sb_prologue(const float *x, float *y, size_t n, float T, int *
     return 0;
 }
 
+/* sb_prologue for the log kernels: T = +inf answered by sb_edge_log. */
+static inline int sb_log_prologue(const float *x, float *y, size_t n, float T, int *st)
+{
+    *st = sb_check_args(x, y, n, T);
+    if (*st != SOFTMAX_OK || n == 0)
+        return 1;
+    if (isinf(T)) {
+        sb_edge_log(x, y, n, T);
+        return 1;
+    }
+    return 0;
+}
+
 /* Writes the result for a vector whose special case is already classified:
- * value v at positions where pick(x_i) holds, 0 elsewhere. */
-void sb_fill_masked(const float *x, float *y, size_t n, int (*pick)(float), float v);
+ * value v at positions where pick(x_i) holds, other elsewhere. */
+void sb_fill_masked(const float *x, float *y, size_t n, int (*pick)(float), float v, float other);
 
 /* Pairwise cascade: partial results of consecutive blocks are pushed in
  * order; slot l holds the merge of 2^l blocks, like a binary counter, so an
@@ -185,6 +206,8 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
  * by the fallbacks of the other algorithms for extreme inputs. Assumes the
  * arguments are valid; applies the contract's special cases itself. */
 void sb_scalar_threepass(const float *x, float *y, size_t n, float T);
+/* Its log-softmax twin, the log kernels' fallback likewise. */
+void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
 
 /* What the vector accurate kernels share (avx2/accurate.c, avx512/accurate.c;
  * the derivations are there): the argument (x - m) * t in double, clamped
@@ -227,6 +250,66 @@ static inline double sb_accurate_tail_sum(const float *x, size_t from, size_t n,
     for (size_t i = from; i < n; i++)
         s += exp(sb_accurate_arg(x[i], m, t));
     return s;
+}
+
+/* The accurate log kernels' pieces: terms other than the max's (each
+ * exactly 1, counted in *k), exp in double, those below -200 dropped: at
+ * most n e^-200 = n 2^-288.5 absolute in R, far below half the smallest
+ * subnormal where it could show (the output -log1p(R) ~ -R). */
+#define SB_ACCURATE_LOG_LO -200.0
+
+static inline double sb_accurate_log_tail_sum(const float *x, size_t from, size_t n, float m,
+                                              double t, size_t *k)
+{
+    double s = 0.0;
+    for (size_t i = from; i < n; i++) {
+        double d = ((double)x[i] - (double)m) * t;
+        if (x[i] == m)
+            ++*k;
+        else if (d > SB_ACCURATE_LOG_LO)
+            s += exp(d);
+    }
+    return s;
+}
+
+/* log S = log k + log1p(R/k): R's relative accuracy kept when R is tiny. */
+static inline double sb_accurate_log_sum(size_t k, double R)
+{
+    return log((double)k) + log1p(R / (double)k);
+}
+
+/* Whether the true log S is > 0: more than one entry at the max, or any
+ * other finite entry, though its term underflowed or was dropped (a second
+ * look at x, only when R came out 0 with k = 1). */
+static inline int sb_accurate_log_positive(const float *x, size_t n, float m, size_t k, double R)
+{
+    if (k >= 2 || R > 0.0)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != m && x[i] != -INFINITY)
+            return 1;
+    return 0;
+}
+
+/* d - L rounded to float, for d <= 0 and L >= 0, pos: the true log S > 0.
+ * Where log S is lost in the double subtraction (|x_i - max| far larger, or
+ * L itself 0 from underflowed terms), the true value lies below d: the
+ * double just below it rounds to float as the true value does when d is a
+ * float midpoint (x_i - max needs 25 bits), which rounding d itself (ties
+ * to even) would get wrong half the time. */
+static inline float sb_accurate_log_round(double d, double L, int pos)
+{
+    double y = d - L;
+    if (y == d && pos)
+        y = nextafter(y, -INFINITY);
+    return (float)y;
+}
+
+static inline void sb_accurate_log_tail_out(const float *x, float *y, size_t from, size_t n,
+                                            double m, double t, double L, int pos)
+{
+    for (size_t i = from; i < n; i++)
+        y[i] = sb_accurate_log_round(((double)x[i] - m) * t, L, pos);
 }
 
 static inline void sb_accurate_tail_out(const float *x, float *y, size_t from, size_t n, double m,

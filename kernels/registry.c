@@ -18,6 +18,19 @@ extern const struct softmax_kernel sb_kernel_avx2_online;
 extern const struct softmax_kernel sb_kernel_avx512_threepass;
 extern const struct softmax_kernel sb_kernel_avx512_twopass;
 extern const struct softmax_kernel sb_kernel_avx512_online;
+extern const struct softmax_kernel sb_kernel_scalar_log_naive;
+extern const struct softmax_kernel sb_kernel_scalar_log_threepass;
+extern const struct softmax_kernel sb_kernel_scalar_log_twopass;
+extern const struct softmax_kernel sb_kernel_scalar_log_online;
+extern const struct softmax_kernel sb_kernel_scalar_log_accurate;
+extern const struct softmax_kernel sb_kernel_avx2_log_threepass;
+extern const struct softmax_kernel sb_kernel_avx2_log_twopass;
+extern const struct softmax_kernel sb_kernel_avx2_log_online;
+extern const struct softmax_kernel sb_kernel_avx2_log_accurate;
+extern const struct softmax_kernel sb_kernel_avx512_log_threepass;
+extern const struct softmax_kernel sb_kernel_avx512_log_twopass;
+extern const struct softmax_kernel sb_kernel_avx512_log_online;
+extern const struct softmax_kernel sb_kernel_avx512_log_accurate;
 
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,
@@ -37,6 +50,31 @@ static const struct softmax_kernel *const table[] = {
 
 #define NKERNELS (sizeof table / sizeof table[0])
 
+static const struct softmax_kernel *const log_table[] = {
+    &sb_kernel_scalar_log_naive,
+    &sb_kernel_scalar_log_threepass,
+    &sb_kernel_scalar_log_twopass,
+    &sb_kernel_scalar_log_online,
+    &sb_kernel_scalar_log_accurate,
+    &sb_kernel_avx2_log_threepass,
+    &sb_kernel_avx2_log_twopass,
+    &sb_kernel_avx2_log_online,
+    &sb_kernel_avx2_log_accurate,
+    &sb_kernel_avx512_log_threepass,
+    &sb_kernel_avx512_log_twopass,
+    &sb_kernel_avx512_log_online,
+    &sb_kernel_avx512_log_accurate,
+};
+
+#define NLOG (sizeof log_table / sizeof log_table[0])
+
+size_t softmax_log_kernel_count(void) { return NLOG; }
+
+const struct softmax_kernel *softmax_log_kernel_at(size_t i)
+{
+    return i < NLOG ? log_table[i] : NULL;
+}
+
 size_t softmax_kernel_count(void) { return NKERNELS; }
 
 const struct softmax_kernel *softmax_kernel_at(size_t i)
@@ -51,6 +89,9 @@ const struct softmax_kernel *softmax_kernel_find(const char *name)
     for (size_t i = 0; i < NKERNELS; i++)
         if (strcmp(table[i]->name, name) == 0)
             return table[i];
+    for (size_t i = 0; i < NLOG; i++)
+        if (strcmp(log_table[i]->name, name) == 0)
+            return log_table[i];
     return NULL;
 }
 
@@ -95,6 +136,26 @@ int softmax(const float *x, float *y, size_t n, float T)
     return softmax_run(softmax_choose(n), x, y, n, T);
 }
 
+/* log-softmax: the shifted three-pass kernel of the best ISA at every n.
+ * Its second pass only sums (no store), and the unshifted two-pass kernel,
+ * though it reads x once less, loses the small outputs of large logits
+ * (README, "Log-softmax"). */
+const struct softmax_kernel *log_softmax_choose(size_t n)
+{
+    (void)n;
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa >= SOFTMAX_ISA_AVX512)
+        return &sb_kernel_avx512_log_threepass;
+    if (isa >= SOFTMAX_ISA_AVX2)
+        return &sb_kernel_avx2_log_threepass;
+    return &sb_kernel_scalar_log_threepass;
+}
+
+int log_softmax(const float *x, float *y, size_t n, float T)
+{
+    return softmax_run(log_softmax_choose(n), x, y, n, T);
+}
+
 double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
                          float T)
 {
@@ -104,7 +165,7 @@ double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar,
         g = (double)n;
     else
         g = n > 1 ? ceil(log2((double)n)) : 0.0;
-    return b->c0 + b->c_arg * r * (a_i + abar) + b->c_sum * g;
+    return b->c0 + b->c_arg * r * (a_i + abar) + b->c_mag * a_i + b->c_sum * g;
 }
 
 const char *softmax_strerror(int status)

@@ -2,6 +2,8 @@
  *
  * Every kernel computes y = softmax(x / T) over n float32 values:
  *   y_i = exp(x_i / T) / sum_j exp(x_j / T)
+ * or, for the log-softmax kernels (output SOFTMAX_OUT_LOG, a table of their
+ * own), y_i = x_i / T - log sum_j exp(x_j / T),
  * with x and y of any alignment, x == y allowed (in place), n == 0 allowed.
  * T must be > 0 and not NaN; T = +inf gives the uniform distribution over the
  * finite entries. Anything else is refused with SOFTMAX_EINVAL_T and y is not
@@ -40,20 +42,27 @@ enum softmax_arg { SOFTMAX_ARG_SHIFTED = 0, SOFTMAX_ARG_RAW = 1 };
  * pairwise schemes, g(n) = n for one sequential accumulator. */
 enum softmax_sum { SOFTMAX_SUM_PAIRWISE = 0, SOFTMAX_SUM_SEQUENTIAL = 1 };
 
+/* What a kernel writes: probabilities, or their natural logarithms. */
+enum softmax_output { SOFTMAX_OUT_PROB = 0, SOFTMAX_OUT_LOG = 1 };
+
 /* Declared bound, in ULP of the correctly rounded result (see README), for
  * element i:
- *   c0 + c_arg * r * (a_i + abar) + c_sum * g(n)
+ *   c0 + c_arg * r * (a_i + abar) + c_mag * a_i + c_sum * g(n)
  * where a_i = |x_i - max| / T (SHIFTED) or |x_i| / T (RAW), abar is the mean
  * of a_j weighted by the exact softmax (how argument errors reach the sum),
  * and r is the number of roundings the argument suffers: 1 for x_i - max,
  * plus 1 for the division when T != 1. Each kernel derives its constants in
- * its header comment. */
+ * its header comment. For log-softmax kernels the unit is the ULP of
+ * max(|result|, 0.5): outputs near 0 are held to an absolute error in units
+ * of 2^-24 (README, "Log-softmax"); c_mag covers a RAW log kernel's log S,
+ * as large as the logits, rounded even at T = 1. */
 struct softmax_bound {
     double c0;
     double c_arg;
     enum softmax_arg arg;
     double c_sum;
     enum softmax_sum sum;
+    double c_mag;
 };
 
 typedef int (*softmax_fn)(const float *x, float *y, size_t n, float T);
@@ -69,12 +78,16 @@ struct softmax_kernel {
      * NULL means every input. */
     int (*in_domain)(const float *x, size_t n, float T);
     const char *summary;    /* one line for listings */
+    enum softmax_output output;
 };
 
 /* Enumeration and lookup of every compiled-in kernel. */
 size_t softmax_kernel_count(void);
 const struct softmax_kernel *softmax_kernel_at(size_t i);
+/* Lookup by name searches the log-softmax table too. */
 const struct softmax_kernel *softmax_kernel_find(const char *name);
+size_t softmax_log_kernel_count(void);
+const struct softmax_kernel *softmax_log_kernel_at(size_t i);
 
 /* 1 when the running CPU, capped by the environment variable
  * SOFTMAX_ISA=scalar|avx2|avx512, can execute the kernel. */
@@ -97,6 +110,13 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
 int softmax(const float *x, float *y, size_t n, float T);
 /* The kernel softmax() would use for length n. */
 const struct softmax_kernel *softmax_choose(size_t n);
+
+/* log-softmax: y_i = x_i/T - log sum_j exp(x_j/T), through the dispatcher's
+ * log kernel for this CPU and n. Edges: -inf entries give -inf; k entries
+ * +inf give -log k there and -inf elsewhere (the limit); T = +inf gives
+ * -log k on the k finite entries; a NaN or every entry -inf gives NaN. */
+int log_softmax(const float *x, float *y, size_t n, float T);
+const struct softmax_kernel *log_softmax_choose(size_t n);
 
 /* Evaluates a declared bound for one element (see struct softmax_bound). */
 double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,

@@ -367,3 +367,280 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
     return status;
 }
+
+/* ---- log-softmax
+ *
+ * The argument. With m, d_i as above, k the number of entries equal to m
+ * (d = 0 exactly) and R = sum of exp(d_j) over the other finite entries,
+ * y_i = d_i - L with L = log(k + R) = log k + log1p(R/k). Both d_i <= 0 and
+ * -L <= 0, so y_i = -(|d_i| + L) suffers no cancellation: every relative
+ * error below is relative to |y_i| too.
+ *  1. Terms with d_j < -D are skipped, D = (P + 171) ln 2: together they
+ *     change R, and so L (d log1p(r)/dr <= 1), by at most n e^-D absolute,
+ *     carried in the bracket as an absolute error (where it matters, y_i ~
+ *     -R is near float's subnormal range, 2^-149; R itself is not bounded
+ *     below, so no relative term could hold it).
+ *  2. R at P bits: each term within (2.02 D + 1) 2^-P relative (as for the
+ *     softmax sum), the additions (n + threads) 2^-P: eps_R with 1% margin.
+ *     log1p(R/k) is no more sensitive to R than R itself (r/(1+r) <=
+ *     log1p(r)); R/k, log1p, log k and their sum add 4 2^-P relative.
+ *  3. y_i = d_i - L at P bits: d_i within 2^(1-P)|d_i|, the subtraction
+ *     2^-P. Bracket: [y_i (1 + eps) - abs, y_i (1 - eps)], eps = 1.01
+ *     (eps_L + 3 2^-P): skipped terms only lower y. When all else is exact
+ *     the upper end is the number just below y_i: an exact float midpoint
+ *     d_i (x_i - max needs 25 bits) with terms skipped rounds down, as the
+ *     true value, a hair below it, does.
+ *     Equal float ends: done; else the whole is redone at 2P for the
+ *     elements that failed. It terminates: y_i is never a float midpoint,
+ *     since k + R = e^q for a rational q would be a vanishing combination of
+ *     exponentials of distinct algebraic numbers (Lindemann-Weierstrass), and
+ *     when R = 0 the only rational outcome, y_i = 0 (k = 1), is exact (with
+ *     terms skipped, the one-sided bracket above decides).
+ * Edges as for softmax, in the log domain: k entries +inf give -log k there
+ * and -inf elsewhere (the limit of log of the softmax limit); T = +inf gives
+ * -log k on the k finite entries; -inf entries give -inf exactly; NaN or
+ * every entry -inf are undefined (NaN). */
+
+struct ljob {
+    const float *x;
+    float *y;
+    size_t lo, hi;
+    float m, T;
+    long prec, dskip;
+    mpfr_t part;
+    int exact;
+    size_t nterms, nskip, nmax;
+    /* pass 2 */
+    mpfr_srcptr L;
+    double eps, abs_err;
+    int L_exact, skipped; /* L exact but for the skipped terms; terms skipped */
+    unsigned char *fail;
+    int revisit;
+    size_t nfail;
+};
+
+static void *log_pass_sum(void *arg)
+{
+    struct ljob *j = arg;
+    mpfr_t d, e;
+    mpfr_inits2(j->prec, d, e, (mpfr_ptr)0);
+    mpfr_set_zero(j->part, 1);
+    j->exact = 1;
+    j->nterms = j->nskip = j->nmax = 0;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        float v = j->x[i];
+        if (v == -INFINITY)
+            continue;
+        if (v == j->m) {
+            j->nmax++;
+            continue;
+        }
+        int inex = arg_of(d, v, j->m, j->T);
+        if (mpfr_cmp_si(d, -j->dskip) < 0) {
+            j->nskip++;
+            continue;
+        }
+        inex |= mpfr_exp(e, d, MPFR_RNDN) != 0;
+        inex |= mpfr_add(j->part, j->part, e, MPFR_RNDN) != 0;
+        j->exact &= !inex;
+        j->nterms++;
+    }
+    mpfr_clears(d, e, (mpfr_ptr)0);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return NULL;
+}
+
+static void *log_pass_out(void *arg)
+{
+    struct ljob *j = arg;
+    mpfr_t d, lo, hi;
+    mpfr_inits2(j->prec, d, (mpfr_ptr)0);
+    mpfr_inits2(j->prec + 8, lo, hi, (mpfr_ptr)0);
+    for (size_t i = j->lo; i < j->hi; i++) {
+        float v = j->x[i];
+        if (j->revisit && !j->fail[i])
+            continue;
+        j->fail[i] = 0;
+        if (v == -INFINITY) {
+            j->y[i] = -INFINITY;
+            continue;
+        }
+        int inex = arg_of(d, v, j->m, j->T);
+        inex |= mpfr_sub(d, d, j->L, MPFR_RNDN) != 0;
+        if (!inex && j->L_exact && !j->skipped) {
+            j->y[i] = mpfr_get_flt(d, MPFR_RNDN);
+            continue;
+        }
+        /* d <= 0. Skipped terms only lower y, by at most abs_err: lo takes
+         * them, hi does not; when nothing else is inexact, hi is just below
+         * d, so that an exact midpoint d rounds as the true y, below it */
+        if (!inex && j->L_exact) {
+            mpfr_sub_d(lo, d, j->abs_err, MPFR_RNDD);
+            mpfr_set(hi, d, MPFR_RNDN);
+            mpfr_nextbelow(hi);
+        } else {
+            mpfr_mul_d(hi, d, j->eps, MPFR_RNDD);
+            mpfr_add(lo, d, hi, MPFR_RNDD);
+            mpfr_sub_d(lo, lo, j->abs_err, MPFR_RNDD);
+            mpfr_sub(hi, d, hi, MPFR_RNDU);
+        }
+        float a = mpfr_get_flt(lo, MPFR_RNDN), b = mpfr_get_flt(hi, MPFR_RNDN);
+        if (a == b) /* y < 0 unless exact (above): a zero is -0 */
+            j->y[i] = a == 0.0f ? -0.0f : a;
+        else {
+            j->fail[i] = 1;
+            j->nfail++;
+        }
+    }
+    mpfr_clears(d, lo, hi, (mpfr_ptr)0);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return NULL;
+}
+
+static void run_ljobs(struct ljob *jobs, unsigned nt, void *(*fn)(void *))
+{
+    pthread_t tid[8];
+    unsigned started = 0;
+    for (unsigned t = 1; t < nt; t++) {
+        if (pthread_create(&tid[t], NULL, fn, &jobs[t]) != 0)
+            break;
+        started = t;
+    }
+    fn(&jobs[0]);
+    for (unsigned t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    for (unsigned t = started + 1; t < nt; t++)
+        fn(&jobs[t]);
+}
+
+/* -log k correctly rounded (k >= 1): transcendental for k >= 2, so 128 bits
+ * decide its rounding as they do 1/k's (recip_rounded). */
+static float neglog_rounded(size_t k)
+{
+    mpfr_t t;
+    mpfr_init2(t, 128);
+    mpfr_set_ui(t, (unsigned long)k, MPFR_RNDN);
+    mpfr_log(t, t, MPFR_RNDN);
+    mpfr_neg(t, t, MPFR_RNDN);
+    float r = mpfr_get_flt(t, MPFR_RNDN);
+    mpfr_clear(t);
+    return r;
+}
+
+float sbref_neglog(size_t k) { return neglog_rounded(k); }
+
+int sbref_log_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
+                      struct sbref_info *info)
+{
+    struct sbref_info dummy;
+    if (info == NULL)
+        info = &dummy;
+    *info = (struct sbref_info){.kind = SBREF_EXACT};
+    if (!(T > 0.0f) || (n > 0 && (x == NULL || y == NULL || x == y)))
+        return SBREF_EINVAL;
+    if (n == 0) {
+        info->kind = SBREF_EMPTY;
+        return SBREF_OK;
+    }
+    size_t n_pinf = 0, n_fin = 0;
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        if (isnan(v)) {
+            info->kind = SBREF_NAN_INPUT;
+            info->index = i;
+            fill(y, n, NAN);
+            return SBREF_UNDEFINED;
+        }
+        if (v == INFINITY)
+            n_pinf++;
+        else if (v != -INFINITY) {
+            n_fin++;
+            m = v > m ? v : m;
+        }
+    }
+    if (n_pinf > 0 || (isinf(T) && n_fin > 0)) {
+        info->kind = SBREF_LIMIT;
+        float r = neglog_rounded(n_pinf > 0 ? n_pinf : n_fin);
+        for (size_t i = 0; i < n; i++)
+            y[i] = (n_pinf > 0 ? x[i] == INFINITY : isfinite(x[i])) ? r : -INFINITY;
+        return SBREF_OK;
+    }
+    if (n_fin == 0) {
+        info->kind = SBREF_ALL_NEG_INF;
+        fill(y, n, NAN);
+        return SBREF_UNDEFINED;
+    }
+
+    unsigned nt = pick_threads(opts, n);
+    long p = opts != NULL && opts->prec_sum > 0 ? opts->prec_sum
+                                                : 80 + (long)ceil(log2((double)n + 1.0));
+    p = p < PREC_MIN ? PREC_MIN : p > PREC_CAP ? PREC_CAP : p;
+    unsigned char *fail = calloc(n, 1);
+    if (fail == NULL)
+        return SBREF_ENOMEM;
+    struct ljob jobs[8];
+    int status = SBREF_OK;
+    mpfr_t R, L, t;
+    mpfr_inits2(p, R, L, t, (mpfr_ptr)0);
+    for (int round = 0;; round++) {
+        long dskip = (long)ceil((double)(p + 171) * 0.6931471805599453);
+        for (unsigned i = 0; i < nt; i++) {
+            jobs[i] = (struct ljob){.x = x, .y = y, .m = m, .T = T, .prec = p, .dskip = dskip,
+                                    .lo = n * i / nt, .hi = n * (i + 1) / nt};
+            mpfr_init2(jobs[i].part, p);
+        }
+        run_ljobs(jobs, nt, log_pass_sum);
+        mpfr_set_prec(R, p);
+        mpfr_set_prec(L, p);
+        mpfr_set_prec(t, p);
+        mpfr_set_zero(R, 1);
+        int exact = 1;
+        size_t nterms = 0, nskip = 0, k = 0;
+        for (unsigned i = 0; i < nt; i++) {
+            int inex = mpfr_add(R, R, jobs[i].part, MPFR_RNDN) != 0;
+            exact &= jobs[i].exact && !inex;
+            nterms += jobs[i].nterms;
+            nskip += jobs[i].nskip;
+            k += jobs[i].nmax;
+            mpfr_clear(jobs[i].part);
+        }
+        /* L = log k + log1p(R/k) */
+        exact &= mpfr_div_ui(t, R, (unsigned long)k, MPFR_RNDN) == 0;
+        exact &= mpfr_log1p(t, t, MPFR_RNDN) == 0;
+        mpfr_set_ui(L, (unsigned long)k, MPFR_RNDN);
+        exact &= mpfr_log(L, L, MPFR_RNDN) == 0;
+        exact &= mpfr_add(L, L, t, MPFR_RNDN) == 0;
+        double u = ldexp(1.0, (int)-p);
+        double eps_R = 1.01 * (2.02 * (double)dskip + 1.0 + (double)nterms + nt) * u;
+        for (unsigned i = 0; i < nt; i++) {
+            jobs[i].L = L;
+            jobs[i].L_exact = exact;
+            jobs[i].skipped = nskip > 0;
+            jobs[i].eps = 1.01 * (1.01 * (eps_R + 4.0 * u) + 3.0 * u);
+            /* n e^-D <= n 2^-(p+171) */
+            jobs[i].abs_err = ldexp((double)nskip, (int)-(p + 171));
+            jobs[i].fail = fail;
+            jobs[i].revisit = round > 0;
+            jobs[i].nfail = 0;
+        }
+        run_ljobs(jobs, nt, log_pass_out);
+        size_t nfail = 0;
+        for (unsigned i = 0; i < nt; i++)
+            nfail += jobs[i].nfail;
+        info->prec_sum = p;
+        info->prec_max = p;
+        info->retries += round > 0 ? nfail : 0;
+        if (nfail == 0)
+            break;
+        if (p >= PREC_CAP) {
+            status = SBREF_ENOROUND;
+            break;
+        }
+        p = 2 * p > PREC_CAP ? PREC_CAP : 2 * p;
+    }
+    mpfr_clears(R, L, t, (mpfr_ptr)0);
+    free(fail);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return status;
+}

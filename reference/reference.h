@@ -49,6 +49,15 @@ struct sbref_info {
 int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
                   struct sbref_info *info);
 
+/* log-softmax: y_i the float nearest to x_i/T - log sum_j exp(x_j/T), with
+ * the same guarantee, kinds and statuses (the limits are -log k and -inf;
+ * opts->prec_sum is the first working precision; prec_elem is unused). */
+int sbref_log_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
+                      struct sbref_info *info);
+
+/* -log k correctly rounded to float, k >= 1. */
+float sbref_neglog(size_t k);
+
 const char *sbref_kind_name(enum sbref_kind kind);
 const char *sbref_mpfr_version(void);
 

@@ -110,7 +110,7 @@ static void histogram_bins(void **state)
     float r[6] = {1.0f, 1.0f, 1.0f, 1.0f, 0.5f, NAN};
     float y[6] = {1.0f, 1.0f + 0x1p-23f, 1.0f + 0x1p-22f, 1.0f + 3 * 0x1p-23f, NAN, NAN};
     struct sb_hist h = {0}, g = {0};
-    sb_hist_add(&h, y, r, 6);
+    sb_hist_add(&h, NULL, y, r, 6);
     assert_true(h.count[0] == 2 && h.count[2] == 1 && h.count[3] == 1 && h.count[4] == 1 &&
                 h.count[SB_HIST_BINS - 1] == 1);
     assert_true(sb_hist_total(&h) == 6);

@@ -69,11 +69,9 @@ static double hadd(__m256d v)
     return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
 }
 
-static int accurate(const float *x, float *y, size_t n, float T)
+/* The max; 0 when the contract decides (a NaN, no finite entry). */
+static int max_of(const float *x, size_t n, float *out)
 {
-    int st;
-    if (sb_prologue(x, y, n, T, &st))
-        return st;
     __m256 vm = _mm256_set1_ps(-INFINITY);
     int nan = 0;
     size_t i = 0;
@@ -90,10 +88,21 @@ static int accurate(const float *x, float *y, size_t n, float T)
         nan |= x[i] != x[i];
         m = x[i] > m ? x[i] : m;
     }
-    if (nan || !isfinite(m)) {
+    *out = m;
+    return !nan && isfinite(m);
+}
+
+static int accurate(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
+        return st;
+    float m;
+    if (!max_of(x, n, &m)) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
+    size_t i;
     const double dm = m, dt = 1.0 / (double)T;
     const __m256d pm = _mm256_set1_pd(dm), pt = _mm256_set1_pd(dt);
     struct sb_dcascade c = {.count = 0};
@@ -120,6 +129,67 @@ static int accurate(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
+/* One vector's terms for the log kernel: exp(d) where x != max and
+ * d > -200, else 0; the max's entries counted in *k. */
+static inline __m256d log_terms(const float *x, __m256d m, __m256d t, size_t *k)
+{
+    __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(x)), d = _mm256_mul_pd(_mm256_sub_pd(v, m), t);
+    __m256d lo = _mm256_set1_pd(SB_ACCURATE_LOG_LO);
+    __m256d eq = _mm256_cmp_pd(v, m, _CMP_EQ_OQ);
+    *k += (size_t)__builtin_popcount((unsigned)_mm256_movemask_pd(eq));
+    __m256d keep = _mm256_andnot_pd(eq, _mm256_cmp_pd(d, lo, _CMP_GT_OQ));
+    return _mm256_and_pd(keep, exp_pd(_mm256_max_pd(d, lo)));
+}
+
+/* log-softmax, every step in double, rounded once: y_i = -(|d_i| + log S)
+ * with log S = log k + log1p(R/k) (scalar/accurate.c), R's terms from the
+ * exponential above (2^-46.9 relative). The same error budget as
+ * scalar.log_accurate: faithful, bound 1 ULP. */
+static int log_accurate(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    float m;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    if (!max_of(x, n, &m)) {
+        sb_edge_log(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    const double dm = m, dt = 1.0 / (double)T;
+    const __m256d pm = _mm256_set1_pd(dm), pt = _mm256_set1_pd(dt);
+    struct sb_dcascade c = {.count = 0};
+    size_t full = n / 4 * 4, k = 0, i;
+    for (size_t b = 0; b < full; b += BLOCK) {
+        size_t end = full - b < BLOCK ? full : b + BLOCK;
+        __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+        for (i = b; i + 8 <= end; i += 8) {
+            s0 = _mm256_add_pd(s0, log_terms(x + i, pm, pt, &k));
+            s1 = _mm256_add_pd(s1, log_terms(x + i + 4, pm, pt, &k));
+        }
+        for (; i < end; i += 4)
+            s0 = _mm256_add_pd(s0, log_terms(x + i, pm, pt, &k));
+        sb_dcascade_push(&c, hadd(_mm256_add_pd(s0, s1)));
+    }
+    sb_dcascade_push(&c, sb_accurate_log_tail_sum(x, full, n, m, dt, &k));
+    const double R = sb_dcascade_total(&c), L = sb_accurate_log_sum(k, R);
+    const int pos = sb_accurate_log_positive(x, n, m, k, R);
+    const __m256d pL = _mm256_set1_pd(L);
+    /* sb_accurate_log_round: where log S > 0 vanished in d - L, one double
+     * lower (the bits of a negative double plus 1) */
+    const __m256d lost = pos ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : _mm256_setzero_pd();
+    for (i = 0; i < full; i += 4) {
+        __m256d d = _mm256_mul_pd(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), pm), pt);
+        __m256d v = _mm256_sub_pd(d, pL);
+        __m256d eq = _mm256_and_pd(_mm256_cmp_pd(v, d, _CMP_EQ_OQ),
+                                   _mm256_cmp_pd(v, _mm256_set1_pd(-INFINITY), _CMP_NEQ_OQ));
+        __m256i fix = _mm256_castpd_si256(_mm256_and_pd(eq, lost));
+        v = _mm256_castsi256_pd(_mm256_sub_epi64(_mm256_castpd_si256(v), fix));
+        _mm_storeu_ps(y + i, _mm256_cvtpd_ps(v));
+    }
+    sb_accurate_log_tail_out(x, y, full, n, dm, dt, L, pos);
+    return SOFTMAX_OK;
+}
+
 const struct softmax_kernel sb_kernel_avx2_accurate = {
     .name = "avx2.accurate",
     .algorithm = "accurate",
@@ -130,4 +200,17 @@ const struct softmax_kernel sb_kernel_avx2_accurate = {
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "double-precision internals, own 4-lane exp (degree 11), rounded once",
+};
+
+const struct softmax_kernel sb_kernel_avx2_log_accurate = {
+    .name = "avx2.log_accurate",
+    .algorithm = "accurate",
+    .isa = SOFTMAX_ISA_AVX2,
+    .fn = log_accurate,
+    .safe = 1,
+    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "log-softmax in double, own 4-lane exp, log k + log1p(rest), rounded once",
+    .output = SOFTMAX_OUT_LOG,
 };

@@ -36,3 +36,17 @@ const struct softmax_kernel sb_kernel_avx2_online = {
     .in_domain = NULL,
     .summary = "AVX2+FMA online max and rescaled sum (1.25 exp/element), then one output pass",
 };
+
+/* Bound (hybrid ULP): as scalar.log_online (scalar/online.c). */
+const struct softmax_kernel sb_kernel_avx2_log_online = {
+    .name = "avx2.log_online",
+    .algorithm = "online",
+    .isa = SOFTMAX_ISA_AVX2,
+    .fn = sbv_log_online,
+    .safe = 1,
+    .bound = {.c0 = 30.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 4.1,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "AVX2+FMA log-softmax: online (max, sum) pass, then x - max - log S",
+    .output = SOFTMAX_OUT_LOG,
+};

@@ -19,3 +19,17 @@ const struct softmax_kernel sb_kernel_avx2_threepass = {
     .in_domain = NULL,
     .summary = "AVX2+FMA max, exp-store-sum (own exp, 32/iter), scale by 1/S",
 };
+
+/* Bound (hybrid ULP): as scalar.log_threepass (scalar/threepass.c). */
+const struct softmax_kernel sb_kernel_avx2_log_threepass = {
+    .name = "avx2.log_threepass",
+    .algorithm = "threepass",
+    .isa = SOFTMAX_ISA_AVX2,
+    .fn = sbv_log_threepass,
+    .safe = 1,
+    .bound = {.c0 = 20.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "AVX2+FMA log-softmax: max, exp-sum (not stored), then x - max - log S",
+    .output = SOFTMAX_OUT_LOG,
+};

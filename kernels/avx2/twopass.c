@@ -17,3 +17,18 @@ const struct softmax_kernel sb_kernel_avx2_twopass = {
     .in_domain = NULL,
     .summary = "AVX2+FMA Dukhan-Ablavatski two-pass, exponent-field scaling",
 };
+
+/* Bound (hybrid ULP): as scalar.log_twopass (scalar/twopass.c), and x t
+ * rounded twice at T != 1 (1/T, the product): c_arg = 2.04. */
+const struct softmax_kernel sb_kernel_avx2_log_twopass = {
+    .name = "avx2.log_twopass",
+    .algorithm = "twopass",
+    .isa = SOFTMAX_ISA_AVX2,
+    .fn = sbv_log_twopass,
+    .safe = 1,
+    .bound = {.c0 = 18.5, .c_arg = 2.04, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE, .c_mag = 1.02},
+    .in_domain = NULL,
+    .summary = "AVX2+FMA log-softmax: two-pass sum, then x t - log S (unshifted)",
+    .output = SOFTMAX_OUT_LOG,
+};

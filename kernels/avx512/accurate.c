@@ -70,11 +70,9 @@ static inline __m512d arg_pd(const float *x, __m512d m, __m512d t)
 #define KEEP_MAX ((size_t)1 << 20) /* elements whose terms are kept: 8 MB */
 #define KEEP_STACK 2048            /* of them on the stack: 16 KB */
 
-static int accurate(const float *x, float *y, size_t n, float T)
+/* The max; 0 when the contract decides (a NaN, no finite entry). */
+static int max_of(const float *x, size_t n, float *out)
 {
-    int st;
-    if (sb_prologue(x, y, n, T, &st))
-        return st;
     __m512 vm = _mm512_set1_ps(-INFINITY);
     int nan = 0;
     size_t i = 0;
@@ -88,10 +86,21 @@ static int accurate(const float *x, float *y, size_t n, float T)
         nan |= x[i] != x[i];
         m = x[i] > m ? x[i] : m;
     }
-    if (nan || !isfinite(m)) {
+    *out = m;
+    return !nan && isfinite(m);
+}
+
+static int accurate(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
+        return st;
+    float m;
+    if (!max_of(x, n, &m)) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
+    size_t i;
     const double dm = m, dt = 1.0 / (double)T;
     const __m512d pm = _mm512_set1_pd(dm), pt = _mm512_set1_pd(dt);
     struct sb_dcascade c = {.count = 0};
@@ -156,6 +165,69 @@ static int accurate(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
+/* One vector's terms for the log kernel: exp(d) where x != max and
+ * d > -200, else 0 (the exponential holds there: |n| <= 2308 keeps
+ * n ln2_hi/8 exact, and vscalefpd reaches 2^-289); the max's entries
+ * counted in *k. */
+static inline __m512d log_terms(const float *x, __m512d m, __m512d t, size_t *k)
+{
+    __m512d v = _mm512_cvtps_pd(_mm256_loadu_ps(x)), d = _mm512_mul_pd(_mm512_sub_pd(v, m), t);
+    __m512d lo = _mm512_set1_pd(SB_ACCURATE_LOG_LO);
+    __mmask8 eq = _mm512_cmp_pd_mask(v, m, _CMP_EQ_OQ);
+    *k += (size_t)__builtin_popcount((unsigned)eq);
+    __mmask8 keep = _mm512_cmp_pd_mask(d, lo, _CMP_GT_OQ) & (__mmask8)~eq;
+    return _mm512_maskz_mov_pd(keep, exp_pd(_mm512_max_pd(d, lo)));
+}
+
+/* log-softmax, every step in double, rounded once: y_i = -(|d_i| + log S)
+ * with log S = log k + log1p(R/k) (scalar/accurate.c), R's terms from the
+ * exponential above (2^-36.5 relative, which log1p does not amplify): under
+ * 2^-36 before the rounding to float, faithful, bound 1 ULP. */
+static int log_accurate(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    float m;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    if (!max_of(x, n, &m)) {
+        sb_edge_log(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    const double dm = m, dt = 1.0 / (double)T;
+    const __m512d pm = _mm512_set1_pd(dm), pt = _mm512_set1_pd(dt);
+    struct sb_dcascade c = {.count = 0};
+    size_t full = n / 8 * 8, k = 0, i;
+    for (size_t b = 0; b < full; b += BLOCK) {
+        size_t end = full - b < BLOCK ? full : b + BLOCK;
+        __m512d s0 = _mm512_setzero_pd(), s1 = s0;
+        for (i = b; i + 16 <= end; i += 16) {
+            s0 = _mm512_add_pd(s0, log_terms(x + i, pm, pt, &k));
+            s1 = _mm512_add_pd(s1, log_terms(x + i + 8, pm, pt, &k));
+        }
+        for (; i < end; i += 8)
+            s0 = _mm512_add_pd(s0, log_terms(x + i, pm, pt, &k));
+        sb_dcascade_push(&c, _mm512_reduce_add_pd(_mm512_add_pd(s0, s1)));
+    }
+    sb_dcascade_push(&c, sb_accurate_log_tail_sum(x, full, n, m, dt, &k));
+    const double R = sb_dcascade_total(&c), L = sb_accurate_log_sum(k, R);
+    const int pos = sb_accurate_log_positive(x, n, m, k, R);
+    const __m512d pL = _mm512_set1_pd(L);
+    /* sb_accurate_log_round: where log S > 0 vanished in d - L, one double
+     * lower (the bits of a negative double plus 1) */
+    const __mmask8 lost = pos ? 0xff : 0;
+    for (i = 0; i < full; i += 8) {
+        __m512d d = _mm512_mul_pd(_mm512_sub_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), pm), pt);
+        __m512d v = _mm512_sub_pd(d, pL);
+        __mmask8 fix = _mm512_cmp_pd_mask(v, d, _CMP_EQ_OQ) & lost &
+                       _mm512_cmp_pd_mask(v, _mm512_set1_pd(-INFINITY), _CMP_NEQ_OQ);
+        __m512i vi = _mm512_castpd_si512(v);
+        v = _mm512_castsi512_pd(_mm512_mask_add_epi64(vi, fix, vi, _mm512_set1_epi64(1)));
+        _mm256_storeu_ps(y + i, _mm512_cvtpd_ps(v));
+    }
+    sb_accurate_log_tail_out(x, y, full, n, dm, dt, L, pos);
+    return SOFTMAX_OK;
+}
+
 const struct softmax_kernel sb_kernel_avx512_accurate = {
     .name = "avx512.accurate",
     .algorithm = "accurate",
@@ -166,4 +238,17 @@ const struct softmax_kernel sb_kernel_avx512_accurate = {
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "double-precision internals, own 8-lane exp (table of 8, degree 5), rounded once",
+};
+
+const struct softmax_kernel sb_kernel_avx512_log_accurate = {
+    .name = "avx512.log_accurate",
+    .algorithm = "accurate",
+    .isa = SOFTMAX_ISA_AVX512,
+    .fn = log_accurate,
+    .safe = 1,
+    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "log-softmax in double, own 8-lane exp, log k + log1p(rest), rounded once",
+    .output = SOFTMAX_OUT_LOG,
 };

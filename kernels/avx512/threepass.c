@@ -35,3 +35,17 @@ const struct softmax_kernel sb_kernel_avx512_threepass = {
     .in_domain = NULL,
     .summary = "AVX-512F max, exp-store-sum (own exp, 64/iter), scale by 1/S",
 };
+
+/* Bound (hybrid ULP): as scalar.log_threepass (scalar/threepass.c). */
+const struct softmax_kernel sb_kernel_avx512_log_threepass = {
+    .name = "avx512.log_threepass",
+    .algorithm = "threepass",
+    .isa = SOFTMAX_ISA_AVX512,
+    .fn = sbv_log_threepass,
+    .safe = 1,
+    .bound = {.c0 = 20.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "AVX-512F log-softmax: max, exp-sum (not stored), then x - max - log S",
+    .output = SOFTMAX_OUT_LOG,
+};

@@ -77,6 +77,25 @@ static inline __attribute__((always_inline)) void sbv_write2(const float *x, flo
     sbv_write(x + 2 * half, y + 2 * half, n - 2 * half, fill, out, c);
 }
 
+/* log-softmax output, one vector of x: (x - m) t - L; c: m, t, L. -inf
+ * entries stay -inf. */
+static inline __attribute__((always_inline)) sbv sbv_log_out(sbv v, const struct sbv_out *c)
+{
+    return sbv_sub(sbv_scaled(sbv_sub(v, c->a), c->b, c->scaled), c->c);
+}
+
+/* The log kernels' output pass over x with shift m and log-sum L. */
+static inline void sbv_log_write(const float *x, float *y, size_t n, float m, float t, float L,
+                                 int scaled)
+{
+    if (scaled)
+        sbv_write(x, y, n, 0.0f, sbv_log_out,
+                  &(struct sbv_out){sbv_set1(m), sbv_set1(t), sbv_set1(L), 1});
+    else
+        sbv_write(x, y, n, 0.0f, sbv_log_out,
+                  &(struct sbv_out){sbv_set1(m), sbv_set1(1.0f), sbv_set1(L), 0});
+}
+
 /* sb_prologue, then 1/T: where it overflows float the scalar body, which
  * works in double, takes over. 1 when the call is done (*st its status),
  * else 0 with *t = 1/T. */

@@ -102,3 +102,30 @@ static int sbv_online(const float *x, float *y, size_t n, float T)
         sbv_write(x, y, n, -INFINITY, ol_out, &(struct sbv_out){vm, sbv_set1(1.0f), inv, 0});
     return SOFTMAX_OK;
 }
+
+/* log-softmax from the online pair: (x - m) t - log s. */
+static int sbv_log_online(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    float t = 1.0f / T;
+    if (isinf(t)) {
+        sb_scalar_log_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    int special = 0, scaled = T != 1.0f;
+    float xmin;
+    struct sb_part tot = scaled ? ol_pass1(x, n, t, 1, &special, &xmin, T)
+                                : ol_pass1(x, n, 1.0f, 0, &special, &xmin, T);
+    if (special || !isfinite(tot.m) || !isfinite(tot.s) || tot.s == 0.0f) {
+        sb_edge_log(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    if (sbv_span_overflows(x, n, tot.m, xmin, T)) {
+        sb_scalar_log_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    sbv_log_write(x, y, n, tot.m, t, (float)log((double)tot.s), scaled);
+    return SOFTMAX_OK;
+}

@@ -17,11 +17,13 @@ static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, i
     return raw ? sbv_exp_raw(d) : sbv_exp(d);
 }
 
-/* exp((x - m) * t) into y, summed; `scaled` is constant at each call, so
- * T = 1 gets a loop without the multiply. */
+/* exp((x - m) * t) into y (y NULL: not stored, the log kernels), summed;
+ * `scaled` is constant at each call, so T = 1 gets a loop without the
+ * multiply. */
 static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, float *y, size_t n,
                                                                float m, float t, int scaled, int raw)
 {
+    const int store = y != NULL;
     const sbv vm = sbv_set1(m), vt = sbv_set1(t);
     struct sb_cascade c = {.count = 0};
     size_t i;
@@ -33,10 +35,12 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
             sbv e1 = tp_exp(sbv_loadu(x + i + SBV_W), vm, vt, scaled, raw);
             sbv e2 = tp_exp(sbv_loadu(x + i + 2 * SBV_W), vm, vt, scaled, raw);
             sbv e3 = tp_exp(sbv_loadu(x + i + 3 * SBV_W), vm, vt, scaled, raw);
-            sbv_storeu(y + i, e0);
-            sbv_storeu(y + i + SBV_W, e1);
-            sbv_storeu(y + i + 2 * SBV_W, e2);
-            sbv_storeu(y + i + 3 * SBV_W, e3);
+            if (store) {
+                sbv_storeu(y + i, e0);
+                sbv_storeu(y + i + SBV_W, e1);
+                sbv_storeu(y + i + 2 * SBV_W, e2);
+                sbv_storeu(y + i + 3 * SBV_W, e3);
+            }
             s0 = sbv_add(s0, e0);
             s1 = sbv_add(s1, e1);
             s2 = sbv_add(s2, e2);
@@ -45,7 +49,8 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
         for (int r = 0; i < end; i += SBV_W, r = (r + 1) & 3) {
             sbv e = sbv_keep(tp_exp(sbv_load_tail(x + i, end - i, m), vm, vt, scaled, raw),
                              end - i, 0.0f);
-            sbv_store_tail(y + i, end - i, e);
+            if (store)
+                sbv_store_tail(y + i, end - i, e);
             /* rotate, so no lane meets more than 8 terms in a block */
             sbv *s = r == 0 ? &s0 : r == 1 ? &s1 : r == 2 ? &s2 : &s3;
             *s = sbv_add(*s, e);
@@ -56,42 +61,60 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
     return sb_cascade_total(&c, sb_merge_sum, 1.0f, (struct sb_part){0.0f, 0.0f}).s;
 }
 
-static int sbv_threepass(const float *x, float *y, size_t n, float T)
+/* The max pass: the max of x, NaN noted in *nan, the min in *lo. */
+static inline __attribute__((always_inline)) float tp_max(const float *x, size_t n, int *nan,
+                                                          float *lo_out)
 {
-    int st;
-    if (sb_prologue(x, y, n, T, &st))
-        return st;
     sbv m0 = sbv_set1(-INFINITY), m1 = m0, lo = sbv_set1(INFINITY);
-    int nan = 0;
     size_t i = 0;
     for (; i + 2 * SBV_W <= n; i += 2 * SBV_W) {
         sbv a = sbv_loadu(x + i), b = sbv_loadu(x + i + SBV_W);
-        nan |= sbv_unord(a, b);
+        *nan |= sbv_unord(a, b);
         m0 = sbv_max(m0, a);
         m1 = sbv_max(m1, b);
         lo = sbv_min(lo, sbv_min(a, b));
     }
     for (; i < n; i += SBV_W) {
         sbv a = sbv_load_tail(x + i, n - i, -INFINITY);
-        nan |= sbv_unord(a, a);
+        *nan |= sbv_unord(a, a);
         m0 = sbv_max(m0, a);
         lo = sbv_min(lo, sbv_keep(a, n - i, INFINITY));
     }
-    float m = sbv_hmax(sbv_max(m0, m1));
+    *lo_out = sbv_hmin(lo);
+    return sbv_hmax(sbv_max(m0, m1));
+}
+
+/* The sum of exp((x - m)/T) (into y too where y is not NULL), through the
+ * variant that fits: T = 1 or not, every argument within the exponential's
+ * unclamped range (raw; false for -inf entries and overflowed spans) or not. */
+static inline __attribute__((always_inline)) float tp_sum(const float *x, float *y, size_t n,
+                                                          float m, float lo, float T)
+{
+    float t = 1.0f / T, low = (lo - m) * t;
+    int raw = low >= SBV_RAW_LO;
+    return T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0))
+                     : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1) : tp_exp_pass(x, y, n, m, t, 1, 0));
+}
+
+static int sbv_threepass(const float *x, float *y, size_t n, float T)
+{
+    int st, nan = 0;
+    float lo;
+    if (sb_prologue(x, y, n, T, &st))
+        return st;
+    float m = tp_max(x, n, &nan, &lo);
     if (nan || !isfinite(m)) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
     /* the span overflows float and T would shrink it, or 1/T overflows */
-    if (sbv_span_overflows(x, n, m, sbv_hmin(lo), T) || isinf(1.0f / T)) {
+    if (sbv_span_overflows(x, n, m, lo, T) || isinf(1.0f / T)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float t = 1.0f / T, low = (sbv_hmin(lo) - m) * t;
-    int raw = low >= SBV_RAW_LO; /* false for -inf entries and overflowed spans */
-    float s = T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0))
-                        : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1) : tp_exp_pass(x, y, n, m, t, 1, 0));
+    float s = tp_sum(x, y, n, m, lo, T);
     const sbv inv = sbv_set1(1.0f / s);
+    size_t i;
     for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
         sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), inv));
         sbv_storeu(y + i + SBV_W, sbv_mul(sbv_loadu(y + i + SBV_W), inv));
@@ -100,5 +123,25 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
     }
     for (; i < n; i += SBV_W)
         sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), inv));
+    return SOFTMAX_OK;
+}
+
+static int sbv_log_threepass(const float *x, float *y, size_t n, float T)
+{
+    int st, nan = 0;
+    float lo;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    float m = tp_max(x, n, &nan, &lo);
+    if (nan || !isfinite(m)) {
+        sb_edge_log(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    if (sbv_span_overflows(x, n, m, lo, T) || isinf(1.0f / T)) {
+        sb_scalar_log_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    float L = (float)log((double)tp_sum(x, NULL, n, m, lo, T));
+    sbv_log_write(x, y, n, m, 1.0f / T, L, T != 1.0f);
     return SOFTMAX_OK;
 }

@@ -181,3 +181,24 @@ static int sbv_twopass(const float *x, float *y, size_t n, float T)
         sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(1.0f), inv, vE, 0});
     return SOFTMAX_OK;
 }
+
+/* log-softmax unshifted: x t - log S, log S = E ln 2 + log M in double,
+ * rounded to float (scalar/twopass.c: the RAW bound's c_mag). */
+static int sbv_log_twopass(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    float tf = 1.0f / T;
+    int scaled = T != 1.0f;
+    struct sb_part tot = {0.0f, 0.0f};
+    if (!isinf(tf))
+        tot = scaled ? wp_pass1(x, n, tf, 1) : wp_pass1(x, n, 1.0f, 0);
+    if (isinf(tf) || !(tot.m >= (float)SBV_K_LO && tot.m <= SBV_K_HI) || !isfinite(tot.s)) {
+        sb_scalar_log_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    float L = (float)((double)tot.m * 0.6931471805599453 + log((double)tot.s));
+    sbv_log_write(x, y, n, 0.0f, tf, L, scaled);
+    return SOFTMAX_OK;
+}

@@ -29,6 +29,22 @@ static int naive(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
+/* log-softmax by the textbook formula: x_i/T - log sum_j exp(x_j/T), the
+ * sum sequential in float: overflows where naive does. */
+static int log_naive(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK)
+        return st;
+    float s = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        s += expf(x[i] / T);
+    float L = (float)log((double)s);
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] / T - L;
+    return SOFTMAX_OK;
+}
+
 static int naive_domain(const float *x, size_t n, float T)
 {
     double hi = -INFINITY;
@@ -52,4 +68,20 @@ const struct softmax_kernel sb_kernel_scalar_naive = {
               .sum = SOFTMAX_SUM_SEQUENTIAL},
     .in_domain = naive_domain,
     .summary = "textbook exp(x)/sum exp(x), no max shift: overflows (unsafe)",
+};
+
+/* Bound (hybrid ULP), on naive's domain: naive's plus 0.5 + 0.5 (reference,
+ * subtraction) + 1 (log S rounded, as large as a_i + |y_i|: c_mag for the
+ * a_i part): c0 = 8, c_mag = 1.02. */
+const struct softmax_kernel sb_kernel_scalar_log_naive = {
+    .name = "scalar.log_naive",
+    .algorithm = "naive",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = log_naive,
+    .safe = 0,
+    .bound = {.c0 = 8.0, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_SEQUENTIAL, .c_mag = 1.02},
+    .in_domain = naive_domain,
+    .summary = "log-softmax: textbook x - log sum exp(x), no max shift: overflows (unsafe)",
+    .output = SOFTMAX_OUT_LOG,
 };

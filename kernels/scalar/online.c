@@ -24,12 +24,9 @@
 
 #define BLOCK 8
 
-static int online(const float *x, float *y, size_t n, float T)
+/* Pass 1: the (max, sum) pair; 0 when the contract decides the result. */
+static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
 {
-    int st;
-    if (sb_prologue(x, y, n, T, &st))
-        return st;
-
     struct sb_cascade c = {.count = 0};
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
@@ -42,14 +39,39 @@ static int online(const float *x, float *y, size_t n, float T)
                 b.s += expf(sb_shifted_arg(x[j], b.m, T));
         sb_cascade_push(&c, b, sb_merge_online, T);
     }
-    struct sb_part tot =
-        sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
-    if (!isfinite(tot.m) || !isfinite(tot.s)) {
+    *tot = sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
+    return isfinite(tot->m) && isfinite(tot->s);
+}
+
+static int online(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    struct sb_part tot;
+    if (sb_prologue(x, y, n, T, &st))
+        return st;
+    if (!pass1(x, n, T, &tot)) {
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
     for (size_t i = 0; i < n; i++)
         y[i] = expf(sb_shifted_arg(x[i], tot.m, T)) / tot.s;
+    return SOFTMAX_OK;
+}
+
+/* log-softmax from the online pair: (x_i - m)/T - log s. */
+static int log_online(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    struct sb_part tot;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    if (!pass1(x, n, T, &tot)) {
+        sb_edge_log(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    float L = (float)log((double)tot.s);
+    for (size_t i = 0; i < n; i++)
+        y[i] = sb_shifted_arg(x[i], tot.m, T) - L;
     return SOFTMAX_OK;
 }
 
@@ -63,4 +85,19 @@ const struct softmax_kernel sb_kernel_scalar_online = {
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "Milakov-Gimelshein online max and rescaled sum, then one output pass",
+};
+
+/* Bound (hybrid ULP): the online family's plus 5, as for the three-pass log
+ * kernels (scalar/threepass.c). */
+const struct softmax_kernel sb_kernel_scalar_log_online = {
+    .name = "scalar.log_online",
+    .algorithm = "online",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = log_online,
+    .safe = 1,
+    .bound = {.c0 = 30.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 4.1,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "log-softmax: online (max, sum) pass, then x - max - log S",
+    .output = SOFTMAX_OUT_LOG,
 };

@@ -23,28 +23,25 @@
 
 #define BLOCK 8
 
-void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
+/* The max of x; 0 when the contract decides the result (a NaN, or no
+ * finite max), which the caller then hands to its sb_edge. */
+static int max_pass(const float *x, size_t n, float *m)
 {
-    if (n == 0)
-        return;
-    if (isinf(T)) {
-        sb_edge(x, y, n, T);
-        return;
-    }
-    float m = -INFINITY;
+    float v = -INFINITY;
     int nan = 0;
     for (size_t i = 0; i < n; i++) {
-        float v = x[i];
-        nan |= v != v;
-        m = v > m ? v : m;
+        nan |= x[i] != x[i];
+        v = x[i] > v ? x[i] : v;
     }
-    if (nan || !isfinite(m)) {
-        sb_edge(x, y, n, T);
-        return;
-    }
+    *m = v;
+    return !nan && isfinite(v);
+}
 
-    /* 8 interleaved partial sums over blocks of 64: each still meets 7
-     * additions, then 3 folding them, as in the derivation above */
+/* Sum of exp((x_i - m)/T), stored into y when y is not NULL. 8 interleaved
+ * partial sums over blocks of 64: each still meets 7 additions, then 3
+ * folding them, as in the derivation above. */
+static float exp_sum(const float *x, float *y, size_t n, float m, float T)
+{
     struct sb_cascade c = {.count = 0};
     for (size_t i = 0; i < n; i += 8 * BLOCK) {
         size_t end = n - i < 8 * BLOCK ? n : i + 8 * BLOCK;
@@ -53,16 +50,46 @@ void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
             /* at T = 1, x - m in float is the same correctly rounded value
              * (and -inf past FLT_MAX, whose exp is the right 0) */
             float e = expf(T == 1.0f ? x[j] - m : sb_shifted_arg(x[j], m, T));
-            y[j] = e;
+            if (y != NULL)
+                y[j] = e;
             s8[(j - i) & 7] += e;
         }
         struct sb_part p = {((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7])),
                             0.0f};
         sb_cascade_push(&c, p, sb_merge_sum, T);
     }
-    float s = sb_cascade_total(&c, sb_merge_sum, T, (struct sb_part){0.0f, 0.0f}).s;
+    return sb_cascade_total(&c, sb_merge_sum, T, (struct sb_part){0.0f, 0.0f}).s;
+}
+
+void sb_scalar_threepass(const float *x, float *y, size_t n, float T)
+{
+    float m;
+    if (n == 0)
+        return;
+    if (isinf(T) || !max_pass(x, n, &m)) {
+        sb_edge(x, y, n, T);
+        return;
+    }
+    float s = exp_sum(x, y, n, m, T);
     for (size_t i = 0; i < n; i++)
         y[i] = y[i] / s;
+}
+
+/* log-softmax: (x_i - m)/T - log S, the difference rounded once to float
+ * (its error is at most 0.5 ULP of the output, whose magnitude is at least
+ * its); log S in double rounded to float. */
+void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T)
+{
+    float m;
+    if (n == 0)
+        return;
+    if (isinf(T) || !max_pass(x, n, &m)) {
+        sb_edge_log(x, y, n, T);
+        return;
+    }
+    float L = (float)log((double)exp_sum(x, NULL, n, m, T));
+    for (size_t i = 0; i < n; i++)
+        y[i] = (T == 1.0f ? x[i] - m : sb_shifted_arg(x[i], m, T)) - L;
 }
 
 static int threepass(const float *x, float *y, size_t n, float T)
@@ -83,4 +110,30 @@ const struct softmax_kernel sb_kernel_scalar_threepass = {
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "max, exp-and-store with pairwise sum, scale (libm expf)",
+};
+
+static int log_threepass(const float *x, float *y, size_t n, float T)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st == SOFTMAX_OK)
+        sb_scalar_log_threepass(x, y, n, T);
+    return st;
+}
+
+/* Bound of the log family (hybrid ULP, softmax.h): the three-pass bound's
+ * sum terms (log S is off by S's relative error, at most that many units of
+ * 2^-24 absolute), plus 0.5 (reference) + 0.5 (the subtraction) + 3 (up to
+ * three roundings of x_i - max, each at most 1 unit since |y_i| >=
+ * |x_i - max|/T) + 1 (log S rounded, |log S| <= |y_i|): c0 = 15 + 5 = 20. */
+const struct softmax_kernel sb_kernel_scalar_log_threepass = {
+    .name = "scalar.log_threepass",
+    .algorithm = "threepass",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = log_threepass,
+    .safe = 1,
+    .bound = {.c0 = 20.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "log-softmax: max, sum of exp, then x - max - log S (libm expf, log)",
+    .output = SOFTMAX_OUT_LOG,
 };

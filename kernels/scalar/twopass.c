@@ -44,12 +44,10 @@ static inline float expsplit(float a, int *k)
     return expf((float)((double)a - kd * LN2));
 }
 
-static int twopass(const float *x, float *y, size_t n, float T)
+/* Pass 1: the sum as (mantissa, exponent); 0 when the three-pass body must
+ * take over (see the header). */
+static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
 {
-    int st;
-    if (sb_prologue(x, y, n, T, &st))
-        return st;
-
     struct sb_cascade c = {.count = 0};
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
@@ -57,10 +55,8 @@ static int twopass(const float *x, float *y, size_t n, float T)
         int k[BLOCK], kmax = INT_MIN;
         for (size_t j = i; j < end; j++) {
             float a = x[j] / T;
-            if (!(a <= A_HI)) {
-                sb_scalar_threepass(x, y, n, T);
-                return SOFTMAX_OK;
-            }
+            if (!(a <= A_HI))
+                return 0;
             a = a < A_LO ? A_LO : a;
             p[j - i] = expsplit(a, &k[j - i]);
             kmax = k[j - i] > kmax ? k[j - i] : kmax;
@@ -70,12 +66,20 @@ static int twopass(const float *x, float *y, size_t n, float T)
             b.s += p[j] * sb_pow2f(k[j] - kmax);
         sb_cascade_push(&c, b, sb_merge_pow2, T);
     }
-    struct sb_part tot = sb_cascade_total(&c, sb_merge_pow2, T, (struct sb_part){0.0f, 0.0f});
-    if (tot.m < (float)K_LO) {
+    *tot = sb_cascade_total(&c, sb_merge_pow2, T, (struct sb_part){0.0f, 0.0f});
+    return tot->m >= (float)K_LO;
+}
+
+static int twopass(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_prologue(x, y, n, T, &st))
+        return st;
+    struct sb_part tot;
+    if (!pass1(x, n, T, &tot)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-
     int kt = (int)tot.m;
     for (size_t i = 0; i < n; i++) {
         float a = x[i] / T;
@@ -89,6 +93,26 @@ static int twopass(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
+/* log-softmax unshifted, as the two-pass sum gives it: x_i/T - log S with
+ * log S = k ln 2 + log M in double, rounded to float. Both terms carry the
+ * logits' magnitude, so an output near 0 from large logits keeps an
+ * absolute error of ulp(log S): the RAW bound's c_mag. */
+static int log_twopass(const float *x, float *y, size_t n, float T)
+{
+    int st;
+    if (sb_log_prologue(x, y, n, T, &st))
+        return st;
+    struct sb_part tot;
+    if (!pass1(x, n, T, &tot)) {
+        sb_scalar_log_threepass(x, y, n, T);
+        return SOFTMAX_OK;
+    }
+    float L = (float)((double)tot.m * LN2 + log((double)tot.s));
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] / T - L;
+    return SOFTMAX_OK;
+}
+
 const struct softmax_kernel sb_kernel_scalar_twopass = {
     .name = "scalar.twopass",
     .algorithm = "twopass",
@@ -99,4 +123,20 @@ const struct softmax_kernel sb_kernel_scalar_twopass = {
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "Dukhan-Ablavatski two-pass, (mantissa, exponent) sum, no max pass",
+};
+
+/* Bound (hybrid ULP): the two-pass family's, plus 0.5 + 0.5 (reference,
+ * subtraction) + 1 (log S rounded: at most a_i + |y_i| units of 2^-24, the
+ * a_i part in c_mag) + 1 margin: c0 = 18.5, c_mag = 1.02. */
+const struct softmax_kernel sb_kernel_scalar_log_twopass = {
+    .name = "scalar.log_twopass",
+    .algorithm = "twopass",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = log_twopass,
+    .safe = 1,
+    .bound = {.c0 = 18.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE, .c_mag = 1.02},
+    .in_domain = NULL,
+    .summary = "log-softmax: two-pass (mantissa, exponent) sum, then x - log S (unshifted)",
+    .output = SOFTMAX_OUT_LOG,
 };

@@ -208,6 +208,7 @@ struct softmax_kernel sb_scaled_kernel(const struct softmax_kernel *k, double s)
     h.bound.c0 *= s;
     h.bound.c_arg *= s;
     h.bound.c_sum *= s;
+    h.bound.c_mag *= s;
     return h;
 }
 

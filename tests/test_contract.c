@@ -31,21 +31,20 @@ static void safe_kernel_passes(void **state)
 
 static void naive_fails_where_it_overflows(void **state)
 {
-    (void)state;
-    const struct softmax_kernel *k = softmax_kernel_find("scalar.naive");
+    const struct softmax_kernel *k = softmax_kernel_find(*state);
     const char *fails[] = {"huge", "pinf", "T-small", "lanes"};
     const char *holds[] = {"n0", "T-invalid", "in-place", "guard", "nan"};
     struct sb_case_result r;
     for (size_t i = 0; i < 4; i++) {
         sb_case_run(sb_case_find(fails[i]), k, &r);
         if (r.pass)
-            fail_msg("scalar.naive passed '%s'; it has no max shift and should overflow", fails[i]);
+            fail_msg("%s passed '%s'; it has no max shift and should overflow", k->name, fails[i]);
         assert_true(strlen(r.detail) > 0);
     }
     for (size_t i = 0; i < 5; i++) {
         sb_case_run(sb_case_find(holds[i]), k, &r);
         if (!r.pass)
-            fail_msg("scalar.naive breaks '%s': %s", holds[i], r.detail);
+            fail_msg("%s breaks '%s': %s", k->name, holds[i], r.detail);
     }
 }
 
@@ -63,14 +62,15 @@ static void cases_are_named(void **state)
 
 int main(void)
 {
-    size_t nk = softmax_kernel_count(), nc = sb_case_count(), t = 0;
-    struct CMUnitTest *tests = calloc(nk * nc + 2, sizeof *tests);
+    size_t np = softmax_kernel_count(), nk = np + softmax_log_kernel_count();
+    size_t nc = sb_case_count(), t = 0;
+    struct CMUnitTest *tests = calloc(nk * nc + 3, sizeof *tests);
     struct pairing *pairs = calloc(nk * nc, sizeof *pairs);
     char (*names)[96] = calloc(nk * nc, sizeof *names);
     if (tests == NULL || pairs == NULL || names == NULL)
         return 1;
     for (size_t i = 0; i < nk; i++) {
-        const struct softmax_kernel *k = softmax_kernel_at(i);
+        const struct softmax_kernel *k = i < np ? softmax_kernel_at(i) : softmax_log_kernel_at(i - np);
         if (!k->safe)
             continue;
         for (size_t c = 0; c < nc; c++, t++) {
@@ -81,7 +81,11 @@ int main(void)
         }
     }
     tests[t++] = (struct CMUnitTest){.name = "naive fails where it overflows",
-                                     .test_func = naive_fails_where_it_overflows};
+                                     .test_func = naive_fails_where_it_overflows,
+                                     .initial_state = (void *)"scalar.naive"};
+    tests[t++] = (struct CMUnitTest){.name = "log naive fails where it overflows",
+                                     .test_func = naive_fails_where_it_overflows,
+                                     .initial_state = (void *)"scalar.log_naive"};
     tests[t++] = (struct CMUnitTest){.name = "cases are named", .test_func = cases_are_named};
     int rc = _cmocka_run_group_tests("contract", tests, t, NULL, NULL);
     free(tests);

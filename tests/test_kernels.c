@@ -1,5 +1,6 @@
-/* The shared kernel tester: every compiled-in kernel, parameterized by its
- * record, against the MPFR reference and its declared bound. A kernel the
+/* The shared kernel tester: every compiled-in kernel, softmax and
+ * log-softmax, parameterized by its record, against the MPFR reference of
+ * its output and its declared bound. A kernel the
  * CPU cannot run is skipped with a SKIP line naming the missing ISA. */
 #include "testutil.h"
 
@@ -49,7 +50,8 @@ static void hold(const struct softmax_kernel *k, const float *x, const float *y,
     float *ref = malloc((n + 1) * sizeof *ref);
     assert_non_null(ref);
     struct sbref_info info;
-    int st = sbref_softmax(x, n, T, ref, NULL, &info);
+    int st = k->output == SOFTMAX_OUT_LOG ? sbref_log_softmax(x, n, T, ref, NULL, &info)
+                                          : sbref_softmax(x, n, T, ref, NULL, &info);
     assert_true(st >= 0);
     struct sb_metrics m;
     if (!sb_judge(k, x, y, ref, n, T, info.kind, &m))
@@ -266,13 +268,16 @@ static void large_n(void **state)
     gen("normal", x, n, 3);
     assert_int_equal(softmax_run(k, x, y, n, 1.0f), SOFTMAX_OK);
     hold(k, x, y, n, 1.0f, "normal");
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += k->output == SOFTMAX_OUT_LOG ? exp((double)y[i]) : (double)y[i];
     if (k->safe)
-        assert_true(fabs(sb_sum_compensated(y, n) - 1.0) < 1e-5);
+        assert_true(fabs(sum - 1.0) < 1e-5);
     free(x);
     free(y);
 }
 
-/* The unsafe kernel must be seen failing where it overflows. */
+/* The unsafe kernels must be seen failing where they overflow. */
 static void naive_overflows(void **state)
 {
     (void)state;
@@ -281,6 +286,11 @@ static void naive_overflows(void **state)
     float x[3] = {100.0f, 1.0f, 2.0f}, y[3];
     assert_int_equal(softmax_run(k, x, y, 3, 1.0f), SOFTMAX_OK);
     assert_true(isnan(y[0]));
+    const struct softmax_kernel *lk = softmax_kernel_find("scalar.log_naive");
+    assert_non_null(lk);
+    assert_int_equal(softmax_run(lk, x, y, 3, 1.0f), SOFTMAX_OK);
+    assert_true(y[0] == -INFINITY && y[1] == -INFINITY); /* log of an overflowed sum */
+    assert_false(lk->in_domain(x, 3, 1.0f));
     assert_false(k->in_domain(x, 3, 1.0f));
     assert_true(k->in_domain(x, 3, 2.0f));
     assert_int_equal(k->safe, 0);
@@ -302,17 +312,19 @@ int main(void)
         {"range limits", range_limits},
     };
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
-    struct CMUnitTest *tests = calloc(nk * np + 1, sizeof *tests);
-    char (*names)[96] = calloc(nk * np, sizeof *names);
+    size_t nl = softmax_log_kernel_count();
+    struct CMUnitTest *tests = calloc((nk + nl) * np + 1, sizeof *tests);
+    char (*names)[96] = calloc((nk + nl) * np, sizeof *names);
     assert_true(tests && names);
     size_t t = 0;
-    for (size_t i = 0; i < nk; i++)
+    for (size_t i = 0; i < nk + nl; i++) {
+        const struct softmax_kernel *k = i < nk ? softmax_kernel_at(i) : softmax_log_kernel_at(i - nk);
         for (size_t p = 0; p < np; p++, t++) {
-            snprintf(names[t], sizeof names[t], "%s: %s", softmax_kernel_at(i)->name,
-                     props[p].what);
+            snprintf(names[t], sizeof names[t], "%s: %s", k->name, props[p].what);
             tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
-                                           .initial_state = (void *)softmax_kernel_at(i)};
+                                           .initial_state = (void *)k};
         }
+    }
     tests[t++] = (struct CMUnitTest){.name = "scalar.naive overflows", .test_func = naive_overflows};
     int rc = _cmocka_run_group_tests("kernels", tests, t, NULL, NULL);
     free(tests);

@@ -27,6 +27,26 @@ static void ulp_convention(void **state)
     assert_true(sb_ulp_error(INFINITY, INFINITY) == 0.0);
 }
 
+/* log-softmax: ULP of the reference where |r| >= 0.5, units of 2^-24 below. */
+static void log_error_units(void **state)
+{
+    (void)state;
+    assert_true(sb_log_error(-3.0f, -3.0f) == 0.0);
+    assert_true(sb_log_error(nextafterf(-3.0f, -4.0f), -3.0f) == 1.0);   /* ulp(3) = 2^-22 */
+    assert_true(sb_log_error(-0.5f - 0x1p-24f, -0.5f) == 1.0);          /* ulp(0.5) = 2^-24 */
+    assert_true(sb_log_error(-0x1p-20f, -0x1p-21f) == 8.0);              /* absolute, 2^-21 */
+    assert_true(sb_log_error(0.0f, -0x1p-30f) == 0x1p-6);
+    assert_true(sb_log_error(-INFINITY, -INFINITY) == 0.0);
+    assert_true(isinf(sb_log_error(-INFINITY, -90.0f)));
+    assert_true(isinf(sb_log_error(NAN, -1.0f)));
+    assert_true(sb_log_error(NAN, NAN) == 0.0);
+    /* sb_error_of picks by the record */
+    struct softmax_kernel lk = {.output = SOFTMAX_OUT_LOG}, pk = {.output = SOFTMAX_OUT_PROB};
+    assert_true(sb_error_of(&lk, 0.0f, -0x1p-30f) == 0x1p-6);
+    assert_true(sb_error_of(&pk, 0x1p-20f, 0x1p-21f) == sb_ulp_error(0x1p-20f, 0x1p-21f));
+    assert_true(sb_error_of(NULL, 1.0f, 1.0f) == 0.0);
+}
+
 static void compensated_sum(void **state)
 {
     (void)state;
@@ -136,6 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ulp_convention),
         cmocka_unit_test(compensated_sum),
+        cmocka_unit_test(log_error_units),
         cmocka_unit_test(figures_on_known_errors),
         cmocka_unit_test(bound_per_element),
         cmocka_unit_test(histogram_bins),

@@ -212,6 +212,103 @@ static void retries_and_threads(void **state)
     free(b);
 }
 
+/* ---- log-softmax */
+
+float sb_neglog_count(size_t k); /* kernels/edge.c: the kernels' -log k */
+
+static void log_known_values(void **state)
+{
+    (void)state;
+    float y[5], two[2] = {3.0f, 3.0f}, one[1] = {-7.5f};
+    struct sbref_info info;
+    assert_int_equal(sbref_log_softmax(two, 2, 1.0f, y, NULL, &info), SBREF_OK);
+    assert_int_equal(info.kind, SBREF_EXACT);
+    assert_true(y[0] == (float)-log(2.0) && y[1] == y[0]);
+    assert_int_equal(sbref_log_softmax(one, 1, 0.3f, y, NULL, NULL), SBREF_OK);
+    assert_true(y[0] == 0.0f && !signbit(y[0])); /* exactly 0: no retry, no sign */
+    /* [0, ln 3]: log(1/4) and log(3/4), the second near 0 */
+    float x[2] = {0.0f, (float)log(3.0)};
+    assert_int_equal(sbref_log_softmax(x, 2, 1.0f, y, NULL, NULL), SBREF_OK);
+    long double s = 1.0L + expl((long double)x[1]);
+    assert_true(y[0] == (float)-logl(s));
+    assert_true(y[1] == (float)((long double)x[1] - logl(s)));
+    /* edges in the log domain */
+    float m[4] = {1.0f, -INFINITY, 2.0f, -INFINITY};
+    assert_int_equal(sbref_log_softmax(m, 4, 1.0f, y, NULL, &info), SBREF_OK);
+    assert_true(y[1] == -INFINITY && y[3] == -INFINITY && y[2] == (float)-log1p(exp(-1.0)));
+    float p[4] = {1.0f, INFINITY, INFINITY, -3.0f};
+    assert_int_equal(sbref_log_softmax(p, 4, 1.0f, y, NULL, &info), SBREF_OK);
+    assert_int_equal(info.kind, SBREF_LIMIT);
+    assert_true(y[0] == -INFINITY && y[1] == (float)-log(2.0) && y[2] == y[1] && y[3] == -INFINITY);
+    float f[3] = {1.0f, -INFINITY, 1e30f};
+    assert_int_equal(sbref_log_softmax(f, 3, INFINITY, y, NULL, &info), SBREF_OK);
+    assert_true(info.kind == SBREF_LIMIT && y[0] == (float)-log(2.0) && y[1] == -INFINITY);
+    float nan[3] = {1.0f, NAN, 2.0f}, ninf[2] = {-INFINITY, -INFINITY};
+    assert_int_equal(sbref_log_softmax(nan, 3, 1.0f, y, NULL, &info), SBREF_UNDEFINED);
+    assert_true(info.kind == SBREF_NAN_INPUT && isnan(y[0]) && isnan(y[2]));
+    assert_int_equal(sbref_log_softmax(ninf, 2, 1.0f, y, NULL, &info), SBREF_UNDEFINED);
+    assert_int_equal(info.kind, SBREF_ALL_NEG_INF);
+    assert_int_equal(sbref_log_softmax(x, 2, 0.0f, y, NULL, NULL), SBREF_EINVAL);
+    assert_int_equal(sbref_log_softmax(x, 2, 1.0f, x, NULL, NULL), SBREF_EINVAL);
+}
+
+/* Against long double (64-bit significand) on ordinary data: a rounding can
+ * only differ within 2^-40 of a float midpoint, so all agree here. */
+static void log_against_long_double(void **state)
+{
+    (void)state;
+    const char *sets[] = {"normal", "normal:sigma=16", "uniform:a=-30,b=5", "llm"};
+    enum { N = 3000 };
+    static float x[N], y[N];
+    for (size_t d = 0; d < 4; d++) {
+        struct sb_dataset_spec spec;
+        char err[64];
+        assert_int_equal(sb_dataset_parse(sets[d], &spec, err, sizeof err), 0);
+        sb_dataset_generate(&spec, x, N, 40 + d);
+        const float T = d == 1 ? 3.0f : 1.0f;
+        assert_int_equal(sbref_log_softmax(x, N, T, y, NULL, NULL), SBREF_OK);
+        long double m = -INFINITY, s = 0.0L;
+        for (size_t i = 0; i < N; i++)
+            m = x[i] > m ? x[i] : m;
+        for (size_t i = 0; i < N; i++)
+            s += expl(((long double)x[i] - m) / T);
+        long double L = logl(s);
+        for (size_t i = 0; i < N; i++)
+            if (y[i] != (float)(((long double)x[i] - m) / T - L))
+                fail_msg("%s i=%zu: %a against long double %a", sets[d], i, (double)y[i],
+                         (double)(((long double)x[i] - m) / T - L));
+    }
+}
+
+/* x_i - max an exact float midpoint (it needs 25 bits) while the other
+ * terms underflow far below any precision: the true value lies just below
+ * the midpoint and rounds down, not to even. */
+static void log_midpoint_with_skipped_terms(void **state)
+{
+    (void)state;
+    float x[2] = {-0x1.9381b8p+99f, 0x1.93d312p+99f}, y[2];
+    assert_int_equal(sbref_log_softmax(x, 2, 1.0f, y, NULL, NULL), SBREF_OK);
+    assert_true(y[0] == -0x1.93aa66p+100f); /* ties to even would give ...64 */
+    assert_true(y[1] == 0.0f && signbit(y[1])); /* -exp(-2.5e29): -0 */
+}
+
+/* The kernels' -log k (double log, rounded to float) is the correctly
+ * rounded value for every k to 2^16 and at powers of two and neighbours to
+ * 2^40. */
+static void neglog_count_rounds_correctly(void **state)
+{
+    (void)state;
+    for (size_t k = 1; k <= 65536; k++)
+        if (sb_neglog_count(k) != sbref_neglog(k))
+            fail_msg("k=%zu: %a, correctly rounded %a", k, (double)sb_neglog_count(k),
+                     (double)sbref_neglog(k));
+    for (int e = 17; e <= 40; e++)
+        for (long d = -3; d <= 3; d++) {
+            size_t k = ((size_t)1 << e) + (size_t)d;
+            assert_true(sb_neglog_count(k) == sbref_neglog(k));
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +317,9 @@ int main(void)
         cmocka_unit_test(subnormal_outputs),   cmocka_unit_test(undefined_and_limits),
         cmocka_unit_test(masked_entries),      cmocka_unit_test(sizes_and_arguments),
         cmocka_unit_test(huge_and_tiny),       cmocka_unit_test(retries_and_threads),
+        cmocka_unit_test(log_known_values),    cmocka_unit_test(log_against_long_double),
+        cmocka_unit_test(log_midpoint_with_skipped_terms),
+        cmocka_unit_test(neglog_count_rounds_correctly),
     };
     return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
 }

@@ -32,6 +32,40 @@ static void records_are_complete(void **state)
     assert_null(softmax_kernel_find(NULL));
 }
 
+/* The log-softmax table: one kernel per algorithm and ISA of the softmax
+ * table, named isa.log_algorithm, found by name, never in the softmax
+ * table; log_softmax() dispatches to one of them. */
+static void log_records(void **state)
+{
+    (void)state;
+    size_t n = softmax_log_kernel_count();
+    assert_int_equal(n, softmax_kernel_count());
+    assert_null(softmax_log_kernel_at(n));
+    for (size_t i = 0; i < n; i++) {
+        const struct softmax_kernel *k = softmax_log_kernel_at(i), *p = softmax_kernel_at(i);
+        char want[64];
+        snprintf(want, sizeof want, "%s.log_%s", softmax_isa_name(k->isa), k->algorithm);
+        assert_string_equal(k->name, want);
+        assert_int_equal(k->output, SOFTMAX_OUT_LOG);
+        assert_int_equal(p->output, SOFTMAX_OUT_PROB);
+        /* the same algorithm and ISA, the same safety */
+        assert_string_equal(k->algorithm, p->algorithm);
+        assert_int_equal(k->isa, p->isa);
+        assert_int_equal(k->safe, p->safe);
+        assert_ptr_equal(softmax_kernel_find(k->name), k);
+        assert_true(k->bound.c0 >= 1.0);
+        /* a RAW log kernel rounds log S, as large as the logits, even at T = 1 */
+        assert_true((k->bound.arg == SOFTMAX_ARG_RAW) == (k->bound.c_mag > 0.0));
+    }
+    const struct softmax_kernel *d = log_softmax_choose(1000);
+    assert_int_equal(d->output, SOFTMAX_OUT_LOG);
+    assert_true(softmax_kernel_supported(d));
+    float x[3] = {1.0f, 1.0f, 1.0f}, y[3];
+    assert_int_equal(log_softmax(x, y, 3, 1.0f), SOFTMAX_OK);
+    assert_true(y[0] == (float)-log(3.0) && y[1] == y[0] && y[2] == y[0]);
+    assert_int_equal(log_softmax(x, y, 3, 0.0f), SOFTMAX_EINVAL_T);
+}
+
 static void run_checks_the_record(void **state)
 {
     (void)state;
@@ -97,7 +131,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_are_complete),
-        cmocka_unit_test(run_checks_the_record),
+        cmocka_unit_test(log_records), cmocka_unit_test(run_checks_the_record),
         cmocka_unit_test(default_entry_point),
         cmocka_unit_test(dispatch_table),
         cmocka_unit_test(bound_model),

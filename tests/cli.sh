@@ -32,6 +32,7 @@ expect 0 "help" -- "$sb" --help; has "$tmp/out" verify "help"
 expect 0 "list" -- "$sb" list
 for k in scalar.naive scalar.threepass scalar.twopass scalar.online; do has "$tmp/out" "$k" "list"; done
 has "$tmp/out" "UNSAFE" "list marks naive"
+for k in scalar.log_threepass avx2.log_online avx512.log_accurate; do has "$tmp/out" "$k" "list log"; done
 expect 2 "bad SOFTMAX_ISA" -- env SOFTMAX_ISA=sse9 "$sb" list; one_error_line "bad SOFTMAX_ISA"
 expect 0 "SOFTMAX_ISA=scalar" -- env SOFTMAX_ISA=scalar "$sb" list; has "$tmp/out" "usable ISA: scalar" "ISA cap"
 expect 0 "datasets" -- "$sb" datasets; has "$tmp/out" "^normal" "datasets"
@@ -99,6 +100,32 @@ assert all(r["frac_cr"] >= 0.99 for r in acc), [r["frac_cr"] for r in acc]
 tp = {r["dataset"].split("(")[0]: r["max_ulp"] for r in rows if r["kernel"] == "scalar.threepass" and r["n"] == 65536}
 assert tp["inexact"] >= 4 and tp["midpoint"] >= 4, tp
 PY
+# log-softmax: every log kernel within its bound against the log reference
+# (the accurate ones correctly rounded here), the unshifted two-pass kernel
+# worse than the shifted one where logits are large, and the log of a
+# softmax (logof.K) infinitely wrong where probabilities underflow, where
+# the log kernel stays within a few units
+expect 0 "log kernels" -- "$sb" verify -k log,logof.avx2.threepass,logof.scalar.threepass -n 1,100,32000 \
+  -d "normal:sigma=16;underflow;llm;uniform:a=80,b=120;huge:mag=1e30" -T 1,0.5 --json "$tmp/log.json"
+python3 - "$tmp/log.json" <<'PY' && ok || bad "log kernels: bounds, accuracy, stability"
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["status"] != "skip"]
+mu = lambda r: float(r["max_ulp"])
+logk = [r for r in rows if ".log_" in r["kernel"]]
+assert len(logk) >= 60 and all(r["status"] in ("ok", "xfail") for r in logk)
+assert all(r["status"] == "ok" for r in logk if r["kernel"] != "scalar.log_naive")
+acc = [r for r in logk if r["kernel"].endswith("log_accurate")]
+assert acc and all(mu(r) == 0 and r["frac_cr"] == 1 for r in acc), acc
+def worst(k, ds):
+    return max(mu(r) for r in rows if r["kernel"] == k and r["dataset"].startswith(ds))
+assert worst("scalar.log_twopass", "uniform") > 4 * max(1, worst("scalar.log_threepass", "uniform"))
+for ds in ("underflow", "normal(mu=0,sigma=16)"):
+    assert worst("logof.scalar.threepass", ds) == float("inf"), ds
+    assert worst("scalar.log_threepass", ds) <= 4, ds
+PY
+expect 0 "log edge" -- "$sb" edge -k log
+has "$tmp/out" "0 FAIL of safe kernels" "log edge summary"
+expect 1 "log bound too tight" -- "$sb" verify -k scalar.log_twopass -d "uniform:a=80,b=120" -n 1000 --bound-scale 0.001
 expect 2 "unwritable histogram" -- "$sb" verify -n 3 -d equal --histogram "$tmp/no/such/dir/h.csv"; one_error_line "unwritable histogram"
 expect 2 "histogram without a file" -- "$sb" verify -n 3 -d equal --histogram; one_error_line "histogram without a file"
 # a failed verify leaves no histogram behind (a bad dataset file, read after the outputs are opened)

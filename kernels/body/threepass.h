@@ -17,13 +17,13 @@ static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, i
     return raw ? sbv_exp_raw(d) : sbv_exp(d);
 }
 
-/* exp((x - m) * t) into y (y NULL: not stored, the log kernels), summed;
- * `scaled` is constant at each call, so T = 1 gets a loop without the
- * multiply. */
+/* exp((x - m) * t) into y (store 0: not stored, the log kernels), summed;
+ * `scaled`, `raw` and `store` are constants at each call, so T = 1 gets a
+ * loop without the multiply and no variant tests store per element. */
 static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, float *y, size_t n,
-                                                               float m, float t, int scaled, int raw)
+                                                               float m, float t, int scaled, int raw,
+                                                               int store)
 {
-    const int store = y != NULL;
     const sbv vm = sbv_set1(m), vt = sbv_set1(t);
     struct sb_cascade c = {.count = 0};
     size_t i;
@@ -84,16 +84,18 @@ static inline __attribute__((always_inline)) float tp_max(const float *x, size_t
     return sbv_hmax(sbv_max(m0, m1));
 }
 
-/* The sum of exp((x - m)/T) (into y too where y is not NULL), through the
- * variant that fits: T = 1 or not, every argument within the exponential's
- * unclamped range (raw; false for -inf entries and overflowed spans) or not. */
+/* The sum of exp((x - m)/T) (into y too where store, a constant), through
+ * the variant that fits: T = 1 or not, every argument within the
+ * exponential's unclamped range (raw; false for -inf entries and overflowed
+ * spans) or not. */
 static inline __attribute__((always_inline)) float tp_sum(const float *x, float *y, size_t n,
-                                                          float m, float lo, float T)
+                                                          float m, float lo, float T, int store)
 {
     float t = 1.0f / T, low = (lo - m) * t;
     int raw = low >= SBV_RAW_LO;
-    return T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0))
-                     : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1) : tp_exp_pass(x, y, n, m, t, 1, 0));
+    return T == 1.0f
+               ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1, store) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0, store))
+               : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1, store) : tp_exp_pass(x, y, n, m, t, 1, 0, store));
 }
 
 static int sbv_threepass(const float *x, float *y, size_t n, float T)
@@ -112,7 +114,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float s = tp_sum(x, y, n, m, lo, T);
+    float s = tp_sum(x, y, n, m, lo, T, 1);
     const sbv inv = sbv_set1(1.0f / s);
     size_t i;
     for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
@@ -141,7 +143,7 @@ static int sbv_log_threepass(const float *x, float *y, size_t n, float T)
         sb_scalar_log_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float L = (float)log((double)tp_sum(x, NULL, n, m, lo, T));
+    float L = (float)log((double)tp_sum(x, NULL, n, m, lo, T, 0));
     sbv_log_write(x, y, n, m, 1.0f / T, L, T != 1.0f);
     return SOFTMAX_OK;
 }

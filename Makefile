@@ -10,6 +10,8 @@
 #   make clean
 
 CC      ?= cc
+# make test's parallelism: compiles, and test programs run side by side
+JOBS    ?= $(shell nproc 2>/dev/null || echo 1)
 .DEFAULT_GOAL := all
 BUILD   ?= build
 OPT     ?= -O2
@@ -113,22 +115,24 @@ verify: all
 unit-tests: $(TEST_BIN) $(BIN)
 	@scripts/run-tests.sh $(BUILD) $(TEST_BIN)
 
+# The two scripts side by side (each into its log, shown in order after).
 cli-tests: $(BIN)
-	@tests/cli.sh $(BIN)
-	@tests/report.sh $(BIN)
+	@tests/cli.sh $(BIN) >$(BUILD)/cli-tests.log 2>&1 & \
+	tests/report.sh $(BIN) >$(BUILD)/report-tests.log 2>&1; r=$$?; wait $$! || r=1; \
+	cat $(BUILD)/cli-tests.log $(BUILD)/report-tests.log; exit $$r
 
 # The full gate: every build must be warning-free; the summary line counts
 # every test program of every build.
 test: deps
 	@rm -f build/test-results.txt
-	$(MAKE) --no-print-directory WERROR=1 BUILD=build/gcc CC=gcc unit-tests cli-tests
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc unit-tests cli-tests
 	@# the dispatcher and the SKIP path as an AVX2-only and a scalar-only CPU see them
-	SOFTMAX_ISA=avx2 scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_contract
-	SOFTMAX_ISA=scalar scripts/run-tests.sh build/gcc build/gcc/tests/test_registry build/gcc/tests/test_kernels
+	SOFTMAX_ISA=avx2 scripts/run-tests.sh build/gcc build/gcc/tests/test_contract build/gcc/tests/test_registry
+	SOFTMAX_ISA=scalar scripts/run-tests.sh build/gcc build/gcc/tests/test_kernels build/gcc/tests/test_registry
 	@# the gate: accuracy and instruction counts against tests/baseline.json
 	scripts/check-gate.sh build/gcc/softbench tests/baseline.json
-	$(MAKE) --no-print-directory WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
-	$(MAKE) --no-print-directory WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
 	@scripts/test-summary.sh build/test-results.txt
 
 clean:

@@ -18,6 +18,7 @@ static const char usage[] =
     "  bench     time kernels, peers and memory floors across sizes\n"
     "  loop      call one kernel many times (what scripts/hyperfine.sh times)\n"
     "  crosscheck  compare hyperfine's per-call times with bench's\n"
+    "  bhh       Blanchard-Higham-Higham's softmax formulas on their MNIST vectors\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "  report    saved results into a report: HTML, Markdown, JSON, plots\n"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
         return sb_cmd_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "crosscheck") == 0)
         return sb_cmd_crosscheck(argc - 1, argv + 1);
+    if (strcmp(cmd, "bhh") == 0)
+        return sb_cmd_bhh(argc - 1, argv + 1);
     if (strcmp(cmd, "loop") == 0)
         return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)

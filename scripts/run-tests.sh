@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
 # Runs cmocka test programs, shows their output, and records per program
-# "BUILD/PROGRAM passed failed skipped" in build/test-results.txt.
+# "BUILD/PROGRAM passed failed skipped" in build/test-results.txt. Programs
+# run JOBS at a time (default: the online CPUs, at most 4), each into its own
+# log; the logs are shown in the order given, so the output reads the same
+# as a sequential run.
 # Usage: scripts/run-tests.sh BUILD PROGRAM...
 set -u
 build=$1; shift
 results=build/test-results.txt
 mkdir -p build
-status=0
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+[ "$jobs" -le 4 ] || jobs=4
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+i=0
 for prog in "$@"; do
-  out=$("$prog" 2>&1); rc=$?
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  ( "$prog" >"$logs/$i.out" 2>&1; echo $? >"$logs/$i.rc" ) &
+  i=$((i + 1))
+done
+wait
+status=0
+i=0
+for prog in "$@"; do
+  out=$(cat "$logs/$i.out"); rc=$(cat "$logs/$i.rc")
+  i=$((i + 1))
   printf '%s\n' "$out"
   pass=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
   fail=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)

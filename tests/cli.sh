@@ -252,6 +252,54 @@ head -c 200 "$tmp/l.npy" >"$tmp/short.npy"
 expect 2 "truncated npy" -- "$sb" run -k scalar.threepass --in "$tmp/short.npy" --out "$tmp/o8.npy"
 one_error_line "truncated npy"; has "$tmp/err" "truncated" "truncation named"; absent "$tmp/o8.npy" "truncated npy"
 
+# --- bhh: Blanchard, Higham and Higham's formulas on vectors of 10, here
+# 300 synthetic ones shaped like their MNIST logits (a top logit up to 16):
+# fp16's unshifted sum overflows on some, the shifted one never; the
+# division-free formulas lose to the shifted one in the normwise measure, and
+# the componentwise one shows what shifting costs the small outputs
+python3 - "$tmp/bhh.npy" <<'PY'
+import random, struct, sys
+random.seed(7)
+rows, cols = 300, 10
+v = []
+for r in range(rows):
+    x = [random.gauss(0, 3) for _ in range(cols)]
+    x[r % cols] = 4 + 12 * random.random()
+    v += x
+hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+hdr += " " * (117 - len(hdr)) + "\n"
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode())
+    f.write(struct.pack("<%df" % len(v), *v))
+PY
+expect 0 "bhh" -- "$sb" bhh --data "$tmp/bhh.npy" --json "$tmp/bhh.json" --csv "$tmp/bhh.csv"
+has "$tmp/out" "300 vectors of 10" "bhh counts the vectors"
+[ "$(wc -l <"$tmp/bhh.csv")" -eq $((1 + 3 * 300)) ] && ok || bad "bhh csv: a line per format and vector"
+python3 - "$tmp/bhh.json" <<'PY' && ok || bad "bhh: overflow, normwise and componentwise findings"
+import json, sys
+s = {(r["format"], r["variant"]): r for r in json.load(open(sys.argv[1]))["summary"]}
+assert len(s) == 10 + 4 + 4, sorted(s)
+assert s["fp16", "basic"]["overflow"] > 0 and s["fp16", "shifted"]["overflow"] == 0
+assert all(s[f, "shifted"]["overflow"] == 0 for f in ("fp32", "bf16", "fp16"))
+for f in ("fp32", "bf16", "fp16"):
+    assert s[f, "alt"]["normwise_mean"] > 2 * s[f, "shifted"]["normwise_mean"], f
+    assert s[f, "altshifted"]["normwise_mean"] > 2 * s[f, "shifted"]["normwise_mean"], f
+    assert s[f, "shifted"]["lse_max"] < 2
+assert s["fp32", "shifted"]["ulp_max"] > s["fp32", "basic"]["ulp_max"]
+assert s["fp32", "k.accurate"]["ulp_max"] <= 1
+PY
+expect 2 "bhh rows zero" -- "$sb" bhh --data "$tmp/bhh.npy" --rows 0; one_error_line "bhh rows zero"
+expect 2 "bhh missing data" -- "$sb" bhh --data "$tmp/none.npy" --json "$tmp/bhh2.json"; one_error_line "bhh missing data"; absent "$tmp/bhh2.json" "bhh missing data"
+expect 2 "bhh long vectors" -- "$sb" bhh --data "$tmp/l.npy"; one_error_line "bhh long vectors"
+expect 2 "bhh unknown option" -- "$sb" bhh --frob; one_error_line "bhh unknown option"
+if [ -e "$(dirname "$0")/../../shared/data/bhh2021_mnist_presoftmax_f32.npy" ]; then
+  # their experiment: 475 of the 2500 vectors overflow fp16's unshifted sum
+  expect 0 "bhh mnist" -- "$sb" bhh --json "$tmp/bm.json"
+  python3 -c "import json,sys; s={(r['format'],r['variant']):r for r in json.load(open(sys.argv[1]))['summary']}; assert s['fp16','basic']['overflow']==475" "$tmp/bm.json" && ok || bad "bhh mnist: 475 overflows in fp16, as the paper"
+else
+  echo "SKIP bhh mnist: ../shared/data/bhh2021_mnist_presoftmax_f32.npy not present"
+fi
+
 # --- committed files: the generated ones regenerate to the same bytes here
 files=$(dirname "$0")/../datasets/files
 expect 0 "regenerate llm file" -- "$sb" datasets --write llm -n 1000 --seed 1 "$tmp/llm.npy"

@@ -273,8 +273,11 @@ int sb_cmd_bhh(int argc, char **argv)
 
     struct sb_out co = {0}, jo = {0};
     struct acc acc[NFMT][NV];
+    /* per format and vector, the four formulas' normwise errors: the report's
+     * scatter plots (NaN where an lse or output overflowed) */
+    double *pts = malloc(NFMT * rows * 4 * sizeof *pts);
     memset(acc, 0, sizeof acc);
-    int rc = 0;
+    int rc = pts == NULL ? sb_usage_error("out of memory") : 0;
     for (int f = 0; f < NFMT && rc == 0; f++)
         for (int v = 0; v < NV && rc == 0; v++) {
             acc[f][v].nw = malloc(rows * sizeof(double));
@@ -346,6 +349,10 @@ int sb_cmd_bhh(int argc, char **argv)
             }
             for (int v = 0; v < nv; v++)
                 acc[fi][v].worse += nw[v] > nw[V_SHIFTED];
+            for (int v = 0; v < 4; v++) {
+                int over = (v == V_BASIC || v == V_ALT) && !isfinite(l[0]);
+                pts[(fi * rows + r) * 4 + v] = over || !isfinite(nw[v]) ? NAN : nw[v];
+            }
             if (co.f != NULL) {
                 fprintf(co.f, "%s,%zu,%.6g,%.6g", f->name, r, le[0], le[1]);
                 for (int v = 0; v < NV; v++)
@@ -364,10 +371,14 @@ int sb_cmd_bhh(int argc, char **argv)
         printf("%-5s %-14s %9s %10s %10s %10s %9s %9s %8s %9s\n", "fmt", "variant", "overflow",
                "nw mean", "nw median", "nw max", "ulp med", "ulp max", ">shift", "lse max");
     }
-    if (rc == 0 && jo.f != NULL)
-        fprintf(jo.f, "{\n  \"softbench\": {\"command\": \"bhh\", \"format\": 1},\n  \"rows\": %zu, "
-                      "\"n\": %zu,\n  \"summary\": [",
-                rows, n);
+    if (rc == 0 && jo.f != NULL) {
+        fprintf(jo.f, "{\n  \"softbench\": {\"command\": \"bhh\", \"format\": 1},\n"
+                      "  \"machine\": {\"cpu\": ");
+        sb_json_str(jo.f, sb_cpu_model());
+        fprintf(jo.f, ", \"isa\": \"%s\"},\n  \"data\": ", softmax_isa_name(softmax_isa_available()));
+        sb_json_str(jo.f, ds.label);
+        fprintf(jo.f, ",\n  \"rows\": %zu, \"n\": %zu,\n  \"summary\": [", rows, n);
+    }
     int first = 1;
     for (int fi = 0; fi < NFMT && rc == 0; fi++)
         for (int v = 0; v < NV; v++) {
@@ -391,8 +402,29 @@ int sb_cmd_bhh(int argc, char **argv)
                 summary_json(jo.f, &fmts[fi], v, a, first);
             first = 0;
         }
-    if (rc == 0 && jo.f != NULL)
-        fputs("\n  ]\n}\n", jo.f);
+    if (rc == 0 && jo.f != NULL) {
+        /* "points": {"fp32": [[basic, alt, shifted, altshifted], ...], ...} */
+        fputs("\n  ],\n  \"points\": {", jo.f);
+        for (int fi = 0; fi < NFMT; fi++) {
+            fprintf(jo.f, "%s\n    \"%s\": [", fi ? "," : "", fmts[fi].name);
+            for (size_t r = 0; r < rows; r++) {
+                fputs(r ? (r % 8 ? ", [" : ",\n      [") : "[", jo.f);
+                for (int v = 0; v < 4; v++) {
+                    double p = pts[(fi * rows + r) * 4 + v];
+                    if (v)
+                        fputs(", ", jo.f);
+                    if (isnan(p))
+                        fputs("null", jo.f);
+                    else
+                        fprintf(jo.f, "%.4g", p);
+                }
+                fputc(']', jo.f);
+            }
+            fputc(']', jo.f);
+        }
+        fputs("\n  }\n}\n", jo.f);
+    }
+    free(pts);
     for (int f = 0; f < NFMT; f++)
         for (int v = 0; v < NV; v++) {
             free(acc[f][v].nw);

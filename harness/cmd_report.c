@@ -48,8 +48,8 @@ static const char help[] =
     "edge.csv, recommendation.csv, data/ and the plots (SVG and PNG).\n"
     "exit: 0 written, 2 bad input or gnuplot failed (nothing written)\n";
 
-enum { DOC_LIST, DOC_VERIFY, DOC_EDGE, DOC_BENCH, NDOC };
-static const char *doc_names[NDOC] = {"list", "verify", "edge", "bench"};
+enum { DOC_LIST, DOC_VERIFY, DOC_EDGE, DOC_BENCH, DOC_BHH, NDOC };
+static const char *doc_names[NDOC] = {"list", "verify", "edge", "bench", "bhh"};
 
 #define NBANDS 4
 static const struct {
@@ -239,8 +239,8 @@ static int add_doc(struct report *r, const struct sb_jnode *doc, const char *fil
         if (strcmp(cmd, doc_names[i]) == 0)
             kind = i;
     if (kind < 0)
-        return sb_usage_error("report: %s: not the JSON of softbench list, verify, edge, bench "
-                              "or report",
+        return sb_usage_error("report: %s: not the JSON of softbench list, verify, edge, bench, "
+                              "bhh or report",
                               file);
     const struct sb_jnode *mj = sb_json_get(doc, "machine");
     const char *cpu = sb_json_str_of(mj, "cpu");
@@ -558,7 +558,7 @@ static void fmt_margin(char *buf, size_t len, const struct rec *r)
 /* ---- plots: data files, then gnuplot */
 
 static const char *kind_order[] = {"kernel", "peer", "floor"};
-enum { PLOT_TIME, PLOT_SPEEDUP, PLOT_ULP, PLOT_SUM, PLOT_PARETO, PLOT_HIST };
+enum { PLOT_TIME, PLOT_SPEEDUP, PLOT_ULP, PLOT_SUM, PLOT_PARETO, PLOT_HIST, PLOT_BHH };
 
 /* The series of the time plot, in legend order: ours, peers, floors. */
 static size_t series(const struct mach *m, const struct kinfo **out)
@@ -670,6 +670,41 @@ static int write_hist_data(struct mach *m, const char *data, const char *prefix)
     fputs(")\n", f);
     m->plot_ok[PLOT_HIST] = nk > 0;
     return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* softbench bhh's points: one block per format (fp32, bf16, fp16), a line
+ * per vector: the shifted formula's normwise error, then the basic, the
+ * division-free and the division-free shifted one's (NaN: overflowed). */
+static int write_bhh_data(struct mach *m, const char *data, const char *prefix)
+{
+    static const char *fm[] = {"fp32", "bf16", "fp16"};
+    const struct sb_jnode *pts = sb_json_get(m->doc[DOC_BHH], "points");
+    char name[256];
+    snprintf(name, sizeof name, "%sbhh.dat", prefix);
+    FILE *f = open_in(data, name);
+    if (f == NULL)
+        return -1;
+    size_t total = 0;
+    for (int i = 0; i < 3; i++) {
+        fprintf(f, "# %s: shifted basic alt altshifted\n", fm[i]);
+        for (const struct sb_jnode *p = first(pts, fm[i]); p != NULL; p = p->next) {
+            double v[4];
+            int k = 0;
+            for (const struct sb_jnode *c = p->type == SB_JARR ? p->child : NULL; c && k < 4;
+                 c = c->next)
+                v[k++] = c->type == SB_JNUM && isfinite(c->num) ? c->num : NAN;
+            if (k != 4)
+                continue;
+            const int order[4] = {2, 0, 1, 3};
+            for (int j = 0; j < 4; j++) /* gnuplot skips "NaN" (set datafile missing) */
+                fprintf(f, isnan(v[order[j]]) ? "%sNaN" : "%s%.4g", j ? " " : "", v[order[j]]);
+            fputc('\n', f);
+            total++;
+        }
+        fputs("\n\n", f);
+    }
+    m->plot_ok[PLOT_BHH] = total > 0;
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 static int write_plot_data(const struct report *r, struct mach *m, const char *data,
@@ -839,6 +874,8 @@ static int write_plot_data(const struct report *r, struct mach *m, const char *d
 
     if (m->hist != NULL && ok)
         ok = write_hist_data(m, data, prefix) == 0;
+    if (m->doc[DOC_BHH] != NULL && ok)
+        ok = write_bhh_data(m, data, prefix) == 0;
 
     snprintf(name, sizeof name, "%smeta.gp", prefix);
     f = open_in(data, name);
@@ -937,7 +974,7 @@ static int gnuplot(const char *dir, const char *sdir, const char *script, const 
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static const char *plot_scripts[] = {"time", "speedup", "ulp", "sum", "pareto", "hist"};
+static const char *plot_scripts[] = {"time", "speedup", "ulp", "sum", "pareto", "hist", "bhh"};
 #define NPLOTS (sizeof plot_scripts / sizeof plot_scripts[0])
 static const char *plot_titles[NPLOTS] = {
     "Time per element against n (median; the band is min to max)",
@@ -945,7 +982,9 @@ static const char *plot_titles[NPLOTS] = {
     "Largest error in ULP against n (worst over the datasets)",
     "|sum(y) - 1| against n (worst over the datasets)",
     "Accuracy against speed at three sizes (the Pareto front is the line)",
-    "The distribution of per-element errors (every verify row with an exact reference)"};
+    "The distribution of per-element errors (every verify row with an exact reference)",
+    "Blanchard, Higham and Higham's softmax formulas on their MNIST vectors: each "
+    "vector's normwise error, shifted against the others"};
 
 static int draw(const struct report *r, const char *prefix, const char *which)
 {
@@ -1222,6 +1261,64 @@ static void bench_table(FILE *f, const struct mach *m, int md)
     free(s);
 }
 
+/* softbench bhh's summary: per format and variant, overflows, the normwise
+ * error (mean, median, max), the componentwise one (median, max), how often
+ * a variant is worse than the shifted formula, and the lse error. */
+static void bhh_table(FILE *f, const struct mach *m, int md)
+{
+    const struct sb_jnode *d = m->doc[DOC_BHH];
+    static const char *head[] = {"format", "variant", "overflowed", "normwise mean",
+                                 "normwise median", "normwise max", "ULP median", "ULP max",
+                                 "vectors worse than shifted", "lse max"};
+    static const char *keys[] = {"overflow", "normwise_mean", "normwise_median", "normwise_max",
+                                 "ulp_median", "ulp_max", "worse_than_shifted", "lse_max"};
+    if (md) {
+        fprintf(f, "%zu vectors of %zu (", (size_t)sb_json_num_of(d, "rows", 0),
+                (size_t)sb_json_num_of(d, "n", 0));
+        md_esc(f, sb_json_str_of(d, "data") ? sb_json_str_of(d, "data") : "?");
+        fputs(").\n\n|", f);
+        for (int i = 0; i < 10; i++)
+            fprintf(f, " %s |", head[i]);
+        fputs("\n|", f);
+        for (int i = 0; i < 10; i++)
+            fputs("---|", f);
+        fputc('\n', f);
+    } else {
+        fprintf(f, "<p>%zu vectors of %zu (", (size_t)sb_json_num_of(d, "rows", 0),
+                (size_t)sb_json_num_of(d, "n", 0));
+        html_esc(f, sb_json_str_of(d, "data") ? sb_json_str_of(d, "data") : "?");
+        fputs(").</p>\n<table><tr>", f);
+        for (int i = 0; i < 10; i++)
+            fprintf(f, "<th>%s</th>", head[i]);
+        fputs("</tr>\n", f);
+    }
+    for (const struct sb_jnode *r = first(d, "summary"); r != NULL; r = r->next) {
+        const char *fm = sb_json_str_of(r, "format"), *v = sb_json_str_of(r, "variant");
+        if (fm == NULL || v == NULL || !plain_name(fm) || !plain_name(v))
+            continue;
+        fprintf(f, md ? "| %s | %s |" : "<tr><td>%s</td><td>%s</td>", fm, v);
+        for (int i = 0; i < 8; i++) {
+            double x = sb_json_num_of(r, keys[i], NAN);
+            char buf[32];
+            if (isnan(x))
+                snprintf(buf, sizeof buf, "-");
+            else
+                fmt_g(buf, sizeof buf, x);
+            fprintf(f, md ? " %s |" : "<td>%s</td>", buf);
+        }
+        fputs(md ? "\n" : "</tr>\n", f);
+    }
+    fputs(md ? "\nnormwise: max |y^ - y| / (u max y), u the format's unit roundoff (their "
+               "measure); ULP: the largest componentwise distance to the correctly rounded "
+               "value, in the format's ULP; k.*: this library's kernels in fp32 (k.divfree: "
+               "exp of the log-softmax kernel's output).\n\n"
+             : "</table>\n<p>normwise: max |y^ - y| / (u max y), u the format's unit roundoff "
+               "(their measure); ULP: the largest componentwise distance to the correctly "
+               "rounded value, in the format's ULP; k.*: this library's kernels in fp32 "
+               "(k.divfree: exp of the log-softmax kernel's output).</p>\n",
+          f);
+}
+
 static void edge_html(FILE *f, const struct mach *m)
 {
     const struct sb_jnode *e = m->doc[DOC_EDGE];
@@ -1359,6 +1456,10 @@ static void write_html(FILE *f, const struct report *r)
         }
         fputs("<h3>Accuracy and the contract, per kernel</h3>\n", f);
         kernel_table(f, m, 0);
+        if (m->doc[DOC_BHH] != NULL) {
+            fputs("<h3>Blanchard, Higham and Higham reproduced (softbench bhh)</h3>\n", f);
+            bhh_table(f, m, 0);
+        }
         fprintf(f, "<h3 id=\"edge-m%zu\">Edge-case matrix</h3>\n", i + 1);
         edge_html(f, m);
         fputs("<h3>Time per element (ns, median)</h3>\n", f);
@@ -1413,6 +1514,10 @@ static void write_md(FILE *f, const struct report *r)
                 fprintf(f, "![%s](m%zu-%s.png)\n\n", plot_titles[p], i + 1, plot_scripts[p]);
         fputs("### Accuracy and the contract, per kernel\n\n", f);
         kernel_table(f, m, 1);
+        if (m->doc[DOC_BHH] != NULL) {
+            fputs("\n### Blanchard, Higham and Higham reproduced (softbench bhh)\n\n", f);
+            bhh_table(f, m, 1);
+        }
         fputs("\n### Time per element (ns, median)\n\n", f);
         bench_table(f, m, 1);
         fputc('\n', f);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # report.sh - what `make report` runs: softbench list, verify, edge and
-# bench with the report's defaults, then softbench report, into
+# bench with the report's defaults, softbench bhh where its MNIST vectors
+# are (../shared/data), then softbench report, into
 # reports/out/<host>-<UTC date and time>/ (git-ignored). The MPFR references
 # of n >= 32768 are cached in reports/out/refcache, keyed by their input
 # and the reference's source, so a second run does not recompute them.
@@ -38,7 +39,7 @@ else
 fi
 
 start=$SECONDS
-stage() { printf '[%s/5 %3ds] %s\n' "$1" $((SECONDS - start)) "$2"; }
+stage() { printf '[%s/6 %3ds] %s\n' "$1" $((SECONDS - start)) "$2"; }
 
 stage 1 "list: the kernels and their declared bounds"
 "$bin" list --json "$work/list.json" > "$work/list.txt"
@@ -72,9 +73,22 @@ bstatus=0
 "$bin" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt" || bstatus=$?
 [[ $bstatus -le 1 && -s $work/bench.json ]] || { cat "$work/bench.txt" >&2; exit 2; }
 
-stage 5 "report: plots and tables"
-"$bin" report --out "$work/report" "$work"/{list,verify,edge,bench}.json > "$work/report.txt"
-mv "$work"/{list,verify,edge,bench}.{json,txt} "$work/histogram.csv" "$work/report/"
+stage 5 "bhh: Blanchard, Higham and Higham's formulas on their MNIST vectors"
+docs=(list verify edge bench)
+if "$bin" bhh --json "$work/bhh.json" --csv "$work/bhh.csv" > "$work/bhh.txt" 2>&1; then
+    docs+=(bhh)
+    grep -E '^fp16 +(basic|shifted|altshifted) ' "$work/bhh.txt" | sed 's/^/      /'
+else
+    echo "      skipped: $(tail -1 "$work/bhh.txt")"
+fi
+
+stage 6 "report: plots and tables"
+files=()
+for d in "${docs[@]}"; do files+=("$work/$d.json"); done
+"$bin" report --out "$work/report" "${files[@]}" > "$work/report.txt"
+for d in "${docs[@]}"; do mv "$work/$d".{json,txt} "$work/report/"; done
+[[ -e $work/bhh.csv ]] && mv "$work/bhh.csv" "$work/report/"
+mv "$work/histogram.csv" "$work/report/"
 mv "$work/report" "$out"
 sed "s#$work/report#$out#" "$work/report.txt"
 echo "report.sh: done in $((SECONDS - start)) s: open $out/index.html"

@@ -62,12 +62,25 @@ check "edge --json" test -s "$tmp/edge.json"
 "$sb" bench -q -k $k -n 256,1000,4096,2000000 --samples 3 --min-time 0.0002 --json "$tmp/bench.json" >/dev/null
 check "bench --json" test -s "$tmp/bench.json"
 
-in=("$tmp"/{list,verify,edge,bench}.json)
+# softbench bhh on 120 synthetic vectors of 10 (the MNIST file may be absent)
+python3 - "$tmp/bhh.npy" <<'PY'
+import random, struct, sys
+random.seed(3)
+v = [random.gauss(0, 3) + (12 if i % 10 == 0 else 0) for i in range(1200)]
+hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (120, 10), }"
+hdr += " " * (117 - len(hdr)) + "\n"
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode()
+                              + struct.pack("<1200f", *v))
+PY
+"$sb" bhh --data "$tmp/bhh.npy" --json "$tmp/bhh.json" >/dev/null
+check "bhh --json" test -s "$tmp/bhh.json"
+
+in=("$tmp"/{list,verify,edge,bench,bhh}.json)
 "$sb" report --out "$tmp/r1" "${in[@]}" >"$tmp/out" 2>"$tmp/err"
 check "report builds" test $? -eq 0
 for f in index.html report.md results.json verify.csv bench.csv edge.csv recommendation.csv \
          m1-time.svg m1-time.png m1-speedup.svg m1-ulp.svg m1-sum.svg m1-pareto.svg m1-pareto.png \
-         m1-hist.svg m1-hist.png; do
+         m1-hist.svg m1-hist.png m1-bhh.svg m1-bhh.png; do
   check "report has $f" test -s "$tmp/r1/$f"
 done
 for svg in "$tmp"/r1/*.svg; do
@@ -150,6 +163,26 @@ for r in m["recommendation"]:
     assert abs(math.exp(sum(speed[best]) / len(speed[best])) - r["ns_per_elem"]) < 1e-9 * r["ns_per_elem"]
 PY
 
+# the bhh section: every summary row of softbench bhh, its numbers as the
+# report prints them (%g), in the HTML and the Markdown, and kept when the
+# report is rebuilt from results.json
+python3 - "$tmp/r1" "$tmp/bhh.json" <<'PY' && ok || bad "bhh table equals softbench bhh's summary"
+import json, sys
+d, b = sys.argv[1], json.load(open(sys.argv[2]))
+html, md = open(f"{d}/index.html").read(), open(f"{d}/report.md").read()
+assert "Blanchard, Higham and Higham reproduced" in html and "m1-bhh.svg" in html
+keys = ["overflow", "normwise_mean", "normwise_median", "normwise_max", "ulp_median", "ulp_max",
+        "worse_than_shifted", "lse_max"]
+g = lambda v: "-" if v is None or v == "nan" else "%g" % v
+assert len(b["summary"]) == 18
+for r in b["summary"]:
+    cells = [r["format"], r["variant"]] + [g(r.get(k)) for k in keys]
+    assert "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" in html, cells
+    assert "| " + " | ".join(cells) + " |" in md, cells
+res = json.load(open(f"{d}/results.json"))
+assert res["machines"][0]["inputs"]["bhh"]["summary"] == b["summary"]
+PY
+
 # the unsafe kernel is never recommended; the peer is named as one if it wins
 check "naive never recommended" python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['machines'][0]['recommendation']; assert all(x['kernel'] != 'scalar.naive' for x in r)" "$tmp/r1/results.json"
 
@@ -157,6 +190,7 @@ check "naive never recommended" python3 -c "import json,sys; r=json.load(open(sy
 "$sb" report --out "$tmp/r2" "$tmp/r1/results.json" >/dev/null 2>"$tmp/err"
 check "report from results.json" test -s "$tmp/r2/index.html"
 check "same recommendation when rebuilt" cmp -s "$tmp/r1/recommendation.csv" "$tmp/r2/recommendation.csv"
+check "bhh section when rebuilt" grep -q "Blanchard, Higham and Higham reproduced" "$tmp/r2/report.md"
 
 # a second machine: the same results under another CPU name merge into a
 # cross-machine report

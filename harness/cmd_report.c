@@ -983,8 +983,7 @@ static const char *plot_titles[NPLOTS] = {
     "|sum(y) - 1| against n (worst over the datasets)",
     "Accuracy against speed at three sizes (the Pareto front is the line)",
     "The distribution of per-element errors (every verify row with an exact reference)",
-    "Blanchard, Higham and Higham's softmax formulas on their MNIST vectors: each "
-    "vector's normwise error, shifted against the others"};
+    "Blanchard, Higham and Higham's formulas on their MNIST vectors: normwise error per vector"};
 
 static int draw(const struct report *r, const char *prefix, const char *which)
 {

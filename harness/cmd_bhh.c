@@ -16,7 +16,7 @@
  * fp32, real kernels of this library beside them: the dispatcher's softmax
  * (shifted, three-pass), avx*.twopass (unshifted), scalar.naive (the basic
  * formula), and division-free ones, exp of a log-softmax kernel's output
- * (expf(log_threepass): alt. shifted; expf(log_twopass): alt. unshifted).
+ * (expf(log_threepass): alt. shifted; expf(log_naive): alt. unshifted).
  *
  * Errors against the exact values (MPFR, 200 bits, then to double): their
  * normwise measure max_i |y^_i - y_i| / (u max_i y_i) and relative lse error
@@ -168,7 +168,7 @@ static void kernels(const float *x, size_t n, double out[][NCOL])
     const struct softmax_kernel *ks[NV] = {
         [V_K_SOFTMAX] = softmax_choose(n),    [V_K_TWOPASS] = best("twopass"),
         [V_K_NAIVE] = best("naive"),          [V_K_ACCURATE] = best("accurate"),
-        [V_K_DIVFREE] = log_softmax_choose(n), [V_K_DIVFREE_RAW] = best("log_twopass")};
+        [V_K_DIVFREE] = best("log_threepass"), [V_K_DIVFREE_RAW] = best("log_naive")};
     for (int v = V_K_SOFTMAX; v < NV; v++) {
         float y[NCOL];
         softmax_run(ks[v], x, y, n, 1.0f);

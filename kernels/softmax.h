@@ -112,11 +112,11 @@ int softmax(const float *x, float *y, size_t n, float T);
 const struct softmax_kernel *softmax_choose(size_t n);
 
 /* log-softmax: y_i = x_i/T - log sum_j exp(x_j/T), through the dispatcher's
- * log kernel for this CPU and n. Edges: -inf entries give -inf; k entries
+ * log kernel for this CPU, n and T. Edges: -inf entries give -inf; k entries
  * +inf give -log k there and -inf elsewhere (the limit); T = +inf gives
  * -log k on the k finite entries; a NaN or every entry -inf gives NaN. */
 int log_softmax(const float *x, float *y, size_t n, float T);
-const struct softmax_kernel *log_softmax_choose(size_t n);
+const struct softmax_kernel *log_softmax_choose(size_t n, float T);
 
 /* Evaluates a declared bound for one element (see struct softmax_bound). */
 double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,

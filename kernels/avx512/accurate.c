@@ -6,12 +6,12 @@
  *
  * exp(d) for -120 <= d <= 0, in double: n = rint(8 d log2 e) by a
  * magic-number add inside an FMA, its low three bits the index of a table of
- * 2^(j/8) (vpermpd), r = d - n ln2/8 by two FMAs with ln2 split so that
- * n*ln2_hi is exact (|n| < 2^11, ln2_hi has 32 significant bits), |r| <=
+ * 2^(j/8) (vpermq), r = d - n ln2/8 by two FMAs with ln2 split so that
+ * n*ln2_hi is exact (|n| < 2^12, ln2_hi has 32 significant bits), |r| <=
  * ln2/16; exp(r) by its Taylor polynomial of degree 5 (truncation r^6/720 <=
  * 9.3e-12 = 2^-36.6 relative); the table entry rounded (2^-53), the
- * polynomial's roundings (a few 2^-53) and the power of two by vscalefpd
- * (exact here). Under 2^-36.5 relative.
+ * polynomial's roundings (a few 2^-53) and the power of two, added into the
+ * entry's exponent field as an integer (exact). Under 2^-36.5 relative.
  *
  * Bound, relative errors, u = 2^-53: d = (x_i - max) * (1/T): 1/T, the
  * difference (exact unless the exponents are 29 apart) and the product
@@ -33,30 +33,36 @@
 
 #include "../internal.h"
 
-static const double tab8[8] __attribute__((aligned(64))) = {
-    0x1.0000000000000p+0, 0x1.172b83c7d517bp+0, 0x1.306fe0a31b715p+0, 0x1.4bfdad5362a27p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.8ace5422aa0dbp+0, 0x1.ae89f995ad3adp+0, 0x1.d5818dcfba487p+0,
+/* 2^(j/8) with j << 49 taken from its bits: adding z << 49, whose low bits
+ * hold n = 8k + j, then puts k into the exponent field and cancels j, so the
+ * entry comes out as 2^(j/8) 2^k, exact (a normal double for d >= -200:
+ * k >= -289), with no vscalefpd and no multiply by 1/8. */
+static const uint64_t tab8[8] __attribute__((aligned(64))) = {
+    0x3ff0000000000000, 0x3fef72b83c7d517b, 0x3fef06fe0a31b715, 0x3feebfdad5362a27,
+    0x3feea09e667f3bcd, 0x3feeace5422aa0db, 0x3feee89f995ad3ad, 0x3fef5818dcfba487,
 };
 #define LOG2E8 (8.0 * 1.4426950408889634)
 #define LN2_HI8 (0x1.62e42fee00000p-1 / 8.0)
 #define LN2_LO8 (0x1.a39ef35793c76p-33 / 8.0)
 #define MAGIC 0x1.8p52
 
-/* exp(d) for -120 <= d <= 0. */
+/* exp(d) for -200 <= d <= 0. */
 static inline __m512d exp_pd(__m512d d)
 {
     __m512d z = _mm512_fmadd_pd(d, _mm512_set1_pd(LOG2E8), _mm512_set1_pd(MAGIC));
     __m512d n = _mm512_sub_pd(z, _mm512_set1_pd(MAGIC));
     __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2_HI8), d);
     r = _mm512_fnmadd_pd(n, _mm512_set1_pd(LN2_LO8), r);
-    __m512d t = _mm512_permutexvar_pd(_mm512_castpd_si512(z), _mm512_load_pd(tab8));
+    __m512i zi = _mm512_castpd_si512(z);
+    __m512i ti = _mm512_permutexvar_epi64(zi, _mm512_load_si512(tab8));
+    __m512d t = _mm512_castsi512_pd(_mm512_add_epi64(ti, _mm512_slli_epi64(zi, 49)));
     /* q = exp(r) - 1 = r (1 + r/2 + r^2/6 + r^3/24 + r^4/120) */
     __m512d q = _mm512_fmadd_pd(_mm512_set1_pd(1.0 / 120), r, _mm512_set1_pd(1.0 / 24));
     q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0 / 6));
     q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(0.5));
     q = _mm512_fmadd_pd(q, r, _mm512_set1_pd(1.0));
     q = _mm512_mul_pd(q, r);
-    return _mm512_scalef_pd(_mm512_fmadd_pd(t, q, t), _mm512_mul_pd(n, _mm512_set1_pd(0.125)));
+    return _mm512_fmadd_pd(t, q, t);
 }
 
 /* (x - m) * t, clamped at -120, for 8 floats. */
@@ -167,7 +173,7 @@ static int accurate(const float *x, float *y, size_t n, float T)
 
 /* One vector's terms for the log kernel: exp(d) where x != max and
  * d > -200, else 0 (the exponential holds there: |n| <= 2308 keeps
- * n ln2_hi/8 exact, and vscalefpd reaches 2^-289); the max's entries
+ * n ln2_hi/8 exact, and the integer exponent add reaches 2^-289); the max's entries
  * counted in *k. */
 static inline __m512d log_terms(const float *x, __m512d m, __m512d t, size_t *k)
 {

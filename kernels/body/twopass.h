@@ -61,18 +61,24 @@ static inline void wp_push(struct wp_cascade *c, sbv M, sbv E)
 
 /* Pass 1 over [b, end), at most one block: per step of 4 vectors one
  * exponent update per lane, e = max(E, k0..k3), each term scaled to it; the
- * block's lane pair goes into the cascade. */
+ * block's lane pair goes into the cascade. `track` (a constant at each
+ * call: the log kernel) also keeps the lane maxima of x in *gm. */
 static inline __attribute__((always_inline)) void wp_block(const float *x, size_t b, size_t end,
                                                            sbv vt, int scaled,
-                                                           struct wp_cascade *c)
+                                                           struct wp_cascade *c, int track,
+                                                           sbv *gm)
 {
     sbv M = sbv_zero(), E = sbv_set1(-1e30f), k0, k1, k2, k3;
     size_t i;
     for (i = b; i + WP_STEP <= end; i += WP_STEP) {
-        sbv p0 = sbv_exp_split(wp_arg(sbv_loadu(x + i), vt, scaled), &k0);
-        sbv p1 = sbv_exp_split(wp_arg(sbv_loadu(x + i + SBV_W), vt, scaled), &k1);
-        sbv p2 = sbv_exp_split(wp_arg(sbv_loadu(x + i + 2 * SBV_W), vt, scaled), &k2);
-        sbv p3 = sbv_exp_split(wp_arg(sbv_loadu(x + i + 3 * SBV_W), vt, scaled), &k3);
+        sbv v0 = sbv_loadu(x + i), v1 = sbv_loadu(x + i + SBV_W);
+        sbv v2 = sbv_loadu(x + i + 2 * SBV_W), v3 = sbv_loadu(x + i + 3 * SBV_W);
+        if (track)
+            *gm = sbv_max(*gm, sbv_max(sbv_max(v0, v1), sbv_max(v2, v3)));
+        sbv p0 = sbv_exp_split(wp_arg(v0, vt, scaled), &k0);
+        sbv p1 = sbv_exp_split(wp_arg(v1, vt, scaled), &k1);
+        sbv p2 = sbv_exp_split(wp_arg(v2, vt, scaled), &k2);
+        sbv p3 = sbv_exp_split(wp_arg(v3, vt, scaled), &k3);
         sbv e = sbv_max(E, sbv_floor(sbv_max(sbv_max(k0, k1), sbv_max(k2, k3))));
         sbv q = sbv_add(sbv_add(sbv_ldexp(p0, sbv_sub(k0, e)), sbv_ldexp(p1, sbv_sub(k1, e))),
                         sbv_add(sbv_ldexp(p2, sbv_sub(k2, e)), sbv_ldexp(p3, sbv_sub(k3, e))));
@@ -80,7 +86,10 @@ static inline __attribute__((always_inline)) void wp_block(const float *x, size_
         E = e;
     }
     for (; i < end; i += SBV_W) {
-        sbv p = sbv_exp_split(wp_arg(sbv_load_tail(x + i, end - i, -INFINITY), vt, scaled), &k0);
+        sbv v = sbv_load_tail(x + i, end - i, -INFINITY);
+        if (track)
+            *gm = sbv_max(*gm, v);
+        sbv p = sbv_exp_split(wp_arg(v, vt, scaled), &k0);
         wp_acc(&M, &E, sbv_keep(p, end - i, 0.0f), sbv_keep(k0, end - i, -1e30f));
     }
     wp_push(c, M, E);
@@ -111,13 +120,16 @@ static inline sbv wp_lane_max(const float *xb)
 }
 
 static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float *x, size_t n,
-                                                                     float tf, int scaled)
+                                                                     float tf, int scaled,
+                                                                     int track, float *xmax)
 {
     const sbv vt = sbv_set1(tf), lowest = sbv_set1(-1e30f), lo = sbv_set1(SBV_ARG_LO);
     struct wp_cascade c;
     c.count = 0;
     size_t half = n / (2 * WP_BLOCK) * WP_BLOCK, nb = 2 * (half / WP_BLOCK);
-    sbv mnext = nb ? wp_lane_max(x) : lo;
+    sbv mnext = nb ? wp_lane_max(x) : lo, gm = sbv_set1(-INFINITY);
+    if (track && nb)
+        gm = mnext;
     for (size_t k = 0; k < nb; k++) {
         const float *xb = wp_blk(x, half, k), *xn = k + 1 < nb ? wp_blk(x, half, k + 1) : xb;
         /* max(x t) = max(x) t for t > 0; a NaN here or in a term reaches the
@@ -136,21 +148,28 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
             a3 = sbv_add(a3, sbv_block_term(sbv_scaled(sbv_loadu(v + 3 * SBV_W), vt, scaled), &bk));
         }
         mnext = sbv_max(m0, m1);
+        if (track) /* the next block's lane maxima: every block's, free */
+            gm = sbv_max(gm, mnext);
         wp_push(&c, sbv_add(sbv_add(a0, a1), sbv_add(a2, a3)), bk.E);
     }
     for (size_t b = 2 * half; b < n; b += WP_BLOCK)
-        wp_block(x, b, n - b < WP_BLOCK ? n : b + WP_BLOCK, vt, scaled, &c);
+        wp_block(x, b, n - b < WP_BLOCK ? n : b + WP_BLOCK, vt, scaled, &c, track, &gm);
 #else
-/* Pass 1: the sum as (mantissa, exponent), block by block. */
+/* Pass 1: the sum as (mantissa, exponent), block by block; with `track`
+ * (a constant: the log kernel) also the max of x into *xmax. */
 static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float *x, size_t n,
-                                                                     float tf, int scaled)
+                                                                     float tf, int scaled,
+                                                                     int track, float *xmax)
 {
     const sbv vt = sbv_set1(tf), lowest = sbv_set1(-1e30f);
+    sbv gm = sbv_set1(-INFINITY);
     struct wp_cascade c;
     c.count = 0;
     for (size_t b = 0; b < n; b += WP_BLOCK)
-        wp_block(x, b, n - b < WP_BLOCK ? n : b + WP_BLOCK, vt, scaled, &c);
+        wp_block(x, b, n - b < WP_BLOCK ? n : b + WP_BLOCK, vt, scaled, &c, track, &gm);
 #endif
+    if (track)
+        *xmax = sbv_hmax(gm);
     /* the occupied levels, smallest first, then the lanes */
     sbv M = sbv_zero(), E = lowest;
     for (unsigned l = 0; l < 48; l++)
@@ -167,7 +186,7 @@ static int sbv_twopass(const float *x, float *y, size_t n, float T)
     if (sbv_prologue(x, y, n, T, &st, &tf))
         return st;
     int scaled = T != 1.0f;
-    struct sb_part tot = scaled ? wp_pass1(x, n, tf, 1) : wp_pass1(x, n, 1.0f, 0);
+    struct sb_part tot = scaled ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
     /* NaN or +inf gave a NaN sum; a lane above ARG_HI an exponent above K_HI
      * (k follows x/T log2 e for any finite x/T) */
     if (!(tot.m >= (float)SBV_K_LO && tot.m <= SBV_K_HI) || !isfinite(tot.s)) {
@@ -182,23 +201,29 @@ static int sbv_twopass(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
-/* log-softmax unshifted: x t - log S, log S = E ln 2 + log M in double,
- * rounded to float (scalar/twopass.c: the RAW bound's c_mag). */
+/* log-softmax with the two-pass sum and a shifted output: pass 1 also
+ * keeps the max m of x (its block path has every block's lane maxima at
+ * hand), and pass 2 writes (x - m) t - L with L = E ln 2 + log M - m t in
+ * double, log S relative to the max: in [0, log n], not as large as the
+ * logits, so the small outputs keep their accuracy (scalar/twopass.c). */
 static int sbv_log_twopass(const float *x, float *y, size_t n, float T)
 {
     int st;
     if (sb_log_prologue(x, y, n, T, &st))
         return st;
-    float tf = 1.0f / T;
+    float tf = 1.0f / T, m = -INFINITY;
     int scaled = T != 1.0f;
     struct sb_part tot = {0.0f, 0.0f};
     if (!isinf(tf))
-        tot = scaled ? wp_pass1(x, n, tf, 1) : wp_pass1(x, n, 1.0f, 0);
-    if (isinf(tf) || !(tot.m >= (float)SBV_K_LO && tot.m <= SBV_K_HI) || !isfinite(tot.s)) {
+        tot = scaled ? wp_pass1(x, n, tf, 1, 1, &m) : wp_pass1(x, n, 1.0f, 0, 1, &m);
+    /* as the softmax kernel, and x - m overflowing float where T > 1 would
+     * shrink it: possible only for m >= 2^103, then looked for */
+    if (isinf(tf) || !(tot.m >= (float)SBV_K_LO && tot.m <= SBV_K_HI) || !isfinite(tot.s) ||
+        !isfinite(m) || (T > 1.0f && m >= 0x1p103f && isinf(m - sbv_finite_min(x, n)))) {
         sb_scalar_log_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float L = (float)((double)tot.m * 0.6931471805599453 + log((double)tot.s));
-    sbv_log_write(x, y, n, 0.0f, tf, L, scaled);
+    double L = (double)tot.m * 0.6931471805599453 + log((double)tot.s) - (double)m * (double)tf;
+    sbv_log_write(x, y, n, m, tf, (float)L, scaled);
     return SOFTMAX_OK;
 }

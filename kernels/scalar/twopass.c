@@ -44,11 +44,12 @@ static inline float expsplit(float a, int *k)
     return expf((float)((double)a - kd * LN2));
 }
 
-/* Pass 1: the sum as (mantissa, exponent); 0 when the three-pass body must
- * take over (see the header). */
-static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
+/* Pass 1: the sum as (mantissa, exponent), and the max of x; 0 when the
+ * three-pass body must take over (see the header). */
+static int pass1(const float *x, size_t n, float T, struct sb_part *tot, float *xmax)
 {
     struct sb_cascade c = {.count = 0};
+    float xm = -INFINITY;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         float p[BLOCK];
@@ -57,6 +58,7 @@ static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
             float a = x[j] / T;
             if (!(a <= A_HI))
                 return 0;
+            xm = x[j] > xm ? x[j] : xm;
             a = a < A_LO ? A_LO : a;
             p[j - i] = expsplit(a, &k[j - i]);
             kmax = k[j - i] > kmax ? k[j - i] : kmax;
@@ -67,6 +69,7 @@ static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
         sb_cascade_push(&c, b, sb_merge_pow2, T);
     }
     *tot = sb_cascade_total(&c, sb_merge_pow2, T, (struct sb_part){0.0f, 0.0f});
+    *xmax = xm;
     return tot->m >= (float)K_LO;
 }
 
@@ -76,7 +79,8 @@ static int twopass(const float *x, float *y, size_t n, float T)
     if (sb_prologue(x, y, n, T, &st))
         return st;
     struct sb_part tot;
-    if (!pass1(x, n, T, &tot)) {
+    float xm;
+    if (!pass1(x, n, T, &tot, &xm)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
@@ -93,23 +97,25 @@ static int twopass(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
-/* log-softmax unshifted, as the two-pass sum gives it: x_i/T - log S with
- * log S = k ln 2 + log M in double, rounded to float. Both terms carry the
- * logits' magnitude, so an output near 0 from large logits keeps an
- * absolute error of ulp(log S): the RAW bound's c_mag. */
+/* log-softmax from the two-pass sum, with a shifted output: pass 1 also
+ * finds the max m, and y_i = (x_i - m)/T - L with L = k ln 2 + log M - m/T
+ * in double: log S relative to the max, in [0, log n], so an output near 0
+ * is not the difference of two quantities as large as the logits (the
+ * unshifted x_i/T - log S, whose log S rounds at their magnitude). */
 static int log_twopass(const float *x, float *y, size_t n, float T)
 {
     int st;
     if (sb_log_prologue(x, y, n, T, &st))
         return st;
     struct sb_part tot;
-    if (!pass1(x, n, T, &tot)) {
+    float m;
+    if (!pass1(x, n, T, &tot, &m) || !isfinite(m)) {
         sb_scalar_log_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float L = (float)((double)tot.m * LN2 + log((double)tot.s));
+    double L = (double)tot.m * LN2 + log((double)tot.s) - (double)m / (double)T;
     for (size_t i = 0; i < n; i++)
-        y[i] = x[i] / T - L;
+        y[i] = sb_shifted_arg(x[i], m, T) - (float)L;
     return SOFTMAX_OK;
 }
 
@@ -125,18 +131,20 @@ const struct softmax_kernel sb_kernel_scalar_twopass = {
     .summary = "Dukhan-Ablavatski two-pass, (mantissa, exponent) sum, no max pass",
 };
 
-/* Bound (hybrid ULP): the two-pass family's, plus 0.5 + 0.5 (reference,
- * subtraction) + 1 (log S rounded: at most a_i + |y_i| units of 2^-24, the
- * a_i part in c_mag) + 1 margin: c0 = 18.5, c_mag = 1.02. */
+/* Bound (hybrid ULP): the two-pass family's sum terms (its arguments x/T,
+ * RAW: at T = 1 exact, so r = 0 and only c0 + c_sum g(n) remain), plus 0.5
+ * + 0.5 (reference, subtraction) + 2 (x_i - m rounded, in double then to
+ * float once; at most one unit since |y_i| >= |x_i - m|/T) + 1 (L rounded,
+ * L <= |y_i|) + 0.5 margin: c0 = 20. */
 const struct softmax_kernel sb_kernel_scalar_log_twopass = {
     .name = "scalar.log_twopass",
     .algorithm = "twopass",
     .isa = SOFTMAX_ISA_SCALAR,
     .fn = log_twopass,
     .safe = 1,
-    .bound = {.c0 = 18.5, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
-              .sum = SOFTMAX_SUM_PAIRWISE, .c_mag = 1.02},
+    .bound = {.c0 = 20.0, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02,
+              .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
-    .summary = "log-softmax: two-pass (mantissa, exponent) sum, then x - log S (unshifted)",
+    .summary = "log-softmax: two-pass (mantissa, exponent) sum and max, then x - max - log S",
     .output = SOFTMAX_OUT_LOG,
 };

@@ -59,6 +59,7 @@ int sb_cmd_bench(int argc, char **argv);
 int sb_cmd_loop(int argc, char **argv);
 int sb_cmd_crosscheck(int argc, char **argv);
 int sb_cmd_bhh(int argc, char **argv);
+int sb_cmd_verify64(int argc, char **argv);
 int sb_cmd_report(int argc, char **argv);
 int sb_cmd_baseline(int argc, char **argv);
 int sb_cmd_check(int argc, char **argv);

@@ -19,6 +19,7 @@ static const char usage[] =
     "  loop      call one kernel many times (what scripts/hyperfine.sh times)\n"
     "  crosscheck  compare hyperfine's per-call times with bench's\n"
     "  bhh       Blanchard-Higham-Higham's softmax formulas on their MNIST vectors\n"
+    "  verify64  the float64 kernels against the MPFR reference rounded to double\n"
     "  run       softmax of a vector from a file, with one kernel\n"
     "  datasets  list the input generators, or write one to a file\n"
     "  report    saved results into a report: HTML, Markdown, JSON, plots\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return sb_cmd_crosscheck(argc - 1, argv + 1);
     if (strcmp(cmd, "bhh") == 0)
         return sb_cmd_bhh(argc - 1, argv + 1);
+    if (strcmp(cmd, "verify64") == 0)
+        return sb_cmd_verify64(argc - 1, argv + 1);
     if (strcmp(cmd, "loop") == 0)
         return sb_cmd_loop(argc - 1, argv + 1);
     if (strcmp(cmd, "edge") == 0)

@@ -118,6 +118,27 @@ const struct softmax_kernel *softmax_choose(size_t n);
 int log_softmax(const float *x, float *y, size_t n, float T);
 const struct softmax_kernel *log_softmax_choose(size_t n, float T);
 
+/* float64: the scalar algorithms on doubles in and out, and an accurate one
+ * (kernels/scalar/float64.c), for double-precision users; the bound is in
+ * ULP of double, with the same model (r counts T != 1 as for float). */
+typedef int (*softmax64_fn)(const double *x, double *y, size_t n, double T);
+
+struct softmax64_kernel {
+    const char *name;      /* "scalar64.threepass" */
+    const char *algorithm;
+    softmax64_fn fn;       /* validates its arguments: SOFTMAX_EINVAL_T, SOFTMAX_ENULL */
+    int safe;
+    struct softmax_bound bound;
+    int (*in_domain)(const double *x, size_t n, double T);
+    const char *summary;
+};
+
+size_t softmax64_kernel_count(void);
+const struct softmax64_kernel *softmax64_kernel_at(size_t i);
+const struct softmax64_kernel *softmax64_kernel_find(const char *name);
+/* softmax on doubles: scalar64.threepass. */
+int softmax64(const double *x, double *y, size_t n, double T);
+
 /* Evaluates a declared bound for one element (see struct softmax_bound). */
 double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
                          float T);

@@ -56,34 +56,56 @@ const char *sbref_kind_name(enum sbref_kind kind)
 
 const char *sbref_mpfr_version(void) { return mpfr_get_version(); }
 
-/* 1/k correctly rounded to float (k >= 1): 1/k is never a float midpoint,
- * and 128 bits put it far enough from one (its distance to any 25-bit
- * number is at least 2^-89 relative for k < 2^64). */
-static float recip_rounded(size_t k)
+/* The input and output of one call: float32, or float64 (sbref_softmax64).
+ * Inputs are read as doubles (a float converts exactly), outputs rounded
+ * once, from MPFR, to the output's format, subnormals included. */
+struct io {
+    const float *xf;
+    const double *xd;
+    float *yf;
+    double *yd;
+};
+static double in_at(const struct io *io, size_t i) { return io->xd ? io->xd[i] : io->xf[i]; }
+static void out_set(const struct io *io, size_t i, double v)
+{
+    if (io->yd)
+        io->yd[i] = v;
+    else
+        io->yf[i] = (float)v; /* v is a float already (out_round), or 0, NaN, inf */
+}
+/* op rounded to nearest in the output's format, as a double. */
+static double out_round(const struct io *io, mpfr_srcptr op)
+{
+    return io->yd ? mpfr_get_d(op, MPFR_RNDN) : (double)mpfr_get_flt(op, MPFR_RNDN);
+}
+
+/* 1/k correctly rounded to the output format (k >= 1): 1/k is never a
+ * midpoint, and 192 bits put it far enough from one (its distance to any
+ * 54-bit number is at least 2^-118 relative for k < 2^64). */
+static double recip_rounded(const struct io *io, size_t k)
 {
     mpfr_t t;
-    mpfr_init2(t, 128);
+    mpfr_init2(t, 192);
     mpfr_set_ui(t, 1, MPFR_RNDN);
     mpfr_div_ui(t, t, (unsigned long)k, MPFR_RNDN);
-    float r = mpfr_get_flt(t, MPFR_RNDN);
+    double r = out_round(io, t);
     mpfr_clear(t);
     return r;
 }
 
 /* d = (v - m) / T rounded at d's precision; returns 1 when inexact. */
-static int arg_of(mpfr_t d, float v, float m, float T)
+static int arg_of(mpfr_t d, double v, double m, double T)
 {
-    mpfr_set_flt(d, v, MPFR_RNDN);
+    mpfr_set_d(d, v, MPFR_RNDN);
     int t1 = mpfr_sub_d(d, d, (double)m, MPFR_RNDN);
     int t2 = mpfr_div_d(d, d, (double)T, MPFR_RNDN);
     return t1 != 0 || t2 != 0;
 }
 
 struct job {
-    const float *x;
-    float *y;
+    const struct io *io;
     size_t lo, hi;
-    float m, T;
+    double m, T;
     long prec;           /* pass 1: the sum's precision; pass 2: the first p */
     long dskip;          /* terms with d below -dskip are skipped */
     /* pass 1 results */
@@ -109,7 +131,7 @@ static void *pass_sum(void *arg)
     j->exact = 1;
     j->nterms = j->nskip = 0;
     for (size_t i = j->lo; i < j->hi; i++) {
-        float v = j->x[i];
+        double v = in_at(j->io, i);
         if (v == -INFINITY)
             continue;
         int inex = arg_of(d, v, j->m, j->T);
@@ -128,9 +150,9 @@ static void *pass_sum(void *arg)
 }
 
 /* Evaluates y_i at precision p; returns 1 when the bracket rounds to one
- * float (written to *out). */
-static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, int S_exact,
-                       long dskip, long p, float *out)
+ * value of the output format (written to *out). */
+static int try_element(const struct io *io, double v, double m, double T, mpfr_srcptr S,
+                       double eps_S, int S_exact, long dskip, long p, double *out)
 {
     mpfr_t d, y, lo, hi;
     mpfr_inits2(p, d, y, (mpfr_ptr)0);
@@ -138,7 +160,7 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
     int inex_d = arg_of(d, v, m, T);
     if (mpfr_cmp_si(d, -dskip) < 0) { /* step 1 of the argument: +0 */
         mpfr_clears(d, y, lo, hi, (mpfr_ptr)0);
-        *out = 0.0f;
+        *out = 0.0;
         return 1;
     }
     double ad = fabs(mpfr_get_d(d, MPFR_RNDN));
@@ -155,7 +177,7 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
     eps *= 1.01;
     int ok;
     if (eps == 0.0) {
-        *out = mpfr_get_flt(y, MPFR_RNDN);
+        *out = out_round(io, y);
         ok = 1;
     } else {
         /* lo, hi: y -+ y*eps, rounded outward; y > 0, so lo is clamped at +0 */
@@ -164,7 +186,7 @@ static int try_element(float v, float m, float T, mpfr_srcptr S, double eps_S, i
         mpfr_add(hi, y, hi, MPFR_RNDU);
         if (mpfr_sgn(lo) < 0)
             mpfr_set_zero(lo, 1);
-        float a = mpfr_get_flt(lo, MPFR_RNDN), b = mpfr_get_flt(hi, MPFR_RNDN);
+        double a = out_round(io, lo), b = out_round(io, hi);
         ok = a == b;
         *out = a;
     }
@@ -178,17 +200,17 @@ static void *pass_out(void *arg)
 {
     struct job *j = arg;
     for (size_t i = j->lo; i < j->hi; i++) {
-        float v = j->x[i];
+        double v = in_at(j->io, i);
         if (j->revisit && !j->fail[i])
             continue;
         j->fail[i] = 0;
         if (v == -INFINITY) {
-            j->y[i] = 0.0f;
+            out_set(j->io, i, 0.0);
             continue;
         }
         long p = j->prec;
-        float r;
-        while (!try_element(v, j->m, j->T, j->S, j->eps_S, j->S_exact, j->dskip, p, &r)) {
+        double r;
+        while (!try_element(j->io, v, j->m, j->T, j->S, j->eps_S, j->S_exact, j->dskip, p, &r)) {
             j->retries++;
             /* A larger p cannot help once the sum's error dominates. */
             if ((!j->S_exact && ldexp(j->eps_S, (int)p) > 1024.0) || 2 * p > PREC_CAP) {
@@ -198,7 +220,7 @@ static void *pass_out(void *arg)
             }
             p *= 2;
         }
-        j->y[i] = r;
+        out_set(j->io, i, r);
         if (p > j->prec_max)
             j->prec_max = p;
     }
@@ -246,38 +268,66 @@ static void fill(float *y, size_t n, float v)
         y[i] = v;
 }
 
-/* The limit cases: value 1/k on the entries that pick selects. */
-static void fill_limit(const float *x, float *y, size_t n, size_t k, int pinf)
+static void fill_io(const struct io *io, size_t n, double v)
 {
-    float r = recip_rounded(k);
+    for (size_t i = 0; i < n; i++)
+        out_set(io, i, v);
+}
+
+/* The limit cases: value 1/k on the entries that pick selects. */
+static void fill_limit(const struct io *io, size_t n, size_t k, int pinf)
+{
+    double r = recip_rounded(io, k);
     for (size_t i = 0; i < n; i++) {
-        int sel = pinf ? x[i] == INFINITY : isfinite(x[i]);
-        y[i] = sel ? r : 0.0f;
+        double v = in_at(io, i);
+        int sel = pinf ? v == INFINITY : isfinite(v);
+        out_set(io, i, sel ? r : 0.0);
     }
 }
 
+static int softmax_io(const struct io *io, size_t n, double T, const struct sbref_opts *opts,
+                      struct sbref_info *info);
+
 int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
                   struct sbref_info *info)
+{
+    if (n > 0 && (x == NULL || y == NULL || x == y)) /* a retry rereads x after y is written */
+        return SBREF_EINVAL;
+    struct io io = {.xf = x, .yf = y};
+    return softmax_io(&io, n, T, opts, info);
+}
+
+int sbref_softmax64(const double *x, size_t n, double T, double *y,
+                    const struct sbref_opts *opts, struct sbref_info *info)
+{
+    if (n > 0 && (x == NULL || y == NULL || x == y))
+        return SBREF_EINVAL;
+    struct io io = {.xd = x, .yd = y};
+    return softmax_io(&io, n, T, opts, info);
+}
+
+static int softmax_io(const struct io *io, size_t n, double T, const struct sbref_opts *opts,
+                      struct sbref_info *info)
 {
     struct sbref_info dummy;
     if (info == NULL)
         info = &dummy;
     *info = (struct sbref_info){.kind = SBREF_EXACT};
-    if (!(T > 0.0f) || (n > 0 && (x == NULL || y == NULL || x == y)))
-        return SBREF_EINVAL; /* a retry rereads x after y is written: no aliasing */
+    if (!(T > 0.0))
+        return SBREF_EINVAL;
     if (n == 0) {
         info->kind = SBREF_EMPTY;
         return SBREF_OK;
     }
 
     size_t n_pinf = 0, n_fin = 0;
-    float m = -INFINITY;
+    double m = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        float v = x[i];
+        double v = in_at(io, i);
         if (isnan(v)) {
             info->kind = SBREF_NAN_INPUT;
             info->index = i;
-            fill(y, n, NAN);
+            fill_io(io, n, NAN);
             return SBREF_UNDEFINED;
         }
         if (v == INFINITY)
@@ -289,17 +339,18 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     }
     if (n_pinf > 0 || (isinf(T) && n_fin > 0)) {
         info->kind = SBREF_LIMIT;
-        fill_limit(x, y, n, n_pinf > 0 ? n_pinf : n_fin, n_pinf > 0);
+        fill_limit(io, n, n_pinf > 0 ? n_pinf : n_fin, n_pinf > 0);
         return SBREF_OK;
     }
     if (n_fin == 0) {
         info->kind = SBREF_ALL_NEG_INF;
-        fill(y, n, NAN);
+        fill_io(io, n, NAN);
         return SBREF_UNDEFINED;
     }
 
     unsigned nt = pick_threads(opts, n);
-    long pe = opts != NULL && opts->prec_elem > 0 ? opts->prec_elem : 64;
+    /* a double output needs its 53 bits and a margin from the start */
+    long pe = opts != NULL && opts->prec_elem > 0 ? opts->prec_elem : io->yd ? 96 : 64;
     long ps = opts != NULL && opts->prec_sum > 0 ? opts->prec_sum
                                                  : 80 + (long)ceil(log2((double)n + 1.0));
     pe = pe < PREC_MIN ? PREC_MIN : pe > PREC_CAP ? PREC_CAP : pe;
@@ -312,10 +363,11 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     mpfr_init2(S, ps);
     int status = SBREF_OK;
     for (int round = 0;; round++) {
-        long dskip = (long)ceil((double)(ps + 20) * 0.6931471805599453);
-        dskip = dskip < 200 ? 200 : dskip;
+        /* e^-D below half the output's smallest subnormal: 2^-150, 2^-1075 */
+        long dskip = (long)ceil((double)(ps + 20) * 0.6931471805599453), dmin = io->yd ? 746 : 200;
+        dskip = dskip < dmin ? dmin : dskip;
         for (unsigned t = 0; t < nt; t++) {
-            jobs[t] = (struct job){.x = x, .y = y, .m = m, .T = T, .prec = ps,
+            jobs[t] = (struct job){.io = io, .m = m, .T = T, .prec = ps,
                                    .dskip = dskip, .lo = n * t / nt, .hi = n * (t + 1) / nt};
             mpfr_init2(jobs[t].part, ps);
         }

@@ -49,6 +49,12 @@ struct sbref_info {
 int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
                   struct sbref_info *info);
 
+/* The same for float64 in and out: y_i the double nearest to the exact
+ * softmax(x / T)_i (ties to even, double subnormals included), with the
+ * same guarantee, kinds and statuses. */
+int sbref_softmax64(const double *x, size_t n, double T, double *y,
+                    const struct sbref_opts *opts, struct sbref_info *info);
+
 /* log-softmax: y_i the float nearest to x_i/T - log sum_j exp(x_j/T), with
  * the same guarantee, kinds and statuses (the limits are -log k and -inf;
  * opts->prec_sum is the first working precision; prec_elem is unused). */

@@ -257,6 +257,15 @@ head -c 200 "$tmp/l.npy" >"$tmp/short.npy"
 expect 2 "truncated npy" -- "$sb" run -k scalar.threepass --in "$tmp/short.npy" --out "$tmp/o8.npy"
 one_error_line "truncated npy"; has "$tmp/err" "truncated" "truncation named"; absent "$tmp/o8.npy" "truncated npy"
 
+# --- verify64: the float64 kernels against the reference rounded to double
+expect 0 "verify64" -- "$sb" verify64 -n 1,100,1000 -d "normal;llm;underflow" -T 1,0.3
+has "$tmp/out" "0 FAIL" "verify64 summary"
+[ "$(grep -c ' ok$' "$tmp/out")" -ge $((3 * 3 * 2 * 4)) ] && ok || bad "verify64: every safe row ok"
+grep '^scalar64.accurate' "$tmp/out" | awk '{ if ($5 + 0 > 1) exit 1 }' && ok || bad "verify64: accurate within 1 ULP"
+expect 2 "verify64 unknown kernel" -- "$sb" verify64 -k scalar.threepass; one_error_line "verify64 unknown kernel"
+expect 2 "verify64 bad T" -- "$sb" verify64 -T -1; one_error_line "verify64 bad T"
+expect 2 "verify64 file dataset" -- "$sb" verify64 -d "file:$tmp/l.npy"; one_error_line "verify64 file dataset"
+
 # --- bhh: Blanchard, Higham and Higham's formulas on vectors of 10, here
 # 300 synthetic ones shaped like their MNIST logits (a top logit up to 16):
 # fp16's unshifted sum overflows on some, the shifted one never; the

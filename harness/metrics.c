@@ -183,12 +183,15 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
         max_abs = diff > max_abs ? diff : max_abs;
         if (isfinite(ri))
             rmax = fabs((double)ri) > rmax ? fabs((double)ri) : rmax;
-        if (lg) { /* on the probabilities exp(r), exp(y) */
-            double p = exp((double)ri), q = exp((double)yi);
+        if (lg) { /* on the probabilities p = exp(r), q = exp(y): p (expm1(d) - d),
+                   * d = y - r, which stays finite where exp(y) underflows */
+            double p = exp((double)ri), d = (double)yi - (double)ri;
             if (isnan(yi) || yi == INFINITY)
                 kl = INFINITY;
+            else if (ri == -INFINITY)
+                kl += exp((double)yi);
             else
-                kl += p > 0.0 ? (q > 0.0 ? p * ((double)ri - (double)yi) - p + q : INFINITY) : q;
+                kl += yi == -INFINITY ? p : p * (expm1(d) - d);
         } else if (!isfinite(yi) || yi < 0.0f)
             kl = INFINITY;
         else if (ri > 0.0f)

@@ -291,6 +291,8 @@ static int softmax_io(const struct io *io, size_t n, double T, const struct sbre
 int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbref_opts *opts,
                   struct sbref_info *info)
 {
+    if (info != NULL)
+        *info = (struct sbref_info){.kind = SBREF_EXACT};
     if (n > 0 && (x == NULL || y == NULL || x == y)) /* a retry rereads x after y is written */
         return SBREF_EINVAL;
     struct io io = {.xf = x, .yf = y};
@@ -300,6 +302,8 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
 int sbref_softmax64(const double *x, size_t n, double T, double *y,
                     const struct sbref_opts *opts, struct sbref_info *info)
 {
+    if (info != NULL)
+        *info = (struct sbref_info){.kind = SBREF_EXACT};
     if (n > 0 && (x == NULL || y == NULL || x == y))
         return SBREF_EINVAL;
     struct io io = {.xd = x, .yd = y};
@@ -353,8 +357,11 @@ static int softmax_io(const struct io *io, size_t n, double T, const struct sbre
     long pe = opts != NULL && opts->prec_elem > 0 ? opts->prec_elem : io->yd ? 96 : 64;
     long ps = opts != NULL && opts->prec_sum > 0 ? opts->prec_sum
                                                  : 80 + (long)ceil(log2((double)n + 1.0));
-    pe = pe < PREC_MIN ? PREC_MIN : pe > PREC_CAP ? PREC_CAP : pe;
-    ps = ps < PREC_MIN ? PREC_MIN : ps > PREC_CAP ? PREC_CAP : ps;
+    /* a double input must be read exactly (arg_of at d's precision): 64
+     * bits at least, and ps/2 of a retry then stays above 53 too */
+    long pmin = io->xd ? 64 : PREC_MIN;
+    pe = pe < pmin ? pmin : pe > PREC_CAP ? PREC_CAP : pe;
+    ps = ps < pmin ? pmin : ps > PREC_CAP ? PREC_CAP : ps;
     struct job jobs[8];
     unsigned char *fail = calloc(n, 1);
     if (fail == NULL)

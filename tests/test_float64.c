@@ -89,6 +89,34 @@ static void kernels_within_bounds(void **state)
     free(y);
 }
 
+/* Large logits: the two-pass kernel's range reduction must stay exact for
+ * |x/T| to 2^20 (k ln2_hi exact); the reference reads doubles exactly even
+ * at a low working precision. */
+static void large_logits_and_low_precision(void **state)
+{
+    (void)state;
+    const struct softmax64_kernel *k = softmax64_kernel_find("scalar64.twopass");
+    double x[2] = {100000.0, 99999.0}, y[2];
+    assert_int_equal(k->fn(x, y, 2, 1.0), SOFTMAX_OK);
+    hold64(k, x, y, 2, 1.0, "two large logits");
+    double *big = malloc(1000 * sizeof *big), *out = malloc(1000 * sizeof *out);
+    assert_true(big && out);
+    gen64("uniform:a=80000,b=100000", big, 1000, 4);
+    for (size_t i = 0; i < softmax64_kernel_count(); i++) {
+        const struct softmax64_kernel *kk = softmax64_kernel_at(i);
+        assert_int_equal(kk->fn(big, out, 1000, 1.0), SOFTMAX_OK);
+        if (kk->safe)
+            hold64(kk, big, out, 1000, 1.0, "uniform(80000, 100000)");
+    }
+    free(big);
+    free(out);
+    double close[2] = {1e10 + 0.5, 1e10}, a[2], b[2];
+    struct sbref_opts low = {.prec_elem = 32, .prec_sum = 32};
+    assert_int_equal(sbref_softmax64(close, 2, 1.0, a, &low, NULL), SBREF_OK);
+    assert_int_equal(sbref_softmax64(close, 2, 1.0, b, NULL, NULL), SBREF_OK);
+    assert_true(a[0] == b[0] && a[1] == b[1] && fabs(a[0] - 1.0 / (1.0 + exp(-0.5))) < 1e-15);
+}
+
 /* The accurate kernel: within 1 ULP everywhere, and correctly rounded but
  * for the rare element next to a midpoint. */
 static void accurate_is_faithful_and_mostly_correct(void **state)
@@ -185,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kernels_within_bounds),
+        cmocka_unit_test(large_logits_and_low_precision),
         cmocka_unit_test(accurate_is_faithful_and_mostly_correct),
         cmocka_unit_test(edges),
         cmocka_unit_test(reference64),

@@ -7,6 +7,7 @@
 #include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "datasets.h"
 #include "metrics.h"
@@ -296,6 +297,38 @@ static void naive_overflows(void **state)
     assert_int_equal(k->safe, 0);
 }
 
+/* Log kernels at exact corners: n = 1 gives exactly 0 (never a positive
+ * log-probability), and an accurate kernel whose other terms are all
+ * dropped (300 below the max) still gives the max -0, the correctly rounded
+ * value of -exp(-300) - ..., as the reference does. */
+static void log_corners(void **state)
+{
+    (void)state;
+    float x[16], y[16], ref[16];
+    for (size_t i = 0; i < softmax_log_kernel_count(); i++) {
+        const struct softmax_kernel *k = softmax_log_kernel_at(i);
+        if (!softmax_kernel_supported(k) || !k->safe)
+            continue;
+        const float one[1] = {12.5f};
+        assert_int_equal(softmax_run(k, one, y, 1, 1.0f), SOFTMAX_OK);
+        if (!(y[0] == 0.0f))
+            fail_msg("%s: n = 1 gave %a, want 0", k->name, (double)y[0]);
+        assert_int_equal(softmax_run(k, one, y, 1, 0.3f), SOFTMAX_OK);
+        if (!(y[0] == 0.0f))
+            fail_msg("%s: n = 1, T = 0.3 gave %a, want 0", k->name, (double)y[0]);
+        if (strcmp(k->algorithm, "accurate") != 0)
+            continue;
+        x[0] = 0.0f;
+        for (int j = 1; j < 16; j++)
+            x[j] = -300.0f;
+        assert_int_equal(sbref_log_softmax(x, 16, 1.0f, ref, NULL, NULL), SBREF_OK);
+        assert_int_equal(softmax_run(k, x, y, 16, 1.0f), SOFTMAX_OK);
+        if (!(y[0] == 0.0f && signbit(y[0]) && signbit(ref[0])))
+            fail_msg("%s: the max gave %a, the reference %a (want -0)", k->name, (double)y[0],
+                     (double)ref[0]);
+    }
+}
+
 int main(void)
 {
     static const struct {
@@ -313,7 +346,7 @@ int main(void)
     };
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
     size_t nl = softmax_log_kernel_count();
-    struct CMUnitTest *tests = calloc((nk + nl) * np + 1, sizeof *tests);
+    struct CMUnitTest *tests = calloc((nk + nl) * np + 2, sizeof *tests);
     char (*names)[96] = calloc((nk + nl) * np, sizeof *names);
     assert_true(tests && names);
     size_t t = 0;
@@ -326,6 +359,7 @@ int main(void)
         }
     }
     tests[t++] = (struct CMUnitTest){.name = "scalar.naive overflows", .test_func = naive_overflows};
+    tests[t++] = (struct CMUnitTest){.name = "log corners", .test_func = log_corners};
     int rc = _cmocka_run_group_tests("kernels", tests, t, NULL, NULL);
     free(tests);
     free(names);

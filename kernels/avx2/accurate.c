@@ -183,6 +183,9 @@ static int log_accurate(const float *x, float *y, size_t n, float T)
         __m256d eq = _mm256_and_pd(_mm256_cmp_pd(v, d, _CMP_EQ_OQ),
                                    _mm256_cmp_pd(v, _mm256_set1_pd(-INFINITY), _CMP_NEQ_OQ));
         __m256i fix = _mm256_castpd_si256(_mm256_and_pd(eq, lost));
+        /* the sign set first: v <= 0, and a +0 (x = max, L = 0 from
+         * dropped terms) must step to -0's neighbour, as nextafter does */
+        v = _mm256_or_pd(v, _mm256_and_pd(_mm256_castsi256_pd(fix), _mm256_set1_pd(-0.0)));
         v = _mm256_castsi256_pd(_mm256_sub_epi64(_mm256_castpd_si256(v), fix));
         _mm_storeu_ps(y + i, _mm256_cvtpd_ps(v));
     }

@@ -226,7 +226,10 @@ static int log_accurate(const float *x, float *y, size_t n, float T)
         __m512d v = _mm512_sub_pd(d, pL);
         __mmask8 fix = _mm512_cmp_pd_mask(v, d, _CMP_EQ_OQ) & lost &
                        _mm512_cmp_pd_mask(v, _mm512_set1_pd(-INFINITY), _CMP_NEQ_OQ);
-        __m512i vi = _mm512_castpd_si512(v);
+        /* the sign set first: v <= 0, and a +0 (x = max, L = 0 from
+         * dropped terms) must step to -0's neighbour, as nextafter does */
+        __m512i vi = _mm512_mask_or_epi64(_mm512_castpd_si512(v), fix, _mm512_castpd_si512(v),
+                                          _mm512_set1_epi64((long long)0x8000000000000000ull));
         v = _mm512_castsi512_pd(_mm512_mask_add_epi64(vi, fix, vi, _mm512_set1_epi64(1)));
         _mm256_storeu_ps(y + i, _mm512_cvtpd_ps(v));
     }

@@ -223,7 +223,9 @@ static int sbv_log_twopass(const float *x, float *y, size_t n, float T)
         sb_scalar_log_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    double L = (double)tot.m * 0.6931471805599453 + log((double)tot.s) - (double)m * (double)tf;
+    /* >= 0 exactly (S counts the max's term): kept so after rounding */
+    double L = fmax(0.0, (double)tot.m * 0.6931471805599453 + log((double)tot.s) -
+                             (double)m * (double)tf);
     sbv_log_write(x, y, n, m, tf, (float)L, scaled);
     return SOFTMAX_OK;
 }

@@ -19,6 +19,9 @@
 
 #include "../internal.h"
 
+/* accurate64's error analysis needs x87's 64-bit long double */
+_Static_assert(LDBL_MANT_DIG >= 64, "scalar64.accurate needs a 64-bit long double significand");
+
 #define BLOCK 8
 
 static int check64(const double *x, const double *y, size_t n, double T)
@@ -153,11 +156,12 @@ static struct pair64 total64(const struct casc64 *c, merge64_fn merge, double T,
 }
 
 /* Two-pass: exp(a), a = x/T, as p 2^k with k = rint(a log2 e) and p =
- * exp(a - k ln 2), ln 2 in two parts (k ln2_hi exact for |k| < 2^21); the
+ * exp(a - k ln 2), ln 2 in two parts (ln2_hi has 32 significant bits, so
+ * k ln2_hi is exact for |k| < 2^21, and a - k ln2_hi too, by Sterbenz); the
  * sum as (mantissa, exponent) pairs, merged pairwise. Beyond a = 2^20 the
  * form loses order, and a sum exponent below -2^21 means every logit was
  * far below: three-pass takes over, as in the float kernel. */
-static const double LN2_HI = 0x1.62e42fefa3800p-1, LN2_LO = 0x1.ef35793c7673p-45;
+static const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
 
 static double split64(double a, int *k)
 {
@@ -244,14 +248,15 @@ static int online64(const double *x, double *y, size_t n, double T)
 /* Accurate: every step before the final rounding to double in long double
  * (64 significant bits, v = 2^-64). The argument d = (x - m)/T exactly as a
  * pair: x - m by TwoSum (exact), the quotient q and its remainder by fmal
- * (exact), so d = q + d_lo with |d_lo| <= v|q|, and exp(d) = expl(q)
- * (1 + d_lo) to second order (v^2 |q|^2, negligible for |q| <= 11400, where
- * expl has not underflowed). Relative errors: expl within 1 ulp (2v), the
- * product v, the sum (leaves of 8 in order, then pairwise) at most
- * 7 + ceil(log2(n/8)) + 1 additions, 30v for n <= 2^28, the division v:
- * under 34v = 2^-58.9 before the rounding to double, 2^-5.9 of its ulp. So
- * the result is faithful (bound 1 ULP) and correctly rounded except within
- * 0.017 ULP of a midpoint. The long double quotient is rounded to double
+ * (exact), so d = q + d_lo with |d_lo| <= 2v|q| (the remainder and the
+ * TwoSum error), and exp(d) = expl(q) (1 + d_lo) to second order (v^2 |q|^2,
+ * negligible for |q| <= 11400, where expl has not underflowed). Relative
+ * errors: each term expl 2v, 1 + d_lo v, the product v: 4v, in the
+ * numerator and again inside S; the sum (leaves of 8 in order, then
+ * pairwise) at most 7 + ceil(log2(n/8)) + 1 = 33 additions for n <= 2^28;
+ * the division v: under 42v = 2^-58.6 before the rounding to double, 0.021
+ * of its ulp. So the result is faithful (bound 1 ULP) and correctly rounded
+ * except within 0.021 ULP of a midpoint. The long double quotient is rounded to double
  * by div_round, which settles a quotient that lands exactly on a double
  * midpoint by the sign of the exact remainder (else about one element in
  * 2^11 would round to even the wrong way). */

@@ -113,7 +113,9 @@ static int log_twopass(const float *x, float *y, size_t n, float T)
         sb_scalar_log_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    double L = (double)tot.m * LN2 + log((double)tot.s) - (double)m / (double)T;
+    /* log S - m/T >= 0 exactly (S counts the max's term); rounding must not
+     * push it below, or n = 1 would give a positive log-probability */
+    double L = fmax(0.0, (double)tot.m * LN2 + log((double)tot.s) - (double)m / (double)T);
     for (size_t i = 0; i < n; i++)
         y[i] = sb_shifted_arg(x[i], m, T) - (float)L;
     return SOFTMAX_OK;

@@ -1271,26 +1271,19 @@ static void bhh_table(FILE *f, const struct mach *m, int md)
                                  "vectors worse than shifted", "lse max"};
     static const char *keys[] = {"overflow", "normwise_mean", "normwise_median", "normwise_max",
                                  "ulp_median", "ulp_max", "worse_than_shifted", "lse_max"};
+    const char *data = sb_json_str_of(d, "data");
+    fprintf(f, md ? "%zu vectors of %zu (" : "<p>%zu vectors of %zu (",
+            (size_t)sb_json_num_of(d, "rows", 0), (size_t)sb_json_num_of(d, "n", 0));
+    (md ? md_esc : html_esc)(f, data != NULL ? data : "?");
+    fputs(md ? ").\n\n|" : ").</p>\n<table><tr>", f);
+    for (int i = 0; i < 10; i++)
+        fprintf(f, md ? " %s |" : "<th>%s</th>", head[i]);
     if (md) {
-        fprintf(f, "%zu vectors of %zu (", (size_t)sb_json_num_of(d, "rows", 0),
-                (size_t)sb_json_num_of(d, "n", 0));
-        md_esc(f, sb_json_str_of(d, "data") ? sb_json_str_of(d, "data") : "?");
-        fputs(").\n\n|", f);
-        for (int i = 0; i < 10; i++)
-            fprintf(f, " %s |", head[i]);
         fputs("\n|", f);
         for (int i = 0; i < 10; i++)
             fputs("---|", f);
-        fputc('\n', f);
-    } else {
-        fprintf(f, "<p>%zu vectors of %zu (", (size_t)sb_json_num_of(d, "rows", 0),
-                (size_t)sb_json_num_of(d, "n", 0));
-        html_esc(f, sb_json_str_of(d, "data") ? sb_json_str_of(d, "data") : "?");
-        fputs(").</p>\n<table><tr>", f);
-        for (int i = 0; i < 10; i++)
-            fprintf(f, "<th>%s</th>", head[i]);
-        fputs("</tr>\n", f);
     }
+    fputs(md ? "\n" : "</tr>\n", f);
     for (const struct sb_jnode *r = first(d, "summary"); r != NULL; r = r->next) {
         const char *fm = sb_json_str_of(r, "format"), *v = sb_json_str_of(r, "variant");
         if (fm == NULL || v == NULL || !plain_name(fm) || !plain_name(v))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "metrics.h"
 #include "reference.h"
 
 static const char help[] =
@@ -18,22 +19,6 @@ static const char help[] =
     "values as doubles), against the MPFR reference rounded to double, each\n"
     "element within the kernel's declared bound in ULP of double.\n"
     "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
-
-/* ULP of double at r: 2^(e - 52), 2^-1074 for subnormals and zero. */
-static double ulp64(double r)
-{
-    double a = fabs(r);
-    return a < 0x1p-1022 ? 0x1p-1074 : ldexp(1.0, ilogb(a) - 52);
-}
-
-static double err64(double y, double r)
-{
-    if (isnan(y) || isnan(r))
-        return isnan(y) && isnan(r) ? 0.0 : INFINITY;
-    if (isinf(y) || isinf(r))
-        return y == r ? 0.0 : INFINITY;
-    return fabs(y - r) / ulp64(r);
-}
 
 struct fig {
     double max_ulp, mean, worst_ratio, frac_cr, sum_err;
@@ -53,19 +38,16 @@ static void judge64(const struct softmax64_kernel *k, const double *x, const dou
     for (size_t i = 0; i < n; i++)
         m = isfinite(x[i]) && x[i] > m ? x[i] : m;
     const int shifted = k->bound.arg == SOFTMAX_ARG_SHIFTED;
-    double r = (shifted ? 1.0 : 0.0) + (T != 1.0 ? 1.0 : 0.0);
-    double g = k->bound.sum == SOFTMAX_SUM_SEQUENTIAL ? (double)n
-               : n > 1                                 ? ceil(log2((double)n))
-                                                       : 0.0;
     for (size_t i = 0; i < n; i++)
         if (ref[i] > 0.0)
             abar += ref[i] * fabs(shifted ? x[i] - m : x[i]) / T;
     for (size_t i = 0; i < n; i++) {
-        double e = err64(y[i], ref[i]);
+        double e = sb_ulp_error64(y[i], ref[i]);
         double a = fabs(shifted ? x[i] - m : x[i]) / T;
+        /* T comes from verify's float list, so (float)T is T itself */
         double bound = kind == SBREF_LIMIT || x[i] == -INFINITY
                            ? 0.0
-                           : k->bound.c0 + k->bound.c_arg * r * (a + abar) + k->bound.c_sum * g;
+                           : softmax_bound_ulp(&k->bound, a, abar, n, (float)T);
         if (kind == SBREF_NAN_INPUT || kind == SBREF_ALL_NEG_INF) {
             e = isnan(y[i]) ? 0.0 : INFINITY; /* the contract: NaN everywhere */
             bound = 0.0;

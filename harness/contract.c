@@ -642,7 +642,7 @@ static double prob_ulp(const struct softmax_kernel *k, float r)
         return sb_ulp_of(r);
     if (!isfinite(r)) /* -inf: a masked entry, exactly 0 */
         return 0.0;
-    return 1.01 * exp((double)r) * (fabsf(r) < 0.5f ? 0x1p-24 : sb_ulp_of(r));
+    return 1.01 * exp((double)r) * sb_log_unit(r);
 }
 
 /* |sum y - 1| <= sum_i (bound_i + 1/2) ulp(ref_i) + |sum ref - 1|: each y_i is

@@ -22,12 +22,28 @@ double sb_ulp_error(float y, float r)
     return fabs((double)y - (double)r) / sb_ulp_of(r);
 }
 
+double sb_log_unit(float r) { return fabsf(r) < 0.5f ? 0x1p-24 : sb_ulp_of(r); }
+
 double sb_log_error(float y, float r)
 {
     if (isnan(y) || isnan(r) || isinf(y) || isinf(r))
         return sb_ulp_error(y, r);
-    double unit = fabsf(r) < 0.5f ? 0x1p-24 : sb_ulp_of(r);
-    return fabs((double)y - (double)r) / unit;
+    return fabs((double)y - (double)r) / sb_log_unit(r);
+}
+
+double sb_ulp_of64(double r)
+{
+    double a = fabs(r);
+    return a < 0x1p-1022 ? 0x1p-1074 : ldexp(1.0, ilogb(a) - 52);
+}
+
+double sb_ulp_error64(double y, double r)
+{
+    if (isnan(y) || isnan(r))
+        return isnan(y) && isnan(r) ? 0.0 : INFINITY;
+    if (isinf(y) || isinf(r))
+        return y == r ? 0.0 : INFINITY;
+    return fabs(y - r) / sb_ulp_of64(r);
 }
 
 double sb_error_of(const struct softmax_kernel *k, float y, float r)
@@ -152,7 +168,7 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
     size_t ncr = 0;
     for (size_t i = 0; i < n; i++) {
         float yi = y[i], ri = ref[i];
-        double e = lg ? sb_log_error(yi, ri) : sb_ulp_error(yi, ri);
+        double e = sb_error_of(k, yi, ri);
         if (!isnan(yi))
             out->all_nan = 0;
         if (e > out->max_ulp) {

@@ -25,6 +25,12 @@ double sb_ulp_error(float y, float r);
  * probability near 1 whose logarithm no float-sum kernel can carry to
  * relative accuracy; infinities and NaN as sb_ulp_error. */
 double sb_log_error(float y, float r);
+/* sb_log_error's unit at r: ulp(r), or 2^-24 where |r| < 0.5. */
+double sb_log_unit(float r);
+/* ULP of double at r (2^-1074 for subnormals and 0), and the distance in
+ * it, as sb_ulp_of and sb_ulp_error do for float: the float64 kernels. */
+double sb_ulp_of64(double r);
+double sb_ulp_error64(double y, double r);
 /* sb_log_error for a log-softmax kernel, else sb_ulp_error. */
 double sb_error_of(const struct softmax_kernel *k, float y, float r);
 

@@ -228,26 +228,23 @@ static void *pass_out(void *arg)
     return NULL;
 }
 
-/* Runs fn over the jobs, one thread each beyond the first. */
-static int run_jobs(struct job *jobs, unsigned nt, void *(*fn)(void *))
+/* Runs fn over nt jobs of `size` bytes each (struct job or struct ljob),
+ * one thread each beyond the first; those no thread took run here. */
+static void run_jobs(void *jobs, size_t size, unsigned nt, void *(*fn)(void *))
 {
     pthread_t tid[8];
     unsigned started = 0;
-    int err = 0;
+    char *j = jobs;
     for (unsigned t = 1; t < nt; t++) {
-        if (pthread_create(&tid[t], NULL, fn, &jobs[t]) != 0) {
-            err = 1;
+        if (pthread_create(&tid[t], NULL, fn, j + t * size) != 0)
             break;
-        }
         started = t;
     }
-    fn(&jobs[0]);
+    fn(j);
     for (unsigned t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
-    if (err) /* finish the jobs no thread took, here */
-        for (unsigned t = started + 1; t < nt; t++)
-            fn(&jobs[t]);
-    return 0;
+    for (unsigned t = started + 1; t < nt; t++)
+        fn(j + t * size);
 }
 
 static unsigned pick_threads(const struct sbref_opts *o, size_t n)
@@ -378,7 +375,7 @@ static int softmax_io(const struct io *io, size_t n, double T, const struct sbre
                                    .dskip = dskip, .lo = n * t / nt, .hi = n * (t + 1) / nt};
             mpfr_init2(jobs[t].part, ps);
         }
-        run_jobs(jobs, nt, pass_sum);
+        run_jobs(jobs, sizeof *jobs, nt, pass_sum);
         mpfr_set_prec(S, ps);
         mpfr_set_zero(S, 1);
         int S_exact = 1;
@@ -404,7 +401,7 @@ static int softmax_io(const struct io *io, size_t n, double T, const struct sbre
             jobs[t].revisit = round > 0;
             jobs[t].prec = round == 0 ? pe : ps / 2;
         }
-        run_jobs(jobs, nt, pass_out);
+        run_jobs(jobs, sizeof *jobs, nt, pass_out);
         for (unsigned t = 0; t < nt; t++) {
             nfail += jobs[t].nfail;
             info->retries += jobs[t].retries;
@@ -556,22 +553,6 @@ static void *log_pass_out(void *arg)
     return NULL;
 }
 
-static void run_ljobs(struct ljob *jobs, unsigned nt, void *(*fn)(void *))
-{
-    pthread_t tid[8];
-    unsigned started = 0;
-    for (unsigned t = 1; t < nt; t++) {
-        if (pthread_create(&tid[t], NULL, fn, &jobs[t]) != 0)
-            break;
-        started = t;
-    }
-    fn(&jobs[0]);
-    for (unsigned t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
-    for (unsigned t = started + 1; t < nt; t++)
-        fn(&jobs[t]);
-}
-
 /* -log k correctly rounded (k >= 1): transcendental for k >= 2, so 128 bits
  * decide its rounding as they do 1/k's (recip_rounded). */
 static float neglog_rounded(size_t k)
@@ -649,7 +630,7 @@ int sbref_log_softmax(const float *x, size_t n, float T, float *y, const struct 
                                     .lo = n * i / nt, .hi = n * (i + 1) / nt};
             mpfr_init2(jobs[i].part, p);
         }
-        run_ljobs(jobs, nt, log_pass_sum);
+        run_jobs(jobs, sizeof *jobs, nt, log_pass_sum);
         mpfr_set_prec(R, p);
         mpfr_set_prec(L, p);
         mpfr_set_prec(t, p);
@@ -683,7 +664,7 @@ int sbref_log_softmax(const float *x, size_t n, float T, float *y, const struct 
             jobs[i].revisit = round > 0;
             jobs[i].nfail = 0;
         }
-        run_ljobs(jobs, nt, log_pass_out);
+        run_jobs(jobs, sizeof *jobs, nt, log_pass_out);
         size_t nfail = 0;
         for (unsigned i = 0; i < nt; i++)
             nfail += jobs[i].nfail;

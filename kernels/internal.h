@@ -209,6 +209,15 @@ void sb_scalar_threepass(const float *x, float *y, size_t n, float T);
 /* Its log-softmax twin, the log kernels' fallback likewise. */
 void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
 
+/* The largest n for which the vector accurate kernels keep their terms in a
+ * buffer (three passes, one exponential per element); above, two passes.
+ * 2^20 unless a test lowers it to reach the two-pass form with small inputs:
+ * a test hook, not API. */
+extern size_t sb_accurate_keep_max;
+
+/* 2^(j/16), j = 0..15, correctly rounded, 64-byte aligned (exp2tab.c). */
+extern const double sb_exp2_16[16];
+
 /* What the vector accurate kernels share (avx2/accurate.c, avx512/accurate.c;
  * the derivations are there): the argument (x - m) * t in double, clamped
  * at -120, where exp is 7.7e-53 and rounds to +0 in any output; a pairwise

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "internal.h"
 #include "softmax.h"
 
 extern const struct softmax_kernel sb_kernel_scalar_naive;
@@ -31,6 +32,8 @@ extern const struct softmax_kernel sb_kernel_avx512_log_threepass;
 extern const struct softmax_kernel sb_kernel_avx512_log_twopass;
 extern const struct softmax_kernel sb_kernel_avx512_log_online;
 extern const struct softmax_kernel sb_kernel_avx512_log_accurate;
+
+size_t sb_accurate_keep_max = (size_t)1 << 20;
 
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "contract.h"
 #include "softmax.h"
@@ -64,9 +65,9 @@ int main(void)
 {
     size_t np = softmax_kernel_count(), nk = np + softmax_log_kernel_count();
     size_t nc = sb_case_count(), t = 0;
-    struct CMUnitTest *tests = calloc(nk * nc + 3, sizeof *tests);
-    struct pairing *pairs = calloc(nk * nc, sizeof *pairs);
-    char (*names)[96] = calloc(nk * nc, sizeof *names);
+    struct CMUnitTest *tests = calloc(2 * nk * nc + 3, sizeof *tests);
+    struct pairing *pairs = calloc(2 * nk * nc, sizeof *pairs);
+    char (*names)[96] = calloc(2 * nk * nc, sizeof *names);
     if (tests == NULL || pairs == NULL || names == NULL)
         return 1;
     for (size_t i = 0; i < nk; i++) {
@@ -77,6 +78,21 @@ int main(void)
             pairs[t] = (struct pairing){k, sb_case_at(c)};
             snprintf(names[t], sizeof names[t], "%s: %s", k->name, sb_case_at(c)->name);
             tests[t] = (struct CMUnitTest){.name = names[t], .test_func = safe_kernel_passes,
+                                           .initial_state = &pairs[t]};
+        }
+    }
+    /* the vector accurate kernels again, in their two-pass form */
+    for (size_t i = 0; i < np; i++) {
+        const struct softmax_kernel *k = softmax_kernel_at(i);
+        if (strcmp(k->algorithm, "accurate") != 0 || k->isa == SOFTMAX_ISA_SCALAR)
+            continue;
+        for (size_t c = 0; c < nc; c++, t++) {
+            pairs[t] = (struct pairing){k, sb_case_at(c)};
+            snprintf(names[t], sizeof names[t], "%s (two-pass form): %s", k->name,
+                     sb_case_at(c)->name);
+            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = safe_kernel_passes,
+                                           .setup_func = two_pass_form,
+                                           .teardown_func = kept_form,
                                            .initial_state = &pairs[t]};
         }
     }

@@ -278,6 +278,36 @@ static void large_n(void **state)
     free(y);
 }
 
+/* Rising, falling and jumping logits: the accurate kernels' two-pass form
+ * moves each lane's reference up whenever a block passes it by 32 T, so a
+ * steep rise rescales in every block, a gentle one now and then, a fall
+ * never; a jump of 1e4 leaves every earlier term e^-120 or less, and
+ * -inf lanes come first. Every safe kernel must meet its bound on them. */
+static void ramps(void **state)
+{
+    REQUIRE_ISA(state);
+    const struct softmax_kernel *k = K(state);
+    if (!k->safe)
+        skip();
+    enum { N = 5000 };
+    static float x[N], y[N];
+    const float slopes[] = {0.002f, 0.05f, 1.0f, 40.0f};
+    const float temps[] = {1.0f, 0.3f};
+    for (size_t s = 0; s < sizeof slopes / sizeof slopes[0]; s++)
+        for (int form = 0; form < 4; form++)
+            for (size_t t = 0; t < 2; t++) {
+                for (size_t i = 0; i < N; i++) {
+                    float r = slopes[s] * (float)(form == 1 ? N - i : i);
+                    x[i] = form < 2 ? r : form == 2 ? (i < N / 2 ? -r : 1e4f - r)
+                                                    : (i < 700 ? -INFINITY : r);
+                }
+                char what[64];
+                snprintf(what, sizeof what, "slope %g form %d", (double)slopes[s], form);
+                assert_int_equal(softmax_run(k, x, y, N, temps[t]), SOFTMAX_OK);
+                hold(k, x, y, N, temps[t], what);
+            }
+}
+
 /* The unsafe kernels must be seen failing where they overflow. */
 static void naive_overflows(void **state)
 {
@@ -343,11 +373,12 @@ int main(void)
         {"large n", large_n},
         {"special values in blocks", special_values_in_blocks},
         {"range limits", range_limits},
+        {"ramps", ramps},
     };
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
     size_t nl = softmax_log_kernel_count();
-    struct CMUnitTest *tests = calloc((nk + nl) * np + 2, sizeof *tests);
-    char (*names)[96] = calloc((nk + nl) * np, sizeof *names);
+    struct CMUnitTest *tests = calloc((nk + nl) * np * 2 + 2, sizeof *tests);
+    char (*names)[96] = calloc((nk + nl) * np * 2, sizeof *names);
     assert_true(tests && names);
     size_t t = 0;
     for (size_t i = 0; i < nk + nl; i++) {
@@ -355,6 +386,19 @@ int main(void)
         for (size_t p = 0; p < np; p++, t++) {
             snprintf(names[t], sizeof names[t], "%s: %s", k->name, props[p].what);
             tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
+                                           .initial_state = (void *)k};
+        }
+    }
+    /* the vector accurate kernels again, in their two-pass form at every n */
+    for (size_t i = 0; i < nk; i++) {
+        const struct softmax_kernel *k = softmax_kernel_at(i);
+        if (strcmp(k->algorithm, "accurate") != 0 || k->isa == SOFTMAX_ISA_SCALAR)
+            continue;
+        for (size_t p = 0; p < np; p++, t++) {
+            snprintf(names[t], sizeof names[t], "%s (two-pass form): %s", k->name, props[p].what);
+            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
+                                           .setup_func = two_pass_form,
+                                           .teardown_func = kept_form,
                                            .initial_state = (void *)k};
         }
     }

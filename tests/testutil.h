@@ -22,4 +22,21 @@ static inline int same_bits(float a, float b)
     return ua == ub || (isnan(a) && isnan(b));
 }
 
+/* cmocka setup and teardown around a test of the vector accurate kernels'
+ * two-pass form: their keep limit (kernels/internal.h) lowered to 0, so
+ * that the form runs at every n, then restored. */
+extern size_t sb_accurate_keep_max;
+static inline int two_pass_form(void **state)
+{
+    (void)state;
+    sb_accurate_keep_max = 0;
+    return 0;
+}
+static inline int kept_form(void **state)
+{
+    (void)state;
+    sb_accurate_keep_max = (size_t)1 << 20;
+    return 0;
+}
+
 #endif

@@ -4,42 +4,78 @@
  * and, but for values within a hair of a rounding boundary, correctly
  * rounded.
  *
- * Derivation, u = 2^-53 (double), relative errors: d_i = (x_i - max) / T
- * rounds at most twice (the difference of two floats is exact in double
- * unless their exponents are 29 apart; the division), |delta d_i| <= 2u|d_i|;
- * exp turns that into 2u|d_i| <= 208u, since an output that does not
- * underflow has d_i >= -104; glibc's exp is within 1 ulp of double (2u
- * relative; it documents under 1 ulp), in the sum's terms and in the
- * output; the sum, leaves of 32 in order then pairwise, rounds a term at
- * most 31 + ceil(log2(n/32)) <= 54 times for n <= 2^28; the division once.
- * Under (208 + 2 + 54 + 2 + 1)u = 267u = 2^-44.9 before the final rounding
- * to float, that is 2^-20.9 of a float ulp. So the one rounding to float
- * lands on the correctly rounded value unless the exact value lies within
- * 2^-20.9 ulp of a midpoint (then possibly on its neighbour): the bound is
- * 1 ULP (c0 = 1, nothing growing with n or |x|), and about one element in
- * 2^20 may miss correct rounding. A subnormal output is rounded once from
- * double too (absolute error under 0.5 + 2^-21 of its ulp).
+ * The exponential is our own, in portable double arithmetic (libm's exp
+ * and three divisions per element made the kernel 2.3x scalar.threepass):
+ * v = (x - max) w, w = 16 log2(e)/T, is the argument in sixteenths of a
+ * binade; n = rint(v) by a magic-number add, g = v - n exactly (|g| <=
+ * 1/2); 2^(g/16) = 1 + g h(g), h of degree 3 fitted near-minimax with
+ * mpmath.chebyfit (relative error 2^-37.5); t = 2^(j/16) (exp2tab.c) with
+ * 2^floor(n/16) added into its exponent field as an integer (exact);
+ * t + t (g h). Relative error 2^-37.5 + 3u, u = 2^-53.
+ *
+ * Derivation, relative errors: v = (x_i - max) w rounds at most three
+ * times after w's own three (the difference of two floats is exact in
+ * double unless their exponents are 29 apart; 16 log2 e, 1/T, two
+ * products), |delta v| <= 6u|v| <= 2^-40.5 where an output counts (d >=
+ * -120, |v| <= 2770; below, v is clamped there: e^-120 = 2^-173 changes S by
+ * under n 2^-173 and rounds to +0), which moves the exponential by
+ * (ln2/16) 2^-40.5 = 2^-45; the exponential 2^-37.5 + 3u, in the sum's terms
+ * and in the output; the sum, leaves of 32 in order then pairwise, rounds a
+ * term at most 31 + ceil(log2(n/32)) <= 54 times for n <= 2^28; 1/S and the
+ * product twice. Under 2 (2^-37.5 + 2^-45) + 62u = 2^-36.4 before the final
+ * rounding to float, 2^-12.4 of a float ulp: the bound is 1 ULP (c0 = 1,
+ * nothing growing with n or |x|), and the one rounding to float lands on the
+ * correctly rounded value unless the exact value lies within 2^-12.4 ulp of
+ * a midpoint. A subnormal output is rounded once from double too.
  *
  * The exponential is evaluated twice per element (in the sum, then in the
  * output pass) rather than kept: keeping n doubles would need memory the
  * kernel does not own. Edges: NaN, +inf, all -inf and T = +inf go to
- * sb_edge; -inf entries give exp(-inf) = 0 exactly.
+ * sb_edge; -inf entries give exp(-inf) = 0 exactly. The log kernel below
+ * keeps libm's exp and log.
  */
+#include <string.h>
+
 #include "../internal.h"
 
 #define LEAF 32
+#define MAGIC 0x1.8p52
+#define LOG2E16 (16.0 * 1.4426950408889634)
+#define U_LO (-120.0 * LOG2E16) /* the clamp, d = -120, in units of 1/16 binade */
+/* h(g) = (2^(g/16) - 1)/g on |g| <= 1/2 (the AVX-512 layer's), highest
+ * degree first */
+#define H3 0x1.3b2bfa0553142p-23
+#define H2 0x1.c6b3488206d06p-17
+#define H1 0x1.ebfbdff78ad41p-11
+#define H0 0x1.62e42fee4615fp-5
+
+/* exp(x - m) for w = 16 log2(e)/T: a normal double (2^-174 at the least). */
+static inline double term(float x, double m, double w)
+{
+    double v = ((double)x - m) * w;
+    v = v > U_LO ? v : U_LO;
+    double z = v + MAGIC, n = z - MAGIC, g = v - n;
+    uint64_t zb, tb;
+    memcpy(&zb, &z, sizeof zb);
+    memcpy(&tb, &sb_exp2_16[zb & 15u], sizeof tb);
+    /* z's low 16 bits hold n mod 2^16: less j, n - j = 16 floor(n/16) */
+    tb += (zb << 48) - ((zb & 15u) << 48);
+    double t;
+    memcpy(&t, &tb, sizeof t);
+    return t + t * (g * (H0 + g * (H1 + g * (H2 + g * H3))));
+}
 
 /* Pairwise over halves, leaves summed in order (see the derivation). */
-static double sum_exp(const float *x, size_t n, double m, double T)
+static double sum_exp(const float *x, size_t n, double m, double w)
 {
     if (n <= LEAF) {
         double s = 0.0;
         for (size_t i = 0; i < n; i++)
-            s += exp(((double)x[i] - m) / T);
+            s += term(x[i], m, w);
         return s;
     }
     size_t h = n / 2;
-    return sum_exp(x, h, m, T) + sum_exp(x + h, n - h, m, T);
+    return sum_exp(x, h, m, w) + sum_exp(x + h, n - h, m, w);
 }
 
 /* The max, or 0 when the contract decides (a NaN, no finite entry). */
@@ -65,9 +101,11 @@ static int accurate(const float *x, float *y, size_t n, float T)
         sb_edge(x, y, n, T);
         return SOFTMAX_OK;
     }
-    const double dm = m, dT = T, s = sum_exp(x, n, dm, dT);
+    /* multiplies by 1/T and 1/S: three divisions per element took half
+     * the time */
+    const double dm = m, w = LOG2E16 / (double)T, inv = 1.0 / sum_exp(x, n, dm, w);
     for (size_t i = 0; i < n; i++)
-        y[i] = (float)(exp(((double)x[i] - dm) / dT) / s);
+        y[i] = (float)(term(x[i], dm, w) * inv);
     return SOFTMAX_OK;
 }
 
@@ -128,7 +166,7 @@ const struct softmax_kernel sb_kernel_scalar_accurate = {
     .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
-    .summary = "everything in double (libm exp, pairwise sum), rounded once: faithful, 1 ULP",
+    .summary = "everything in double (own table exp, pairwise sum), rounded once: faithful, 1 ULP",
 };
 
 const struct softmax_kernel sb_kernel_scalar_log_accurate = {

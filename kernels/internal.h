@@ -215,6 +215,18 @@ void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
  * a test hook, not API. */
 extern size_t sb_accurate_keep_max;
 
+/* The thread pool's job runner (pool.c): fn(arg, t) for t < tasks, spread
+ * over the pool's threads and the caller's; returns when all have run. A
+ * NULL pool runs them in the caller. */
+void sb_pool_run(struct softmax_pool *p, size_t tasks, void (*fn)(void *, size_t), void *arg);
+
+/* The split entry's per-ISA chunk stages (body/threepass.h, batch.c). */
+struct sb_chunk_ops {
+    int (*terms)(const float *x, float *y, size_t n, float T, float *m, double *s);
+    void (*scale)(float *y, size_t n, float f);
+};
+extern const struct sb_chunk_ops sb_chunk_avx2, sb_chunk_avx512;
+
 /* 2^(j/16), j = 0..15, correctly rounded, 64-byte aligned (exp2tab.c). */
 extern const double sb_exp2_16[16];
 

@@ -181,6 +181,7 @@ const char *softmax_strerror(int status)
     case SOFTMAX_ENULL: return "null input or output pointer with n > 0";
     case SOFTMAX_ENOTSUP: return "kernel needs an instruction set this CPU (or SOFTMAX_ISA) lacks";
     case SOFTMAX_ENOKERNEL: return "no such kernel";
+    case SOFTMAX_ELD: return "row stride below the row length, or in place with two strides";
     }
     return "unknown status";
 }

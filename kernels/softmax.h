@@ -29,7 +29,8 @@ enum softmax_status {
     SOFTMAX_EINVAL_T = -1,  /* temperature <= 0 or NaN */
     SOFTMAX_ENULL = -2,     /* x or y is NULL while n > 0 */
     SOFTMAX_ENOTSUP = -3,   /* the CPU (or SOFTMAX_ISA) cannot run the kernel */
-    SOFTMAX_ENOKERNEL = -4  /* no kernel record (NULL or unknown name) */
+    SOFTMAX_ENOKERNEL = -4, /* no kernel record (NULL or unknown name) */
+    SOFTMAX_ELD = -5        /* a row stride below cols, or in place with two strides */
 };
 
 enum softmax_isa { SOFTMAX_ISA_SCALAR = 0, SOFTMAX_ISA_AVX2 = 1, SOFTMAX_ISA_AVX512 = 2 };
@@ -117,6 +118,38 @@ const struct softmax_kernel *softmax_choose(size_t n);
  * -log k on the k finite entries; a NaN or every entry -inf gives NaN. */
 int log_softmax(const float *x, float *y, size_t n, float T);
 const struct softmax_kernel *log_softmax_choose(size_t n, float T);
+
+/* Threads: a pool created once and reused by the batched and split calls
+ * (threads counts the caller: 1 runs everything in the calling thread).
+ * Results never depend on the thread count: each row, or each chunk of a
+ * split row, is computed the same way whichever thread takes it. Calls on
+ * one pool from several threads take turns. */
+#define SOFTMAX_POOL_MAX 256
+struct softmax_pool;
+/* NULL when threads is 0 or above SOFTMAX_POOL_MAX, or a thread cannot start. */
+struct softmax_pool *softmax_pool_create(unsigned threads);
+void softmax_pool_destroy(struct softmax_pool *pool);
+unsigned softmax_pool_threads(const struct softmax_pool *pool);
+
+/* rows x cols: row r of y (at y + r * ldy) = softmax of row r of x (at
+ * x + r * ldx) / T, by kernel k (NULL: softmax_choose(cols)), rows spread over
+ * the pool's threads (pool NULL: the calling thread). Strides are in
+ * elements, at least cols, so a view into a larger tensor works; x == y (in
+ * place) needs ldx == ldy, and other overlaps are undefined. Masked entries
+ * are -inf (an all-masked row gives NaN, the contract's undefined). The
+ * status is checked once, before any row is written. */
+int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
+                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool);
+
+/* One long row split into chunks of SOFTMAX_SPLIT_CHUNK elements spread over
+ * the pool's threads: each chunk's max m_c and sum s_c of exp((x - m_c)/T)
+ * (the terms kept in y), merged as the online algorithm merges them (M =
+ * max m_c, S = sum s_c exp((m_c - M)/T), in double, chunk order fixed), then
+ * each chunk scaled by exp((m_c - M)/T)/S. The three-pass body of the best
+ * ISA; the same bits for any thread count. Inputs with NaN or +inf, or a
+ * span float cannot hold, go to softmax() in the calling thread. */
+#define SOFTMAX_SPLIT_CHUNK 65536
+int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool);
 
 /* float64: the scalar algorithms on doubles in and out, and an accurate one
  * (kernels/scalar/float64.c), for double-precision users; the bound is in

@@ -33,3 +33,5 @@ const struct softmax_kernel sb_kernel_avx2_log_threepass = {
     .summary = "AVX2+FMA log-softmax: max, exp-sum (not stored), then x - max - log S",
     .output = SOFTMAX_OUT_LOG,
 };
+
+const struct sb_chunk_ops sb_chunk_avx2 = {sbv_chunk_terms, sbv_chunk_scale};

@@ -49,3 +49,5 @@ const struct softmax_kernel sb_kernel_avx512_log_threepass = {
     .summary = "AVX-512F log-softmax: max, exp-sum (not stored), then x - max - log S",
     .output = SOFTMAX_OUT_LOG,
 };
+
+const struct sb_chunk_ops sb_chunk_avx512 = {sbv_chunk_terms, sbv_chunk_scale};

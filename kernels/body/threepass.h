@@ -147,3 +147,35 @@ static int sbv_log_threepass(const float *x, float *y, size_t n, float T)
     sbv_log_write(x, y, n, m, 1.0f / T, L, T != 1.0f);
     return SOFTMAX_OK;
 }
+
+/* The split entry's chunk stage (kernels/batch.c): the chunk's max *m and
+ * the sum of exp((x - m)/T), the terms stored in y unless it is NULL. 1 when the whole row
+ * must go to a kernel instead (a NaN, +inf, a span float cannot take when
+ * T > 1, or 1/T overflowing); a chunk of -inf only gives *m = -inf, *s = 0
+ * and y untouched. */
+static int sbv_chunk_terms(const float *x, float *y, size_t n, float T, float *m_out, double *s_out)
+{
+    int nan = 0;
+    float lo, m = tp_max(x, n, &nan, &lo);
+    if (nan || m == INFINITY)
+        return 1;
+    *m_out = m;
+    *s_out = 0.0;
+    if (m == -INFINITY)
+        return 0;
+    if (sbv_span_overflows(x, n, m, lo, T) || isinf(1.0f / T))
+        return 1;
+    *s_out = y != NULL ? tp_sum(x, y, n, m, lo, T, 1) : tp_sum(x, NULL, n, m, lo, T, 0);
+    return 0;
+}
+
+/* y *= f over a chunk. */
+static void sbv_chunk_scale(float *y, size_t n, float f)
+{
+    const sbv vf = sbv_set1(f);
+    size_t i = 0;
+    for (; i + SBV_W <= n; i += SBV_W)
+        sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), vf));
+    if (i < n)
+        sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), vf));
+}

@@ -1,0 +1,195 @@
+/* batch.c - the batched entry point (rows x cols with strides, any kernel,
+ * rows spread over a pool) and the split of one long row into chunks merged
+ * as the online algorithm merges partial (max, sum) pairs. */
+#include <float.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* Rows per task: about 8 tasks per thread, so a slow row evens out, and at
+ * least 1. */
+static size_t rows_per_task(size_t rows, unsigned threads)
+{
+    size_t per = rows / (8 * (size_t)threads);
+    return per > 0 ? per : 1;
+}
+
+struct batch_job {
+    const struct softmax_kernel *k;
+    const float *x;
+    float *y;
+    size_t ldx, ldy, rows, cols, per;
+    float T;
+};
+
+static void batch_task(void *arg, size_t t)
+{
+    const struct batch_job *j = arg;
+    size_t end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
+    for (size_t r = t * j->per; r < end; r++)
+        j->k->fn(j->x + r * j->ldx, j->y + r * j->ldy, j->cols, j->T);
+}
+
+int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
+                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool)
+{
+    if (k == NULL)
+        k = softmax_choose(cols);
+    if (k == NULL || k->fn == NULL)
+        return SOFTMAX_ENOKERNEL;
+    if (!softmax_kernel_supported(k))
+        return SOFTMAX_ENOTSUP;
+    int st = sb_check_args(x, y, rows * cols, T);
+    if (st != SOFTMAX_OK)
+        return st;
+    if (ldx < cols || ldy < cols || (x == y && ldx != ldy && rows > 1))
+        return SOFTMAX_ELD;
+    if (rows == 0 || cols == 0)
+        return SOFTMAX_OK;
+    struct batch_job j = {k, x, y, ldx, ldy, rows, cols, rows_per_task(rows, softmax_pool_threads(pool)), T};
+    sb_pool_run(pool, (rows + j.per - 1) / j.per, batch_task, &j);
+    return SOFTMAX_OK;
+}
+
+/* The scalar chunk stages: max, expf of the shifted argument (into y unless
+ * NULL) summed in double. */
+static int scalar_terms(const float *x, float *y, size_t n, float T, float *m_out, double *s_out)
+{
+    float m = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != x[i] || x[i] == INFINITY)
+            return 1;
+        m = x[i] > m ? x[i] : m;
+    }
+    *m_out = m;
+    *s_out = 0.0;
+    if (m == -INFINITY)
+        return 0;
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (isinf(x[i] - m) && x[i] != -INFINITY)
+            return 1; /* the span overflows float */
+        float e = expf((x[i] - m) / T);
+        if (y != NULL)
+            y[i] = e;
+        s += e;
+    }
+    *s_out = s;
+    return 0;
+}
+
+static void scalar_scale(float *y, size_t n, float f)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] *= f;
+}
+
+static const struct sb_chunk_ops scalar_chunk = {scalar_terms, scalar_scale};
+
+static const struct sb_chunk_ops *chunk_ops(void)
+{
+    switch (softmax_isa_available()) {
+#if defined(__x86_64__) || defined(__i386__)
+    case SOFTMAX_ISA_AVX512: return &sb_chunk_avx512;
+    case SOFTMAX_ISA_AVX2: return &sb_chunk_avx2;
+#endif
+    default: return &scalar_chunk;
+    }
+}
+
+#define SPLIT_MAX_CHUNKS 512 /* the per-chunk values live on the stack: 12 KB */
+
+struct split_job {
+    const struct sb_chunk_ops *ops;
+    const float *x;
+    float *y;
+    size_t n, len, chunks;
+    float T;
+    int store; /* stage 1 keeps the terms in y (not in place) */
+    float m[SPLIT_MAX_CHUNKS];
+    double s[SPLIT_MAX_CHUNKS], f[SPLIT_MAX_CHUNKS];
+    int fallback[SPLIT_MAX_CHUNKS];
+};
+
+static size_t chunk_len(const struct split_job *j, size_t c)
+{
+    size_t b = c * j->len;
+    return j->n - b < j->len ? j->n - b : j->len;
+}
+
+static void split_terms(void *arg, size_t c)
+{
+    struct split_job *j = arg;
+    size_t b = c * j->len;
+    j->fallback[c] = j->ops->terms(j->x + b, j->store ? j->y + b : NULL, chunk_len(j, c), j->T,
+                                   &j->m[c], &j->s[c]);
+}
+
+/* y *= f, f = exp((m_c - M)/T)/S, the terms first written again when stage
+ * 1 did not keep them (in place: x could not be overwritten before every
+ * chunk had been seen, since one NaN sends the whole row elsewhere). Rounded
+ * to float f would lose bits once it is subnormal (a chunk 87 T below the
+ * max, its outputs all near or below 2^-126): there each product is taken
+ * in double, rounded once. A chunk of -inf only is all 0. */
+static void split_scale(void *arg, size_t c)
+{
+    struct split_job *j = arg;
+    size_t b = c * j->len, len = chunk_len(j, c);
+    float *y = j->y + b;
+    if (j->m[c] == -INFINITY) {
+        for (size_t i = 0; i < len; i++)
+            y[i] = 0.0f;
+        return;
+    }
+    if (!j->store) {
+        float m;
+        double s;
+        j->ops->terms(j->x + b, y, len, j->T, &m, &s);
+    }
+    if (j->f[c] >= FLT_MIN) {
+        j->ops->scale(y, len, (float)j->f[c]);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            y[i] = (float)((double)y[i] * j->f[c]);
+    }
+}
+
+int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool)
+{
+    int st = sb_check_args(x, y, n, T);
+    if (st != SOFTMAX_OK || n == 0)
+        return st;
+    if (n <= SOFTMAX_SPLIT_CHUNK || isinf(T))
+        return softmax(x, y, n, T);
+    struct split_job j;
+    j.ops = chunk_ops();
+    j.x = x;
+    j.y = y;
+    j.n = n;
+    j.T = T;
+    j.store = x != y;
+    /* chunks of 65536, longer past 512 of them: a function of n alone */
+    j.len = SOFTMAX_SPLIT_CHUNK;
+    if (n > (size_t)SPLIT_MAX_CHUNKS * j.len)
+        j.len = ((n + SPLIT_MAX_CHUNKS - 1) / SPLIT_MAX_CHUNKS + 63) / 64 * 64;
+    j.chunks = (n + j.len - 1) / j.len;
+    sb_pool_run(pool, j.chunks, split_terms, &j);
+    int fallback = 0;
+    float M = -INFINITY;
+    for (size_t c = 0; c < j.chunks; c++) {
+        fallback |= j.fallback[c];
+        M = j.m[c] > M ? j.m[c] : M;
+    }
+    /* NaN, +inf, all -inf or an extreme span: the kernel, in this thread */
+    if (fallback || M == -INFINITY)
+        return softmax(x, y, n, T);
+    const double dM = M, dT = T;
+    double S = 0.0;
+    for (size_t c = 0; c < j.chunks; c++)
+        if (j.m[c] != -INFINITY)
+            S += j.s[c] * exp(((double)j.m[c] - dM) / dT);
+    for (size_t c = 0; c < j.chunks; c++)
+        j.f[c] = j.m[c] == -INFINITY ? 0.0 : exp(((double)j.m[c] - dM) / dT) / S;
+    sb_pool_run(pool, j.chunks, split_scale, &j);
+    return SOFTMAX_OK;
+}

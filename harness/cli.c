@@ -150,6 +150,45 @@ static int one_size(const char *t, struct sb_list *out)
 
 int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_size, out); }
 
+static int one_shape(const char *t, struct sb_list *out)
+{
+    char buf[64];
+    const char *x = strchr(t, 'x');
+    struct sb_shape v;
+    if (x == NULL || strlen(t) >= sizeof buf)
+        return sb_usage_error("shape '%.40s' is not ROWSxCOLS (as 64x32000)", t);
+    memcpy(buf, t, (size_t)(x - t));
+    buf[x - t] = '\0';
+    if (parse_size(buf, &v.rows) || parse_size(x + 1, &v.cols))
+        return SB_EXIT_USAGE;
+    if (v.rows == 0 || v.cols == 0)
+        return sb_usage_error("shape '%s' is empty", t);
+    if (v.rows > SB_MAX_SHAPE / v.cols)
+        return sb_usage_error("shape '%s' is over %zu elements", t, SB_MAX_SHAPE);
+    struct sb_shape *p = malloc(sizeof *p);
+    if (p != NULL)
+        *p = v;
+    return push_or_oom(out, p);
+}
+
+int sb_parse_shapes(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_shape, out); }
+
+static int one_threads(const char *t, struct sb_list *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(t, &end, 10);
+    if (end == t || *end != '\0' || errno != 0 || *t == '-' || v < 1 || v > SOFTMAX_POOL_MAX)
+        return sb_usage_error("thread count '%s' is not a whole number from 1 to %d", t,
+                              SOFTMAX_POOL_MAX);
+    unsigned *p = malloc(sizeof *p);
+    if (p != NULL)
+        *p = (unsigned)v;
+    return push_or_oom(out, p);
+}
+
+int sb_parse_threads(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_threads, out); }
+
 static int one_temp(const char *t, struct sb_list *out)
 {
     char *end;

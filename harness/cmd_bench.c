@@ -18,6 +18,8 @@ static const char help[] =
     "usage: softbench bench [-k KERNEL...] [-n SIZES] [-T TEMP] [-d DATASET] [--cold]\n"
     "                       [--pin CPU] [--min-time S] [--samples K] [--isa ISA]\n"
     "                       [--quick] [-q] [--csv FILE] [--json FILE]\n"
+    "       softbench bench --shape ROWSxCOLS... [--threads LIST] [--mask causal]\n"
+    "                       [-k KERNEL...] [-T TEMP] [-d DATASET] [the options above]\n"
     "\n"
     "  -k KERNEL    kernels (default 'all': ours, the peers built, and the floors\n"
     "               floor.read and floor.rw, always measured beside them)\n"
@@ -32,6 +34,12 @@ static const char help[] =
     "  --isa ISA    cap ours and the peers at scalar, avx2 or avx512\n"
     "  --quick      six sizes, five samples (under 30 s)\n"
     "  -q           no progress display\n"
+    "  --shape RxC  batches instead of sizes: R rows of C through softmax_batch,\n"
+    "               rows spread over a thread pool; a shape of one row also\n"
+    "               times softmax_split (chunks merged as pairs), as 'split'\n"
+    "  --threads L  thread counts, each measured beside the others (default 1)\n"
+    "  --mask M     causal: in each block of C rows, row q keeps columns <= q\n"
+    "               (attention's mask, the rest -inf); none (default)\n"
     "\n"
     "Figures per row: the median time per call with min, max and MAD over the\n"
     "samples (a MAD above 5% of the median flags the row noisy), ns per element,\n"
@@ -116,8 +124,8 @@ static const char *kind_of(const struct softmax_kernel *k)
 }
 
 struct opts {
-    struct sb_list kernels, sizes, temps, datasets;
-    int cold, quiet, quick, pin;
+    struct sb_list kernels, sizes, temps, datasets, shapes, threads;
+    int cold, quiet, quick, pin, causal;
     double min_time;
     size_t samples;
     const char *csv, *json, *isa;
@@ -153,6 +161,9 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"csv", required_argument, 0, 'c'},
                                        {"json", required_argument, 0, 'j'},
                                        {"seed", required_argument, 0, 's'},
+                                       {"shape", required_argument, 0, 'x'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"mask", required_argument, 0, 'm'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -172,6 +183,14 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'c': o->csv = optarg; break;
         case 'j': o->json = optarg; break;
         case 'I': o->isa = optarg; break;
+        case 'x': rc = sb_parse_shapes(optarg, &o->shapes); break;
+        case 't': rc = sb_parse_threads(optarg, &o->threads); break;
+        case 'm':
+            if (strcmp(optarg, "causal") == 0 || strcmp(optarg, "none") == 0)
+                o->causal = strcmp(optarg, "causal") == 0;
+            else
+                rc = sb_usage_error("bench: --mask takes causal or none, not '%s'", optarg);
+            break;
         case 'P':
             errno = 0;
             o->pin = (int)strtol(optarg, &end, 10);
@@ -204,9 +223,17 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_usage_error("bench: -d takes one dataset");
     if (rc == 0 && o->datasets.n == 1 && sb_dataset_is_file(o->datasets.v[0]))
         rc = sb_usage_error("bench: -d takes a generated dataset, not a file");
+    if (rc == 0 && o->shapes.n > 0 && o->sizes.n > 0)
+        rc = sb_usage_error("bench: --shape and -n do not go together");
+    if (rc == 0 && o->shapes.n == 0 && (o->threads.n > 0 || o->causal))
+        rc = sb_usage_error("bench: --threads and --mask need --shape");
+    if (rc == 0 && o->shapes.n > 0 && o->cold)
+        rc = sb_usage_error("bench: --cold does not go with --shape");
+    if (rc == 0 && o->threads.n == 0)
+        rc = sb_parse_threads("1", &o->threads);
     if (rc == 0 && o->kernels.n == 0)
-        rc = sb_parse_kernels("all", &o->kernels);
-    if (rc == 0 && o->sizes.n == 0)
+        rc = sb_parse_kernels(o->shapes.n > 0 ? "safe" : "all", &o->kernels);
+    if (rc == 0 && o->sizes.n == 0 && o->shapes.n == 0)
         rc = sb_parse_sizes(o->quick ? quick_sizes : default_sizes, &o->sizes);
     if (rc == 0 && o->temps.n == 0)
         rc = sb_parse_temps("1", &o->temps);
@@ -227,6 +254,161 @@ static int apply_isa(const char *name, const char **note)
             return 0;
         }
     return sb_usage_error("bench: --isa takes scalar, avx2 or avx512, not '%s'", name);
+}
+
+/* A batched call (or, split, the split of one row) as sb_measure's work. */
+struct shape_call {
+    const struct softmax_kernel *k;
+    const float *x;
+    float *y;
+    size_t rows, cols;
+    float T;
+    struct softmax_pool *pool;
+    int split, rc;
+};
+
+static void shape_once(void *ctx)
+{
+    struct shape_call *c = ctx;
+    int st = c->split ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
+                      : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols, c->T,
+                                      c->pool);
+    c->rc = c->rc != SOFTMAX_OK ? c->rc : st;
+}
+
+/* The split's row name: not a kernel record. */
+static const struct softmax_kernel split_record = {.name = "split", .algorithm = "threepass"};
+
+/* bench --shape: per shape, every kernel (and the split for one row) at
+ * every thread count, side by side. */
+static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
+{
+    const struct sb_dataset_spec *ds = o->datasets.v[0];
+    float T = *(float *)o->temps.v[0];
+    size_t nt = o->threads.n, maxe = 0, nk = 0;
+    for (size_t i = 0; i < o->shapes.n; i++) {
+        const struct sb_shape *sh = o->shapes.v[i];
+        maxe = sh->rows * sh->cols > maxe ? sh->rows * sh->cols : maxe;
+    }
+    struct softmax_pool **pools = calloc(nt, sizeof *pools);
+    struct shape_call *calls = calloc((o->kernels.n + 1) * nt, sizeof *calls);
+    void **ctxs = calloc((o->kernels.n + 1) * nt, sizeof *ctxs);
+    struct sb_result *res = calloc((o->kernels.n + 1) * nt, sizeof *res);
+    size_t bytes = (maxe * sizeof(float) + 63) / 64 * 64;
+    float *x = aligned_alloc(64, bytes), *y = aligned_alloc(64, bytes);
+    int rc = 0, failed = 0;
+    if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL)
+        rc = sb_usage_error("bench: cannot allocate %zu floats", maxe);
+    for (size_t t = 0; rc == 0 && t < nt; t++)
+        if ((pools[t] = softmax_pool_create(*(unsigned *)o->threads.v[t])) == NULL)
+            rc = sb_usage_error("bench: cannot start %u threads", *(unsigned *)o->threads.v[t]);
+    if (rc != 0)
+        goto out;
+    memset(y, 0, bytes);
+    struct sb_clock clk = {sb_clock_monotonic, NULL};
+    struct sb_plan plan = {.min_sample = o->min_time, .samples = o->samples, .max_reps = 1u << 30};
+    printf("softbench bench: cpu %s, usable ISA %s, input %s%s, T=%g, %ld cores online\n\n",
+           sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
+           o->causal ? " with a causal mask" : "", (double)T, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("%-17s %13s %7s %7s %12s %8s %8s %11s %11s %7s\n", "kernel", "shape", "threads",
+           "reps", "median ns", "ns/elem", "GB/s", "min ns", "max ns", "MAD");
+    if (csv->f != NULL)
+        fputs("kernel,kind,rows,cols,mask,threads,T,reps,samples,median_ns,min_ns,max_ns,mad_ns,"
+              "ns_per_elem,gb_per_s,noisy\n",
+              csv->f);
+    if (json->f != NULL) {
+        fputs("{\n  \"softbench\": {\"command\": \"bench\", \"format\": 1},\n  \"machine\": {\n",
+              json->f);
+        sb_machine_json(json->f, "    ");
+        fputs("  },\n  \"params\": {\"dataset\": ", json->f);
+        sb_json_str(json->f, ds->label);
+        fprintf(json->f, ", \"seed\": %llu, \"T\": ", (unsigned long long)o->seed);
+        sb_json_num(json->f, T);
+        fprintf(json->f, ", \"mask\": \"%s\", \"samples\": %zu, \"bytes_per_element\": 8},\n"
+                         "  \"rows\": [",
+                o->causal ? "causal" : "none", o->samples);
+    }
+    for (size_t i = 0; i < o->kernels.n; i++) {
+        const struct softmax_kernel *k = o->kernels.v[i];
+        if (sb_is_peer(k))
+            printf("SKIP %s: shapes take the peers' batched paths (one 2-D primitive, their own "
+                   "threads), not built yet\n", k->name);
+    }
+    size_t nrows = 0;
+    for (size_t si = 0; si < o->shapes.n; si++) {
+        const struct sb_shape *sh = o->shapes.v[si];
+        size_t n = sh->rows * sh->cols, nw = 0;
+        sb_dataset_generate(ds, x, n, o->seed);
+        for (size_t r = 0; o->causal && r < sh->rows; r++)
+            for (size_t c = r % sh->cols + 1; c < sh->cols; c++)
+                x[r * sh->cols + c] = -INFINITY;
+        for (size_t i = 0; i <= o->kernels.n; i++) {
+            const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
+            int split = i == o->kernels.n;
+            if (split ? sh->rows != 1 : sb_is_peer(k))
+                continue;
+            if (!split && !softmax_kernel_supported(k)) {
+                printf("%-17s %6zux%-6zu  SKIP: needs %s, which this CPU (or the cap) lacks\n",
+                       k->name, sh->rows, sh->cols, softmax_isa_name(k->isa));
+                continue;
+            }
+            for (size_t t = 0; t < nt; t++, nw++) {
+                calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split, 0};
+                ctxs[nw] = &calls[nw];
+            }
+        }
+        nk += nw;
+        sb_measure_set(nw, shape_once, ctxs, &clk, &plan, res);
+        for (size_t w = 0; w < nw; w++) {
+            const struct shape_call *c = &calls[w];
+            const struct sb_stats *st = &res[w].stats;
+            unsigned th = softmax_pool_threads(c->pool);
+            char shape[48];
+            snprintf(shape, sizeof shape, "%zux%zu", c->rows, c->cols);
+            if (c->rc != SOFTMAX_OK) {
+                printf("%-17s %13s %7u  ERROR: status %d\n", c->k->name, shape, th, c->rc);
+                failed = 1;
+                continue;
+            }
+            double ns = st->median * 1e9, per = ns / (double)n,
+                   gbs = bytes_of(c->k) * (double)n / st->median / 1e9;
+            printf("%-17s %13s %7u %7zu %12.1f %8.3f %8.2f %11.1f %11.1f %6.1f%% %s\n",
+                   c->k->name, shape, th, res[w].reps, ns, per, gbs, st->min * 1e9,
+                   st->max * 1e9, st->median > 0 ? 100.0 * st->mad / st->median : 0.0,
+                   st->noisy ? "noisy" : "");
+            if (csv->f != NULL)
+                fprintf(csv->f, "%s,%s,%zu,%zu,%s,%u,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d\n",
+                        c->k->name, c->split ? "split" : kind_of(c->k), c->rows, c->cols,
+                        o->causal ? "causal" : "none", th, (double)T, res[w].reps, st->k, ns,
+                        st->min * 1e9, st->max * 1e9, st->mad * 1e9, per, gbs, st->noisy);
+            if (json->f != NULL) {
+                fputs(nrows++ ? ",\n    {\"kernel\": " : "\n    {\"kernel\": ", json->f);
+                sb_json_str(json->f, c->k->name);
+                fprintf(json->f, ", \"kind\": \"%s\", \"rows\": %zu, \"cols\": %zu, "
+                                 "\"threads\": %u, \"reps\": %zu, \"median_ns\": ",
+                        c->split ? "split" : kind_of(c->k), c->rows, c->cols, th, res[w].reps);
+                sb_json_num(json->f, ns);
+                fputs(", \"ns_per_elem\": ", json->f);
+                sb_json_num(json->f, per);
+                fprintf(json->f, ", \"mad_ns\": %.1f, \"noisy\": %s}", st->mad * 1e9,
+                        st->noisy ? "true" : "false");
+            }
+        }
+    }
+    if (json->f != NULL)
+        fputs("\n  ]\n}\n", json->f);
+    if (nk == 0)
+        printf("no kernel this CPU runs was asked for\n");
+out:
+    for (size_t t = 0; pools != NULL && t < nt; t++)
+        softmax_pool_destroy(pools[t]);
+    free(pools);
+    free(calls);
+    free(ctxs);
+    free(res);
+    free(x);
+    free(y);
+    return rc != 0 ? rc : failed ? SB_EXIT_FAIL : 0;
 }
 
 int sb_cmd_bench(int argc, char **argv)
@@ -259,6 +441,21 @@ int sb_cmd_bench(int argc, char **argv)
             have |= o.kernels.v[j] == sb_floor_at(i);
         if (!have)
             sb_list_push(&o.kernels, (void *)sb_floor_at(i));
+    }
+    if (rc == 0 && o.pin >= 0 && o.shapes.n > 0)
+        for (size_t t = 0; t < o.threads.n; t++)
+            if (*(unsigned *)o.threads.v[t] > 1) {
+                rc = sb_usage_error("bench: --pin puts every thread on one CPU: leave it out "
+                                    "with --threads above 1");
+                break;
+            }
+    if (rc == 0 && o.shapes.n > 0) {
+        rc = bench_shapes(&o, &csv, &json);
+        if (csv.f != NULL && sb_out_close(&csv, rc == 0, err, sizeof err) != 0 && rc == 0)
+            rc = sb_usage_error("%s", err);
+        if (json.f != NULL && sb_out_close(&json, rc == 0, err, sizeof err) != 0 && rc == 0)
+            rc = sb_usage_error("%s", err);
+        goto done;
     }
     if (o.sizes.n > 0)
         qsort(o.sizes.v, o.sizes.n, sizeof *o.sizes.v, cmp_size);
@@ -437,6 +634,8 @@ done:
     sb_list_free(&o.sizes, 1);
     sb_list_free(&o.temps, 1);
     sb_list_free(&o.datasets, 1);
+    sb_list_free(&o.shapes, 1);
+    sb_list_free(&o.threads, 1);
     return rc < 0 ? SB_EXIT_OK : rc;
 }
 

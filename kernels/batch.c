@@ -6,6 +6,10 @@
 
 #include "internal.h"
 
+/* Below this many elements a batch runs in the calling thread: waking the
+ * pool's workers costs more than they would save. */
+#define BATCH_PARALLEL_MIN 65536
+
 /* Rows per task: about 8 tasks per thread, so a slow row evens out, and at
  * least 1. */
 static size_t rows_per_task(size_t rows, unsigned threads)
@@ -46,6 +50,8 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
         return SOFTMAX_ELD;
     if (rows == 0 || cols == 0)
         return SOFTMAX_OK;
+    if (rows * cols < BATCH_PARALLEL_MIN)
+        pool = NULL;
     struct batch_job j = {k, x, y, ldx, ldy, rows, cols, rows_per_task(rows, softmax_pool_threads(pool)), T};
     sb_pool_run(pool, (rows + j.per - 1) / j.per, batch_task, &j);
     return SOFTMAX_OK;

@@ -180,6 +180,26 @@ expect 2 "loop without iters" -- "$sb" loop -k scalar.twopass -n 10; one_error_l
 expect 2 "loop extra argument" -- "$sb" loop -k scalar.twopass -n 10 --iters 2 extra; one_error_line "loop extra argument"
 expect 2 "loop capped kernel" -- env SOFTMAX_ISA=scalar "$sb" loop -k avx512.threepass -n 10 --iters 2; one_error_line "loop capped kernel"
 expect 0 "bench a floor by name" -- "$sb" bench -k floor.rw -n 64 --samples 1 -q
+# shapes: batches through the pool, one row also through the split
+expect 0 "bench shapes" -- "$sb" bench -k scalar.threepass --shape 3x100,1x70000 --threads 1,2 --mask causal \
+  --samples 2 --min-time 0.0002 -q --json "$tmp/sh.json" --csv "$tmp/sh.csv"
+python3 - "$tmp/sh.json" <<'PY' && ok || bad "bench shapes JSON: kernel, floors and split rows per thread count"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["params"]["mask"] == "causal", d["params"]
+rows = {(r["kernel"], r["rows"], r["cols"], r["threads"]) for r in d["rows"]}
+for t in (1, 2):
+    assert ("scalar.threepass", 3, 100, t) in rows and ("floor.rw", 1, 70000, t) in rows, rows
+    assert ("split", 1, 70000, t) in rows and ("split", 3, 100, t) not in rows, rows
+assert all(r["median_ns"] > 0 for r in d["rows"])
+PY
+[ "$(wc -l <"$tmp/sh.csv")" -eq 15 ] && ok || bad "bench shapes CSV: header and 14 rows"
+expect 2 "bench empty shape" -- "$sb" bench --shape 8x0; one_error_line "bench empty shape"
+expect 2 "bench shape and n" -- "$sb" bench --shape 8x10 -n 5; one_error_line "bench shape and n"
+expect 2 "bench threads 0" -- "$sb" bench --shape 8x10 --threads 0; one_error_line "bench threads 0"
+expect 2 "bench threads pinned" -- "$sb" bench --shape 8x10 --threads 2 --pin 0; one_error_line "bench threads pinned"
+expect 2 "bench threads without shape" -- "$sb" bench --threads 2; one_error_line "bench threads without shape"
+expect 2 "bench mask" -- "$sb" bench --shape 2x10 --mask diagonal; one_error_line "bench mask"
 
 # --- crosscheck on made-up files: 100 more iterations took 0.1 s more
 cat >"$tmp/hf.json" <<'JS'

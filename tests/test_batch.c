@@ -102,6 +102,11 @@ static void batch_matches_rows(void **state)
                 check_batch(k, 37, cols[c], cols[c] + 5, cols[c] + 3, 0.7f, 0, pools[p]);
                 check_batch(k, 19, cols[c], cols[c] + 16, cols[c], 1.0f, 1, pools[p]);
             }
+        /* enough elements (65536) for the pool to take part */
+        for (int p = 0; p < 3; p++) {
+            check_batch(k, 70, 1000, 1003, 1001, 1.0f, 0, pools[p]);
+            check_batch(k, 1100, 64, 64, 64, 0.5f, 1, pools[p]);
+        }
     }
     softmax_pool_destroy(pools[1]);
     softmax_pool_destroy(pools[2]);

@@ -36,7 +36,8 @@ static const char help[] =
     "  -q           no progress display\n"
     "  --shape RxC  batches instead of sizes: R rows of C through softmax_batch,\n"
     "               rows spread over a thread pool; a shape of one row also\n"
-    "               times softmax_split (chunks merged as pairs), as 'split'\n"
+    "               times softmax_split (chunks merged as pairs), as 'split';\n"
+    "               peer.onednn runs as one 2-D primitive on as many threads\n"
     "  --threads L  thread counts, each measured beside the others (default 1)\n"
     "  --mask M     causal: in each block of C rows, row q keeps columns <= q\n"
     "               (attention's mask, the rest -inf); none (default)\n"
@@ -231,8 +232,13 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_usage_error("bench: --cold does not go with --shape");
     if (rc == 0 && o->threads.n == 0)
         rc = sb_parse_threads("1", &o->threads);
-    if (rc == 0 && o->kernels.n == 0)
+    if (rc == 0 && o->kernels.n == 0) {
         rc = sb_parse_kernels(o->shapes.n > 0 ? "safe" : "all", &o->kernels);
+        /* shapes: ours and oneDNN's batched primitive, where it is built */
+        const struct softmax_kernel *dn = sb_kernel_lookup("peer.onednn");
+        if (rc == 0 && o->shapes.n > 0 && dn != NULL && sb_list_push(&o->kernels, (void *)dn))
+            rc = sb_usage_error("out of memory");
+    }
     if (rc == 0 && o->sizes.n == 0 && o->shapes.n == 0)
         rc = sb_parse_sizes(o->quick ? quick_sizes : default_sizes, &o->sizes);
     if (rc == 0 && o->temps.n == 0)
@@ -264,15 +270,17 @@ struct shape_call {
     size_t rows, cols;
     float T;
     struct softmax_pool *pool;
-    int split, rc;
+    int split, onednn, rc;
 };
 
 static void shape_once(void *ctx)
 {
     struct shape_call *c = ctx;
-    int st = c->split ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
-                      : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols, c->T,
-                                      c->pool);
+    int st = c->split    ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
+             : c->onednn ? sb_peer_onednn_batch(c->x, c->y, c->rows, c->cols, c->T,
+                                                softmax_pool_threads(c->pool))
+                         : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols,
+                                         c->T, c->pool);
     c->rc = c->rc != SOFTMAX_OK ? c->rc : st;
 }
 
@@ -330,9 +338,9 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     }
     for (size_t i = 0; i < o->kernels.n; i++) {
         const struct softmax_kernel *k = o->kernels.v[i];
-        if (sb_is_peer(k))
-            printf("SKIP %s: shapes take the peers' batched paths (one 2-D primitive, their own "
-                   "threads), not built yet\n", k->name);
+        if (sb_is_peer(k) && strcmp(k->name, "peer.onednn") != 0)
+            printf("SKIP %s: only oneDNN's batched path (one 2-D primitive on its own OpenMP "
+                   "threads) is built for shapes\n", k->name);
     }
     size_t nrows = 0;
     for (size_t si = 0; si < o->shapes.n; si++) {
@@ -344,8 +352,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
                 x[r * sh->cols + c] = -INFINITY;
         for (size_t i = 0; i <= o->kernels.n; i++) {
             const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
-            int split = i == o->kernels.n;
-            if (split ? sh->rows != 1 : sb_is_peer(k))
+            int split = i == o->kernels.n, onednn = !split && strcmp(k->name, "peer.onednn") == 0;
+            if (split ? sh->rows != 1 : sb_is_peer(k) && !onednn)
                 continue;
             if (!split && !softmax_kernel_supported(k)) {
                 printf("%-17s %6zux%-6zu  SKIP: needs %s, which this CPU (or the cap) lacks\n",
@@ -353,12 +361,28 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
                 continue;
             }
             for (size_t t = 0; t < nt; t++, nw++) {
-                calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split, 0};
+                calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split,
+                                                onednn, 0};
                 ctxs[nw] = &calls[nw];
             }
         }
         nk += nw;
-        sb_measure_set(nw, shape_once, ctxs, &clk, &plan, res);
+        /* oneDNN's OpenMP workers spin for a while after each call, taking a
+         * core from whatever runs next: its rows are measured side by side
+         * with each other, after ours */
+        size_t ours = 0;
+        for (size_t w = 0; w < nw; w++)
+            if (!calls[w].onednn) {
+                struct shape_call tmp = calls[ours];
+                calls[ours] = calls[w];
+                calls[w] = tmp;
+                ours++;
+            }
+        for (size_t w = 0; w < nw; w++)
+            ctxs[w] = &calls[w];
+        sb_measure_set(ours, shape_once, ctxs, &clk, &plan, res);
+        if (nw > ours)
+            sb_measure_set(nw - ours, shape_once, ctxs + ours, &clk, &plan, res + ours);
         for (size_t w = 0; w < nw; w++) {
             const struct shape_call *c = &calls[w];
             const struct sb_stats *st = &res[w].stats;

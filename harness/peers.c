@@ -74,7 +74,7 @@ static struct {
     dnnl_stream_t stream;
     dnnl_primitive_t prim;
     dnnl_memory_t src, dst;
-    size_t n;
+    size_t rows, cols;
     int ready;
 } dn;
 
@@ -88,24 +88,25 @@ static void dnnl_drop(void)
         dnnl_memory_destroy(dn.dst);
     dn.prim = NULL;
     dn.src = dn.dst = NULL;
-    dn.n = 0;
+    dn.rows = dn.cols = 0;
 }
 
-/* The primitive for length n, created once and kept while n stays. */
-static int dnnl_prepare(size_t n)
+/* The primitive for rows x cols (softmax along each row), created once and
+ * kept while the shape stays; threads for its OpenMP runtime. */
+static int dnnl_prepare(size_t rows, size_t cols, unsigned threads)
 {
+    omp_set_num_threads((int)threads);
     if (!dn.ready) {
-        omp_set_num_threads(1);
         if (dnnl_engine_create(&dn.engine, dnnl_cpu, 0) != dnnl_success ||
             dnnl_stream_create(&dn.stream, dn.engine, dnnl_stream_default_flags) != dnnl_success)
             return -1;
         dn.ready = 1;
     }
-    if (dn.prim != NULL && dn.n == n)
+    if (dn.prim != NULL && dn.rows == rows && dn.cols == cols)
         return 0;
     dnnl_drop();
     dnnl_memory_desc_t md;
-    dnnl_dims_t dims = {1, (dnnl_dim_t)n};
+    dnnl_dims_t dims = {(dnnl_dim_t)rows, (dnnl_dim_t)cols};
     dnnl_softmax_v2_desc_t sd;
     dnnl_primitive_desc_t pd;
     if (dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_f32, dnnl_ab) != dnnl_success ||
@@ -121,17 +122,18 @@ static int dnnl_prepare(size_t n)
         dnnl_drop();
         return -1;
     }
-    dn.n = n;
+    dn.rows = rows;
+    dn.cols = cols;
     return 0;
 }
 
-static int onednn_softmax(const float *x, float *y, size_t n, float T)
+static int onednn_run(const float *x, float *y, size_t rows, size_t cols, float T, unsigned threads)
 {
-    int st = check(x, y, n, T);
-    if (st != SOFTMAX_OK || n == 0)
+    int st = check(x, y, rows * cols, T);
+    if (st != SOFTMAX_OK || rows * cols == 0)
         return st;
-    const float *in = with_temperature(x, n, T);
-    if (in == NULL || dnnl_prepare(n) != 0)
+    const float *in = with_temperature(x, rows * cols, T);
+    if (in == NULL || dnnl_prepare(rows, cols, threads) != 0)
         return SOFTMAX_ENOTSUP;
     dnnl_memory_set_data_handle(dn.src, (void *)in);
     dnnl_memory_set_data_handle(dn.dst, y);
@@ -140,6 +142,11 @@ static int onednn_softmax(const float *x, float *y, size_t n, float T)
         dnnl_stream_wait(dn.stream) != dnnl_success)
         return SOFTMAX_ENOTSUP;
     return SOFTMAX_OK;
+}
+
+static int onednn_softmax(const float *x, float *y, size_t n, float T)
+{
+    return onednn_run(x, y, 1, n, T, 1);
 }
 
 static const struct softmax_kernel peer_dnnl = {
@@ -340,4 +347,15 @@ void sb_peers_release(void)
     free(scaled);
     scaled = NULL;
     scaled_cap = 0;
+}
+
+int sb_peer_onednn_batch(const float *x, float *y, size_t rows, size_t cols, float T,
+                         unsigned threads)
+{
+#ifdef SB_HAVE_DNNL
+    return onednn_run(x, y, rows, cols, T, threads);
+#else
+    (void)x, (void)y, (void)rows, (void)cols, (void)T, (void)threads;
+    return SOFTMAX_ENOTSUP;
+#endif
 }

@@ -39,5 +39,10 @@ const char *sb_peers_cap_isa(enum softmax_isa isa);
 const char *sb_peers_versions(void);
 /* Frees what the peers cached (primitives and operators per n). */
 void sb_peers_release(void);
+/* oneDNN's batched softmax: one 2-D primitive over rows x cols (contiguous),
+ * softmax along each row, on its OpenMP runtime with that many threads;
+ * SOFTMAX_ENOTSUP when oneDNN was not built in. */
+int sb_peer_onednn_batch(const float *x, float *y, size_t rows, size_t cols, float T,
+                         unsigned threads);
 
 #endif

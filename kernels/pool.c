@@ -12,20 +12,35 @@
 
 #include "internal.h"
 
+/* A pause in a polling loop: the x86 PAUSE hint, which spares the sibling
+ * hyperthread and the memory system. */
+static inline void sched_yield_hint(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 struct softmax_pool {
     unsigned threads; /* the caller included */
     pthread_t *tid;
     pthread_mutex_t run;  /* one job at a time */
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    unsigned long gen;    /* the job's number: a worker runs each job once */
-    unsigned busy;        /* workers still on the job */
-    int stop;
+    atomic_ulong gen;     /* the job's number: a worker runs each job once */
+    atomic_uint busy;     /* workers still on the job */
+    unsigned sleepers;    /* workers waiting on go (under mu) */
+    atomic_int stop;
     void (*fn)(void *arg, size_t task);
     void *arg;
     size_t tasks;
     atomic_size_t next;
 };
+
+/* A worker that has just finished polls for the next job this many times
+ * before it sleeps: back-to-back calls (a model's layers, a benchmark's
+ * loop) then start without a wake-up, which took tens of microseconds here. */
+#define SPIN 20000
 
 static void take_tasks(struct softmax_pool *p)
 {
@@ -37,21 +52,28 @@ static void *worker(void *arg)
 {
     struct softmax_pool *p = arg;
     unsigned long seen = 0;
-    pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->gen == seen && !p->stop)
-            pthread_cond_wait(&p->go, &p->mu);
-        if (p->stop)
-            break;
-        seen = p->gen;
-        pthread_mutex_unlock(&p->mu);
+        for (int i = 0; i < SPIN && atomic_load(&p->gen) == seen && !atomic_load(&p->stop); i++)
+            sched_yield_hint();
+        if (atomic_load(&p->gen) == seen) {
+            pthread_mutex_lock(&p->mu);
+            p->sleepers++;
+            while (atomic_load(&p->gen) == seen && !atomic_load(&p->stop))
+                pthread_cond_wait(&p->go, &p->mu);
+            p->sleepers--;
+            int stop = atomic_load(&p->stop);
+            pthread_mutex_unlock(&p->mu);
+            if (stop)
+                return NULL;
+        }
+        seen = atomic_load(&p->gen);
         take_tasks(p);
-        pthread_mutex_lock(&p->mu);
-        if (--p->busy == 0)
+        if (atomic_fetch_sub(&p->busy, 1) == 1) {
+            pthread_mutex_lock(&p->mu);
             pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
 }
 
 struct softmax_pool *softmax_pool_create(unsigned threads)
@@ -72,6 +94,9 @@ struct softmax_pool *softmax_pool_create(unsigned threads)
     pthread_cond_init(&p->go, NULL);
     pthread_cond_init(&p->done, NULL);
     atomic_init(&p->next, 0);
+    atomic_init(&p->gen, 0);
+    atomic_init(&p->busy, 0);
+    atomic_init(&p->stop, 0);
     for (unsigned i = 1; i < threads; i++)
         if (pthread_create(&p->tid[i], NULL, worker, p) != 0) {
             p->threads = i; /* the ones started are stopped and joined */
@@ -86,7 +111,7 @@ void softmax_pool_destroy(struct softmax_pool *p)
     if (p == NULL)
         return;
     pthread_mutex_lock(&p->mu);
-    p->stop = 1;
+    atomic_store(&p->stop, 1);
     pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 1; i < p->threads; i++)
@@ -114,14 +139,19 @@ void sb_pool_run(struct softmax_pool *p, size_t tasks, void (*fn)(void *, size_t
     p->arg = arg;
     p->tasks = tasks;
     atomic_store(&p->next, 0);
-    p->busy = p->threads - 1;
-    p->gen++;
-    pthread_cond_broadcast(&p->go);
+    atomic_store(&p->busy, p->threads - 1);
+    atomic_fetch_add(&p->gen, 1); /* publishes the job to spinning workers */
+    if (p->sleepers > 0)
+        pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     take_tasks(p);
-    pthread_mutex_lock(&p->mu);
-    while (p->busy > 0)
-        pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < SPIN && atomic_load(&p->busy) > 0; i++)
+        sched_yield_hint();
+    if (atomic_load(&p->busy) > 0) {
+        pthread_mutex_lock(&p->mu);
+        while (atomic_load(&p->busy) > 0)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
     pthread_mutex_unlock(&p->run);
 }

@@ -69,42 +69,58 @@ static const struct softmax_kernel peer_libm = {
     .safe = 0, .summary = "peer: the plain three-pass loop with glibc expf, one float sum"};
 
 #ifdef SB_HAVE_DNNL
-static struct {
-    dnnl_engine_t engine;
-    dnnl_stream_t stream;
+/* Primitives by shape and thread count: oneDNN fixes a primitive's thread
+ * count when it creates it, so bench's side-by-side rows at 1 and 2 threads
+ * each keep their own (a few slots, the oldest replaced). */
+#define DN_SLOTS 4
+struct dn_prim {
     dnnl_primitive_t prim;
     dnnl_memory_t src, dst;
     size_t rows, cols;
+    unsigned threads;
+};
+static struct {
+    dnnl_engine_t engine;
+    dnnl_stream_t stream;
+    struct dn_prim slot[DN_SLOTS];
+    unsigned next;
     int ready;
 } dn;
 
-static void dnnl_drop(void)
+static void dnnl_drop_one(struct dn_prim *d)
 {
-    if (dn.prim)
-        dnnl_primitive_destroy(dn.prim);
-    if (dn.src)
-        dnnl_memory_destroy(dn.src);
-    if (dn.dst)
-        dnnl_memory_destroy(dn.dst);
-    dn.prim = NULL;
-    dn.src = dn.dst = NULL;
-    dn.rows = dn.cols = 0;
+    if (d->prim)
+        dnnl_primitive_destroy(d->prim);
+    if (d->src)
+        dnnl_memory_destroy(d->src);
+    if (d->dst)
+        dnnl_memory_destroy(d->dst);
+    *d = (struct dn_prim){0};
 }
 
-/* The primitive for rows x cols (softmax along each row), created once and
- * kept while the shape stays; threads for its OpenMP runtime. */
-static int dnnl_prepare(size_t rows, size_t cols, unsigned threads)
+static void dnnl_drop(void)
+{
+    for (int i = 0; i < DN_SLOTS; i++)
+        dnnl_drop_one(&dn.slot[i]);
+}
+
+/* The primitive for rows x cols (softmax along each row) on threads
+ * OpenMP threads, created once and kept. */
+static struct dn_prim *dnnl_prepare(size_t rows, size_t cols, unsigned threads)
 {
     omp_set_num_threads((int)threads);
     if (!dn.ready) {
         if (dnnl_engine_create(&dn.engine, dnnl_cpu, 0) != dnnl_success ||
             dnnl_stream_create(&dn.stream, dn.engine, dnnl_stream_default_flags) != dnnl_success)
-            return -1;
+            return NULL;
         dn.ready = 1;
     }
-    if (dn.prim != NULL && dn.rows == rows && dn.cols == cols)
-        return 0;
-    dnnl_drop();
+    for (int i = 0; i < DN_SLOTS; i++)
+        if (dn.slot[i].prim != NULL && dn.slot[i].rows == rows && dn.slot[i].cols == cols &&
+            dn.slot[i].threads == threads)
+            return &dn.slot[i];
+    struct dn_prim *d = &dn.slot[dn.next++ % DN_SLOTS];
+    dnnl_drop_one(d);
     dnnl_memory_desc_t md;
     dnnl_dims_t dims = {(dnnl_dim_t)rows, (dnnl_dim_t)cols};
     dnnl_softmax_v2_desc_t sd;
@@ -113,18 +129,19 @@ static int dnnl_prepare(size_t rows, size_t cols, unsigned threads)
         dnnl_softmax_v2_forward_desc_init(&sd, dnnl_forward_inference, dnnl_softmax_accurate, &md,
                                           &md, 1) != dnnl_success ||
         dnnl_primitive_desc_create(&pd, &sd, NULL, dn.engine, NULL) != dnnl_success)
-        return -1;
-    int ok = dnnl_primitive_create(&dn.prim, pd) == dnnl_success &&
-             dnnl_memory_create(&dn.src, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success &&
-             dnnl_memory_create(&dn.dst, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success;
+        return NULL;
+    int ok = dnnl_primitive_create(&d->prim, pd) == dnnl_success &&
+             dnnl_memory_create(&d->src, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success &&
+             dnnl_memory_create(&d->dst, &md, dn.engine, DNNL_MEMORY_NONE) == dnnl_success;
     dnnl_primitive_desc_destroy(pd);
     if (!ok) {
-        dnnl_drop();
-        return -1;
+        dnnl_drop_one(d);
+        return NULL;
     }
-    dn.rows = rows;
-    dn.cols = cols;
-    return 0;
+    d->rows = rows;
+    d->cols = cols;
+    d->threads = threads;
+    return d;
 }
 
 static int onednn_run(const float *x, float *y, size_t rows, size_t cols, float T, unsigned threads)
@@ -133,12 +150,13 @@ static int onednn_run(const float *x, float *y, size_t rows, size_t cols, float 
     if (st != SOFTMAX_OK || rows * cols == 0)
         return st;
     const float *in = with_temperature(x, rows * cols, T);
-    if (in == NULL || dnnl_prepare(rows, cols, threads) != 0)
+    struct dn_prim *d = in == NULL ? NULL : dnnl_prepare(rows, cols, threads);
+    if (d == NULL)
         return SOFTMAX_ENOTSUP;
-    dnnl_memory_set_data_handle(dn.src, (void *)in);
-    dnnl_memory_set_data_handle(dn.dst, y);
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, dn.src}, {DNNL_ARG_DST, dn.dst}};
-    if (dnnl_primitive_execute(dn.prim, dn.stream, 2, args) != dnnl_success ||
+    dnnl_memory_set_data_handle(d->src, (void *)in);
+    dnnl_memory_set_data_handle(d->dst, y);
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_SRC, d->src}, {DNNL_ARG_DST, d->dst}};
+    if (dnnl_primitive_execute(d->prim, dn.stream, 2, args) != dnnl_success ||
         dnnl_stream_wait(dn.stream) != dnnl_success)
         return SOFTMAX_ENOTSUP;
     return SOFTMAX_OK;

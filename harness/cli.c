@@ -317,3 +317,36 @@ const char *sb_cpu_model(void)
     fclose(f);
     return model;
 }
+
+int sb_parse_mask(const char *arg, int *mask)
+{
+    char buf[64];
+    if (strlen(arg) >= sizeof buf)
+        return sb_usage_error("--mask takes causal, rows or none, not '%.40s'", arg);
+    strcpy(buf, arg);
+    *mask = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "causal") == 0)
+            *mask |= SB_MASK_CAUSAL;
+        else if (strcmp(t, "rows") == 0)
+            *mask |= SB_MASK_ROWS;
+        else if (strcmp(t, "none") != 0)
+            return sb_usage_error("--mask takes causal, rows or none, not '%s'", t);
+    }
+    return 0;
+}
+
+void sb_apply_mask(float *x, size_t rows, size_t cols, size_t ld, int mask)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            if (((mask & SB_MASK_CAUSAL) && c > r % cols) || ((mask & SB_MASK_ROWS) && r % 8 == 7))
+                x[r * ld + c] = -INFINITY;
+}
+
+const char *sb_mask_name(int mask)
+{
+    static const char *names[] = {"none", "causal", "rows", "causal,rows"};
+    return names[mask & 3];
+}

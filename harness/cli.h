@@ -42,6 +42,16 @@ struct sb_shape {
 int sb_parse_shapes(const char *arg, struct sb_list *out);
 /* thread counts, 1 to SOFTMAX_POOL_MAX; unsigned* */
 int sb_parse_threads(const char *arg, struct sb_list *out);
+/* --mask: a comma-separated list of causal (in each block of cols rows, row
+ * q keeps columns <= q, attention's mask) and rows (every 8th row fully
+ * masked: padding in a batch), or none. */
+#define SB_MASK_CAUSAL 1
+#define SB_MASK_ROWS 2
+int sb_parse_mask(const char *arg, int *mask);
+/* Writes -inf where the mask says, rows x cols at row stride ld. */
+void sb_apply_mask(float *x, size_t rows, size_t cols, size_t ld, int mask);
+/* "causal,rows", "causal", "rows" or "none". */
+const char *sb_mask_name(int mask);
 
 /* A copy of a kernel's record whose declared bound is scaled by s (for
  * --bound-scale: how tight is a bound?). */

@@ -40,7 +40,8 @@ static const char help[] =
     "               peer.onednn runs as one 2-D primitive on as many threads\n"
     "  --threads L  thread counts, each measured beside the others (default 1)\n"
     "  --mask M     causal: in each block of C rows, row q keeps columns <= q\n"
-    "               (attention's mask, the rest -inf); none (default)\n"
+    "               (attention's mask, the rest -inf); rows: every 8th row all\n"
+    "               -inf (padding); both as causal,rows; none (default)\n"
     "\n"
     "Figures per row: the median time per call with min, max and MAD over the\n"
     "samples (a MAD above 5% of the median flags the row noisy), ns per element,\n"
@@ -186,12 +187,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'I': o->isa = optarg; break;
         case 'x': rc = sb_parse_shapes(optarg, &o->shapes); break;
         case 't': rc = sb_parse_threads(optarg, &o->threads); break;
-        case 'm':
-            if (strcmp(optarg, "causal") == 0 || strcmp(optarg, "none") == 0)
-                o->causal = strcmp(optarg, "causal") == 0;
-            else
-                rc = sb_usage_error("bench: --mask takes causal or none, not '%s'", optarg);
-            break;
+        case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
         case 'P':
             errno = 0;
             o->pin = (int)strtol(optarg, &end, 10);
@@ -315,9 +311,9 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     memset(y, 0, bytes);
     struct sb_clock clk = {sb_clock_monotonic, NULL};
     struct sb_plan plan = {.min_sample = o->min_time, .samples = o->samples, .max_reps = 1u << 30};
-    printf("softbench bench: cpu %s, usable ISA %s, input %s%s, T=%g, %ld cores online\n\n",
+    printf("softbench bench: cpu %s, usable ISA %s, input %s, mask %s, T=%g, %ld cores online\n\n",
            sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
-           o->causal ? " with a causal mask" : "", (double)T, sysconf(_SC_NPROCESSORS_ONLN));
+           sb_mask_name(o->causal), (double)T, sysconf(_SC_NPROCESSORS_ONLN));
     printf("%-17s %13s %7s %7s %12s %8s %8s %11s %11s %7s\n", "kernel", "shape", "threads",
            "reps", "median ns", "ns/elem", "GB/s", "min ns", "max ns", "MAD");
     if (csv->f != NULL)
@@ -334,7 +330,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         sb_json_num(json->f, T);
         fprintf(json->f, ", \"mask\": \"%s\", \"samples\": %zu, \"bytes_per_element\": 8},\n"
                          "  \"rows\": [",
-                o->causal ? "causal" : "none", o->samples);
+                sb_mask_name(o->causal), o->samples);
     }
     for (size_t i = 0; i < o->kernels.n; i++) {
         const struct softmax_kernel *k = o->kernels.v[i];
@@ -347,9 +343,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         const struct sb_shape *sh = o->shapes.v[si];
         size_t n = sh->rows * sh->cols, nw = 0;
         sb_dataset_generate(ds, x, n, o->seed);
-        for (size_t r = 0; o->causal && r < sh->rows; r++)
-            for (size_t c = r % sh->cols + 1; c < sh->cols; c++)
-                x[r * sh->cols + c] = -INFINITY;
+        sb_apply_mask(x, sh->rows, sh->cols, sh->cols, o->causal);
         for (size_t i = 0; i <= o->kernels.n; i++) {
             const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
             int split = i == o->kernels.n, onednn = !split && strcmp(k->name, "peer.onednn") == 0;
@@ -403,7 +397,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
             if (csv->f != NULL)
                 fprintf(csv->f, "%s,%s,%zu,%zu,%s,%u,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d\n",
                         c->k->name, c->split ? "split" : kind_of(c->k), c->rows, c->cols,
-                        o->causal ? "causal" : "none", th, (double)T, res[w].reps, st->k, ns,
+                        sb_mask_name(o->causal), th, (double)T, res[w].reps, st->k, ns,
                         st->min * 1e9, st->max * 1e9, st->mad * 1e9, per, gbs, st->noisy);
             if (json->f != NULL) {
                 fputs(nrows++ ? ",\n    {\"kernel\": " : "\n    {\"kernel\": ", json->f);

@@ -22,6 +22,8 @@ static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
     "                        [--seed S] [--bound-scale F] [--cache DIR] [--csv FILE]\n"
     "                        [--json FILE] [--histogram FILE]\n"
+    "       softbench verify --shape ROWSxCOLS... [--threads N] [--mask causal]\n"
+    "                        [--stride S] [the options above but -n]\n"
     "\n"
     "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
     "              and the peers), 'safe', 'peers'\n"
@@ -39,6 +41,14 @@ static const char help[] =
     "  --histogram FILE  the distribution of per-element ULP errors as CSV, per\n"
     "              kernel and dataset and over all datasets (rows with an exact\n"
     "              reference; --json has the all-datasets one too)\n"
+    "  --shape RxC batches instead of sizes: R rows of C, each kernel through\n"
+    "              softmax_batch on a pool of --threads N (default 1), every row\n"
+    "              judged against its own reference\n"
+    "  --mask M    causal: in each block of C rows, row q keeps columns <= q;\n"
+    "              rows: every 8th row all -inf (the contract: NaN out); both as\n"
+    "              causal,rows; none (default)\n"
+    "  --stride S  row stride of x and y, at least C (default C); the padding of\n"
+    "              x holds NaN, so a kernel that reads it fails\n"
     "\n"
     "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
 
@@ -215,10 +225,14 @@ static void judge(struct row *r, const float *x, const float *ref, float *y)
 }
 
 struct opts {
-    struct sb_list kernels, sizes, datasets, temps;
+    struct sb_list kernels, sizes, datasets, temps, shapes;
     uint64_t seed;
     double bound_scale;
     const char *csv, *json, *cache, *histogram;
+    unsigned threads;
+    int causal;
+    size_t stride;
+    struct softmax_pool *pool;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -229,6 +243,10 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"json", required_argument, 0, 'j'},
                                        {"cache", required_argument, 0, 'C'},
                                        {"histogram", required_argument, 0, 'H'},
+                                       {"shape", required_argument, 0, 'x'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"mask", required_argument, 0, 'm'},
+                                       {"stride", required_argument, 0, 'S'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -246,6 +264,28 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'j': o->json = optarg; break;
         case 'C': o->cache = optarg; break;
         case 'H': o->histogram = optarg; break;
+        case 'x': rc = sb_parse_shapes(optarg, &o->shapes); break;
+        case 't': {
+            struct sb_list t = {0};
+            rc = sb_parse_threads(optarg, &t);
+            if (rc == 0 && t.n != 1)
+                rc = sb_usage_error("verify: --threads takes one count");
+            if (rc == 0)
+                o->threads = *(unsigned *)t.v[0];
+            sb_list_free(&t, 1);
+            break;
+        }
+        case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
+        case 'S': {
+            struct sb_list t = {0};
+            rc = sb_parse_sizes(optarg, &t);
+            if (rc == 0 && t.n != 1)
+                rc = sb_usage_error("verify: --stride takes one number");
+            if (rc == 0)
+                o->stride = *(size_t *)t.v[0];
+            sb_list_free(&t, 1);
+            break;
+        }
         case 'h': fputs(help, stdout); return -1;
         case ':': return sb_usage_error("verify: option '%s' needs a value", argv[optind - 1]);
         default: return sb_usage_error("verify: unknown option '%s'", argv[optind - 1]);
@@ -253,9 +293,17 @@ static int parse(int argc, char **argv, struct opts *o)
     }
     if (rc == 0 && optind < argc)
         rc = sb_usage_error("verify: unexpected argument '%s'", argv[optind]);
+    if (rc == 0 && o->shapes.n > 0 && o->sizes.n > 0)
+        rc = sb_usage_error("verify: --shape and -n do not go together");
+    if (rc == 0 && o->shapes.n == 0 && (o->threads || o->causal || o->stride))
+        rc = sb_usage_error("verify: --threads, --mask and --stride need --shape");
+    for (size_t i = 0; rc == 0 && i < o->shapes.n; i++)
+        if (o->stride != 0 && o->stride < ((struct sb_shape *)o->shapes.v[i])->cols)
+            rc = sb_usage_error("verify: --stride %zu is below a shape's %zu columns", o->stride,
+                                ((struct sb_shape *)o->shapes.v[i])->cols);
     if (rc == 0 && o->kernels.n == 0)
         rc = sb_parse_kernels("all", &o->kernels);
-    if (rc == 0 && o->sizes.n == 0)
+    if (rc == 0 && o->sizes.n == 0 && o->shapes.n == 0)
         rc = sb_parse_sizes(default_sizes, &o->sizes);
     int no_datasets = o->datasets.n == 0;
     for (size_t i = 0; rc == 0 && no_datasets && i < NDEFAULT_DATASETS; i++)
@@ -348,8 +396,32 @@ static void csv_hist(struct ctx *c)
 /* Every kernel on rows x cols inputs (one row for a generated vector, many
  * for a file): the reference once per row, one table row per kernel with
  * the worst figures over the rows. */
+/* A kernel's rows already written by softmax_batch: judged as judge()
+ * judges a call. */
+static void judge_batched(struct row *r, const float *x, const float *ref, const float *y, int rc)
+{
+    const struct softmax_kernel *k = r->k;
+    r->kernel_rc = rc;
+    int pass = sb_judge(k, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
+    if (r->n > 0) {
+        r->y_at = y[r->m.worst_at];
+        r->ref_at = ref[r->m.worst_at];
+        r->bound_at = r->m.worst_bound;
+    }
+    r->status = sb_is_peer(k) ? "peer"
+                : pass        ? "ok"
+                : (!k->safe && k->in_domain != NULL && !k->in_domain(x, r->n, r->T)) ? "xfail"
+                                                                                       : "FAIL";
+}
+
+/* Every kernel on rows x cols inputs (row i at x + i * ld: one row for a
+ * generated vector, many for a file or a shape), the reference once per
+ * row, one table row per kernel with the worst figures over the rows. With
+ * yb (a shape), each kernel first runs on the whole batch through
+ * softmax_batch on the pool, into yb at the same stride. */
 static int verify_input(struct ctx *c, size_t di, const char *label, const float *x, float *ref,
-                        float *lref, float *y, size_t rows, size_t cols, float T)
+                        float *lref, float *y, size_t rows, size_t cols, size_t ld, float *yb,
+                        float T)
 {
     size_t nk = c->o->kernels.n;
     struct softmax_kernel *held = calloc(nk, sizeof *held);
@@ -365,10 +437,23 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
                                .rows = rows, .status = "ok"};
     }
     int rc = 0, need[2] = {0, 0};
+    int *brc = yb != NULL ? calloc(nk, sizeof *brc) : NULL;
+    if (yb != NULL && brc == NULL)
+        rc = sb_usage_error("out of memory");
+    /* a shape: each kernel on the whole batch first, through softmax_batch
+     * on the pool, into its own part of yb (NaN first: nothing inherited) */
+    for (size_t ki = 0; yb != NULL && rc == 0 && ki < nk; ki++) {
+        float *ybk = yb + ki * rows * ld;
+        for (size_t j = 0; j < rows * ld; j++)
+            ybk[j] = NAN;
+        if (softmax_kernel_supported(&held[ki]))
+            brc[ki] = softmax_batch(c->o->kernels.v[ki], x, ld, ybk, ld, rows, cols, T,
+                                    c->o->pool);
+    }
     for (size_t ki = 0; ki < nk; ki++)
         need[held[ki].output == SOFTMAX_OUT_LOG] = 1;
     for (size_t i = 0; i < rows && rc == 0; i++) {
-        const float *xi = x + i * cols;
+        const float *xi = x + i * ld;
         float *refs[2] = {ref + i * cols, lref + i * cols};
         struct sbref_info info[2];
         for (int o = 0; o < 2 && rc == 0; o++) {
@@ -385,12 +470,18 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             int o = held[ki].output == SOFTMAX_OUT_LOG;
             struct row r = agg[ki];
             r.ref_kind = info[o].kind;
-            judge(&r, xi, refs[o], y + i * cols);
+            if (yb == NULL)
+                judge(&r, xi, refs[o], y + i * cols);
+            else if (!softmax_kernel_supported(r.k))
+                r.status = "skip";
+            else
+                judge_batched(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki]);
             if (info[o].kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
                 r.kernel_rc == SOFTMAX_OK) {
                 size_t nd = c->o->datasets.n + 1;
-                sb_hist_add(&c->hist[ki * nd + di], r.k, y + i * cols, refs[o], cols);
-                sb_hist_add(&c->hist[ki * nd + nd - 1], r.k, y + i * cols, refs[o], cols);
+                const float *yi = yb != NULL ? yb + ki * rows * ld + i * ld : y + i * cols;
+                sb_hist_add(&c->hist[ki * nd + di], r.k, yi, refs[o], cols);
+                sb_hist_add(&c->hist[ki * nd + nd - 1], r.k, yi, refs[o], cols);
             }
             if (i == 0)
                 agg[ki] = r;
@@ -402,6 +493,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         emit(c, &agg[ki]);
     free(held);
     free(agg);
+    free(brc);
     return rc;
 }
 
@@ -410,7 +502,7 @@ int sb_cmd_verify(int argc, char **argv)
     struct opts o = {.seed = 1, .bound_scale = 1.0};
     struct ctx c = {.o = &o};
     char err[512];
-    float *x = NULL, *ref = NULL, *lref = NULL, *y = NULL, *file = NULL;
+    float *x = NULL, *ref = NULL, *lref = NULL, *y = NULL, *file = NULL, *xs = NULL, *yb = NULL;
     int rc = parse(argc, argv, &o);
     if (rc == 0 && o.csv != NULL && sb_out_open(&c.csv, o.csv, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
@@ -437,6 +529,20 @@ int sb_cmd_verify(int argc, char **argv)
             maxn = rows * cols > maxn ? rows * cols : maxn;
             free(tmp);
         }
+    }
+    size_t maxs = 0; /* a shape's elements at the stride */
+    for (size_t i = 0; rc == 0 && i < o.shapes.n; i++) {
+        const struct sb_shape *sh = o.shapes.v[i];
+        size_t ld = o.stride ? o.stride : sh->cols;
+        maxn = sh->rows * sh->cols > maxn ? sh->rows * sh->cols : maxn;
+        maxs = sh->rows * ld > maxs ? sh->rows * ld : maxs;
+    }
+    if (rc == 0 && o.shapes.n > 0) {
+        xs = malloc((maxs + 1) * sizeof *xs);
+        yb = malloc((maxs * o.kernels.n + 1) * sizeof *yb);
+        o.pool = softmax_pool_create(o.threads ? o.threads : 1);
+        if (xs == NULL || yb == NULL || o.pool == NULL)
+            rc = sb_usage_error("cannot allocate a batch of %zu floats per kernel", maxs);
     }
     if (rc == 0) {
         x = malloc((maxn + 1) * sizeof *x);
@@ -478,7 +584,7 @@ int sb_cmd_verify(int argc, char **argv)
                 break;
             }
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, di, ds->label, file, ref, lref, y, rows, cols,
+                rc = verify_input(&c, di, ds->label, file, ref, lref, y, rows, cols, cols, NULL,
                                   *(float *)o.temps.v[ti]);
             free(file);
             file = NULL;
@@ -488,7 +594,24 @@ int sb_cmd_verify(int argc, char **argv)
             size_t n = *(size_t *)o.sizes.v[si];
             sb_dataset_generate(ds, x, n, o.seed);
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
-                rc = verify_input(&c, di, ds->label, x, ref, lref, y, 1, n,
+                rc = verify_input(&c, di, ds->label, x, ref, lref, y, 1, n, n, NULL,
+                                  *(float *)o.temps.v[ti]);
+        }
+        for (size_t si = 0; si < o.shapes.n && rc == 0; si++) {
+            const struct sb_shape *sh = o.shapes.v[si];
+            size_t ld = o.stride ? o.stride : sh->cols;
+            char label[160];
+            snprintf(label, sizeof label, "%s %zux%zu mask %s%s", ds->label, sh->rows, sh->cols,
+                     sb_mask_name(o.causal), ld > sh->cols ? " strided" : "");
+            /* the rows, generated as one vector, laid out at the stride,
+             * the padding NaN */
+            sb_dataset_generate(ds, y, sh->rows * sh->cols, o.seed);
+            for (size_t r = 0; r < sh->rows; r++)
+                for (size_t j = 0; j < ld; j++)
+                    xs[r * ld + j] = j < sh->cols ? y[r * sh->cols + j] : NAN;
+            sb_apply_mask(xs, sh->rows, sh->cols, ld, o.causal);
+            for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
+                rc = verify_input(&c, di, label, xs, ref, lref, y, sh->rows, sh->cols, ld, yb,
                                   *(float *)o.temps.v[ti]);
         }
     }
@@ -504,6 +627,9 @@ int sb_cmd_verify(int argc, char **argv)
     free(ref);
     free(lref);
     free(y);
+    free(xs);
+    free(yb);
+    softmax_pool_destroy(o.pool);
     if (c.csv.f != NULL && sb_out_close(&c.csv, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (c.json.f != NULL && sb_out_close(&c.json, rc == 0, err, sizeof err) != 0)
@@ -524,5 +650,6 @@ int sb_cmd_verify(int argc, char **argv)
     sb_list_free(&o.sizes, 1);
     sb_list_free(&o.datasets, 1);
     sb_list_free(&o.temps, 1);
+    sb_list_free(&o.shapes, 1);
     return rc < 0 ? SB_EXIT_OK : rc;
 }

@@ -60,6 +60,20 @@ ours=scalar.naive,scalar.threepass,scalar.twopass,scalar.online
 expect 0 "verify small" -- "$sb" verify -k $ours -n 0-20,1000 -d normal -T 1,0.5
 has "$tmp/out" "0 FAIL" "verify summary"
 [ "$(grep -c ' ok$' "$tmp/out")" -eq $((22 * 2 * 4)) ] && ok || bad "verify: wanted 176 ok rows"
+# shapes: every safe kernel through softmax_batch on 2 threads, rows strided
+# (NaN in the padding), causal and with fully masked rows (NaN out)
+expect 0 "verify shapes" -- "$sb" verify -k safe --shape 70x1000,300x128 --threads 2 --mask causal,rows \
+  --stride 1030 -d "normal;llm" -T 1,0.5 --json "$tmp/vs.json"
+python3 - "$tmp/vs.json" <<'PY' && ok || bad "verify shapes: a row per kernel, shape and T, all ok"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+assert len(rows) >= 8 * 8 and all(r["status"] in ("ok", "skip") for r in rows), len(rows)
+assert {r["rows"] for r in rows} == {70, 300} and all("causal,rows strided" in r["dataset"] for r in rows)
+PY
+expect 2 "verify stride below cols" -- "$sb" verify --shape 4x100 --stride 99; one_error_line "verify stride below cols"
+expect 2 "verify threads without shape" -- "$sb" verify --threads 2 -n 10; one_error_line "verify threads without shape"
+expect 2 "verify shape and n" -- "$sb" verify --shape 4x100 -n 10; one_error_line "verify shape and n"
+expect 2 "verify mask" -- "$sb" verify --shape 4x100 --mask diagonal; one_error_line "verify mask"
 expect 0 "naive shown failing" -- "$sb" verify -k scalar.naive,scalar.threepass -d "uniform:a=80,b=120" -n 10,100
 has "$tmp/out" "xfail" "naive overflow is an expected failure"
 grep 'scalar.naive' "$tmp/out" | grep -q ' inf .* xfail$' && ok || bad "naive's overflow shown as an infinite error"

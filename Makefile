@@ -53,6 +53,8 @@ BIN     = $(BUILD)/softbench
 # ISA flags only where needed (vector kernels live in kernels/avx2, kernels/avx512).
 $(BUILD)/kernels/avx2/%.o: ISAFLAGS = -mavx2 -mfma
 $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
+# F16C's conversions, called only where CPUID shows it
+$(BUILD)/kernels/avx2/convert.o: ISAFLAGS = -mavx2 -mfma -mf16c
 $(BUILD)/harness/peers.o: ISAFLAGS = $(PEER_FLAGS)
 # The reference cache's key holds a digest of the reference's source, so a
 # changed reference never reads an old entry.

@@ -2,6 +2,7 @@
  * rows spread over a pool) and the split of one long row into chunks merged
  * as the online algorithm merges partial (max, sum) pairs. */
 #include <float.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -34,26 +35,102 @@ static void batch_task(void *arg, size_t t)
         j->k->fn(j->x + r * j->ldx, j->y + r * j->ldy, j->cols, j->T);
 }
 
-int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
-                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool)
+/* The batched entries' checks, all before any row is written: the kernel
+ * (*k NULL: the dispatcher's), its CPU, T, the pointers, the strides (in
+ * place: one stride, and one type: same_type). 1 when there is nothing to
+ * do, else a status. */
+static int batch_check(const struct softmax_kernel **k, const void *x, size_t ldx, const void *y,
+                       size_t ldy, size_t rows, size_t cols, float T, int same_type)
 {
-    if (k == NULL)
-        k = softmax_choose(cols);
-    if (k == NULL || k->fn == NULL)
+    if (*k == NULL)
+        *k = softmax_choose(cols);
+    if (*k == NULL || (*k)->fn == NULL)
         return SOFTMAX_ENOKERNEL;
-    if (!softmax_kernel_supported(k))
+    if (!softmax_kernel_supported(*k))
         return SOFTMAX_ENOTSUP;
     int st = sb_check_args(x, y, rows * cols, T);
     if (st != SOFTMAX_OK)
         return st;
-    if (ldx < cols || ldy < cols || (x == y && ldx != ldy && rows > 1))
+    if (ldx < cols || ldy < cols || (x == y && (ldx != ldy || !same_type) && rows > 1))
         return SOFTMAX_ELD;
-    if (rows == 0 || cols == 0)
-        return SOFTMAX_OK;
+    return rows == 0 || cols == 0;
+}
+
+int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
+                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool)
+{
+    int st = batch_check(&k, x, ldx, y, ldy, rows, cols, T, 1);
+    if (st != 0)
+        return st > 0 ? SOFTMAX_OK : st;
     if (rows * cols < BATCH_PARALLEL_MIN)
         pool = NULL;
     struct batch_job j = {k, x, y, ldx, ldy, rows, cols, rows_per_task(rows, softmax_pool_threads(pool)), T};
     sb_pool_run(pool, (rows + j.per - 1) / j.per, batch_task, &j);
+    return SOFTMAX_OK;
+}
+
+/* Typed rows: each task takes a scratch slot (at most one task per thread
+ * runs at a time, so a free slot is always there), widens each row into it,
+ * runs the kernel, and narrows the result where y is 16-bit. */
+struct typed_job {
+    const struct softmax_kernel *k;
+    enum softmax_dtype xt, yt;
+    const char *x;
+    char *y;
+    size_t ldx, ldy, rows, cols, per, esx, esy;
+    float T;
+    float *scratch; /* slots x 2 cols floats */
+    atomic_int *used;
+    unsigned slots;
+};
+
+static void typed_task(void *arg, size_t t)
+{
+    struct typed_job *j = arg;
+    unsigned s = 0;
+    while (atomic_exchange(&j->used[s], 1))
+        s = (s + 1) % j->slots;
+    float *xf = j->scratch + (size_t)s * 2 * j->cols, *yf = xf + j->cols;
+    size_t end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
+    for (size_t r = t * j->per; r < end; r++) {
+        void *yr = j->y + r * j->ldy * j->esy;
+        softmax_to_f32(j->xt, j->x + r * j->ldx * j->esx, xf, j->cols);
+        j->k->fn(xf, j->yt == SOFTMAX_F32 ? yr : yf, j->cols, j->T);
+        if (j->yt != SOFTMAX_F32)
+            softmax_from_f32(j->yt, yf, yr, j->cols);
+    }
+    atomic_store(&j->used[s], 0);
+}
+
+static size_t dtype_size(enum softmax_dtype t) { return t == SOFTMAX_F32 ? 4 : 2; }
+
+int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const void *x,
+                    size_t ldx, enum softmax_dtype yt, void *y, size_t ldy, size_t rows,
+                    size_t cols, float T, struct softmax_pool *pool)
+{
+    if ((unsigned)xt > SOFTMAX_F16 || (unsigned)yt > SOFTMAX_F16 ||
+        (yt != SOFTMAX_F32 && yt != xt))
+        return SOFTMAX_EDTYPE;
+    if (xt == SOFTMAX_F32)
+        return softmax_batch(k, x, ldx, y, ldy, rows, cols, T, pool);
+    int st = batch_check(&k, x, ldx, y, ldy, rows, cols, T, xt == yt);
+    if (st != 0)
+        return st > 0 ? SOFTMAX_OK : st;
+    if (rows * cols < BATCH_PARALLEL_MIN)
+        pool = NULL;
+    unsigned slots = softmax_pool_threads(pool);
+    struct typed_job j = {k, xt, yt, x, y, ldx, ldy, rows, cols,
+                          rows_per_task(rows, slots), dtype_size(xt), dtype_size(yt), T,
+                          malloc((size_t)slots * 2 * cols * sizeof(float)),
+                          calloc(slots, sizeof(atomic_int)), slots};
+    if (j.scratch == NULL || j.used == NULL) {
+        free(j.scratch);
+        free(j.used);
+        return SOFTMAX_ENOMEM;
+    }
+    sb_pool_run(pool, (rows + j.per - 1) / j.per, typed_task, &j);
+    free(j.scratch);
+    free((void *)j.used);
     return SOFTMAX_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "softmax.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -41,8 +42,28 @@ static enum softmax_isa detect_hw(void)
         return SOFTMAX_ISA_AVX2;
     return SOFTMAX_ISA_SCALAR;
 }
+
+int sb_cpu_features(void)
+{
+    static _Atomic int cached = -1;
+    int f = cached;
+    if (f >= 0)
+        return f;
+    unsigned a, b, c, d;
+    f = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) && ((c >> 29) & 1))
+        f |= SB_CPU_F16C;
+    if (__get_cpuid_max(0, NULL) >= 7) {
+        __cpuid_count(7, 1, a, b, c, d);
+        if ((a >> 5) & 1)
+            f |= SB_CPU_AVX512BF16;
+    }
+    cached = f;
+    return f;
+}
 #else
 static enum softmax_isa detect_hw(void) { return SOFTMAX_ISA_SCALAR; }
+int sb_cpu_features(void) { return 0; }
 #endif
 
 /* -1: not yet read. The computation is idempotent, so a race only repeats it. */

@@ -215,6 +215,29 @@ void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
  * a test hook, not API. */
 extern size_t sb_accurate_keep_max;
 
+/* Features beyond the ISA levels (cpu.c): F16C (CPUID.1:ECX.29) and
+ * AVX512_BF16 (CPUID.7.1:EAX.5), read once; used only at a level that has
+ * the registers (AVX2, AVX-512). */
+#define SB_CPU_F16C 1
+#define SB_CPU_AVX512BF16 2
+int sb_cpu_features(void);
+
+/* The conversions' vector bodies (avx2/convert.c, avx512/convert.c). */
+void sb_avx2_f16_to_f32(const uint16_t *s, float *d, size_t n);
+void sb_avx2_f32_to_f16(const float *s, uint16_t *d, size_t n);
+void sb_avx2_bf16_to_f32(const uint16_t *s, float *d, size_t n);
+void sb_avx2_f32_to_bf16(const float *s, uint16_t *d, size_t n);
+void sb_avx512_f16_to_f32(const uint16_t *s, float *d, size_t n);
+void sb_avx512_f32_to_f16(const float *s, uint16_t *d, size_t n);
+void sb_avx512_bf16_to_f32(const uint16_t *s, float *d, size_t n);
+void sb_avx512_f32_to_bf16(const float *s, uint16_t *d, size_t n);
+void sb_avx512bf16_f32_to_bf16(const float *s, uint16_t *d, size_t n);
+/* The portable ones, one value (convert.c): the tails and the scalar level. */
+float sb_f16_to_f32(uint16_t h);
+uint16_t sb_f32_to_f16(float f);
+float sb_bf16_to_f32(uint16_t h);
+uint16_t sb_f32_to_bf16(float f);
+
 /* The thread pool's job runner (pool.c): fn(arg, t) for t < tasks, spread
  * over the pool's threads and the caller's; returns when all have run. A
  * NULL pool runs them in the caller. */

@@ -182,6 +182,8 @@ const char *softmax_strerror(int status)
     case SOFTMAX_ENOTSUP: return "kernel needs an instruction set this CPU (or SOFTMAX_ISA) lacks";
     case SOFTMAX_ENOKERNEL: return "no such kernel";
     case SOFTMAX_ELD: return "row stride below the row length, or in place with two strides";
+    case SOFTMAX_EDTYPE: return "unknown element type, or an output type the input cannot have";
+    case SOFTMAX_ENOMEM: return "out of memory for a row's float copy";
     }
     return "unknown status";
 }

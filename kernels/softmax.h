@@ -30,8 +30,14 @@ enum softmax_status {
     SOFTMAX_ENULL = -2,     /* x or y is NULL while n > 0 */
     SOFTMAX_ENOTSUP = -3,   /* the CPU (or SOFTMAX_ISA) cannot run the kernel */
     SOFTMAX_ENOKERNEL = -4, /* no kernel record (NULL or unknown name) */
-    SOFTMAX_ELD = -5        /* a row stride below cols, or in place with two strides */
+    SOFTMAX_ELD = -5,       /* a row stride below cols, or in place with two strides */
+    SOFTMAX_EDTYPE = -6,    /* an unknown element type, or a pair softmax_batch_t refuses */
+    SOFTMAX_ENOMEM = -7     /* a row's float copy could not be had */
 };
+
+/* Element types: float32, bfloat16 and IEEE binary16, the 16-bit ones
+ * stored as their bits (uint16_t). */
+enum softmax_dtype { SOFTMAX_F32 = 0, SOFTMAX_BF16 = 1, SOFTMAX_F16 = 2 };
 
 enum softmax_isa { SOFTMAX_ISA_SCALAR = 0, SOFTMAX_ISA_AVX2 = 1, SOFTMAX_ISA_AVX512 = 2 };
 
@@ -150,6 +156,22 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
  * span float cannot hold, go to softmax() in the calling thread. */
 #define SOFTMAX_SPLIT_CHUNK 65536
 int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool);
+
+/* Conversions: widening to float32 is exact; narrowing rounds to nearest,
+ * ties to even (NaN stays NaN, overflow gives inf), with the CPU's
+ * instructions where present (F16C, AVX-512F, AVX512_BF16). src and dst may
+ * be the same buffer only for SOFTMAX_F32. */
+int softmax_to_f32(enum softmax_dtype t, const void *src, float *dst, size_t n);
+int softmax_from_f32(enum softmax_dtype t, const float *src, void *dst, size_t n);
+const char *softmax_dtype_name(enum softmax_dtype t);
+
+/* softmax_batch over typed rows: x of type xt, y of type yt (float32, or the
+ * 16-bit type of x), strides in elements. Each row is widened into a float
+ * copy, run through k in float32, and, for a 16-bit yt, rounded once to it
+ * at the end. In place (x == y) needs xt == yt and ldx == ldy. */
+int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const void *x,
+                    size_t ldx, enum softmax_dtype yt, void *y, size_t ldy, size_t rows,
+                    size_t cols, float T, struct softmax_pool *pool);
 
 /* float64: the scalar algorithms on doubles in and out, and an accurate one
  * (kernels/scalar/float64.c), for double-precision users; the bound is in

@@ -1,0 +1,137 @@
+/* convert.c - bf16 and fp16 to and from float32: widening is exact,
+ * narrowing rounds to nearest, ties to even, as the hardware does (NaN stays
+ * a quiet NaN, overflow gives inf, fp16's subnormals are rounded once).
+ * The vector bodies use the CPU's conversion instructions where it has them
+ * (F16C for fp16 at the AVX2 level, AVX-512F's vcvtph2ps and vcvtps2ph,
+ * AVX512_BF16's vcvtneps2bf16) and integer arithmetic otherwise; the
+ * functions here are the portable fallback and the vector bodies' tails. */
+#include <string.h>
+
+#include "internal.h"
+
+float sb_bf16_to_f32(uint16_t h)
+{
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+uint16_t sb_f32_to_bf16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return (uint16_t)((u >> 16) | 0x40u); /* quiet NaN, sign and payload top kept */
+    u += 0x7fffu + ((u >> 16) & 1u);          /* ties to even; past FLT_MAX: inf */
+    return (uint16_t)(u >> 16);
+}
+
+float sb_f16_to_f32(uint16_t h)
+{
+    uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, u;
+    if (e == 0x1f)
+        u = s | 0x7f800000u | (m << 13);
+    else if (e == 0) {
+        float v = (float)m * 0x1p-24f; /* a subnormal fp16: exact in float */
+        memcpy(&u, &v, sizeof u);
+        u |= s;
+    } else
+        u = s | ((e + 112u) << 23) | (m << 13);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+uint16_t sb_f32_to_f16(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    uint16_t s = (uint16_t)((u >> 16) & 0x8000u);
+    uint32_t a = u & 0x7fffffffu;
+    if (a > 0x7f800000u)
+        return (uint16_t)(s | 0x7e00u | ((a >> 13) & 0x3ffu));
+    if (a >= 0x477ff000u) /* 65520 and above round to inf */
+        return (uint16_t)(s | 0x7c00u);
+    if (a >= 0x38800000u) { /* a normal fp16: rebias, round the 13 bits off */
+        uint32_t r = a - (112u << 23);
+        r += 0xfffu + ((r >> 13) & 1u);
+        return (uint16_t)(s | (r >> 13));
+    }
+    /* below 2^-14: a multiple of 2^-24, |f| 2^24 < 1024 exactly, rounded to
+     * an integer by the FPU's nearest-even */
+    float v;
+    memcpy(&v, &a, sizeof v);
+    return (uint16_t)(s | (uint16_t)nearbyintf(v * 0x1p24f));
+}
+
+static void f16_to_f32(const uint16_t *s, float *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = sb_f16_to_f32(s[i]);
+}
+static void f32_to_f16(const float *s, uint16_t *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = sb_f32_to_f16(s[i]);
+}
+static void bf16_to_f32(const uint16_t *s, float *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = sb_bf16_to_f32(s[i]);
+}
+static void f32_to_bf16(const float *s, uint16_t *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = sb_f32_to_bf16(s[i]);
+}
+
+int softmax_to_f32(enum softmax_dtype t, const void *src, float *dst, size_t n)
+{
+    if (n > 0 && (src == NULL || dst == NULL))
+        return SOFTMAX_ENULL;
+    enum softmax_isa isa = softmax_isa_available();
+    int f16c = (sb_cpu_features() & SB_CPU_F16C) != 0;
+    switch (t) {
+    case SOFTMAX_F32: memmove(dst, src, n * sizeof *dst); return SOFTMAX_OK;
+    case SOFTMAX_BF16:
+        (isa == SOFTMAX_ISA_AVX512 ? sb_avx512_bf16_to_f32
+         : isa == SOFTMAX_ISA_AVX2 ? sb_avx2_bf16_to_f32
+                                   : bf16_to_f32)(src, dst, n);
+        return SOFTMAX_OK;
+    case SOFTMAX_F16:
+        (isa == SOFTMAX_ISA_AVX512         ? sb_avx512_f16_to_f32
+         : isa == SOFTMAX_ISA_AVX2 && f16c ? sb_avx2_f16_to_f32
+                                           : f16_to_f32)(src, dst, n);
+        return SOFTMAX_OK;
+    }
+    return SOFTMAX_EDTYPE;
+}
+
+int softmax_from_f32(enum softmax_dtype t, const float *src, void *dst, size_t n)
+{
+    if (n > 0 && (src == NULL || dst == NULL))
+        return SOFTMAX_ENULL;
+    enum softmax_isa isa = softmax_isa_available();
+    int feat = sb_cpu_features();
+    switch (t) {
+    case SOFTMAX_F32: memmove(dst, src, n * sizeof *src); return SOFTMAX_OK;
+    case SOFTMAX_BF16:
+        (isa == SOFTMAX_ISA_AVX512 && (feat & SB_CPU_AVX512BF16) ? sb_avx512bf16_f32_to_bf16
+         : isa == SOFTMAX_ISA_AVX512                              ? sb_avx512_f32_to_bf16
+         : isa == SOFTMAX_ISA_AVX2                                ? sb_avx2_f32_to_bf16
+                                                                  : f32_to_bf16)(src, dst, n);
+        return SOFTMAX_OK;
+    case SOFTMAX_F16:
+        (isa == SOFTMAX_ISA_AVX512                            ? sb_avx512_f32_to_f16
+         : isa == SOFTMAX_ISA_AVX2 && (feat & SB_CPU_F16C) ? sb_avx2_f32_to_f16
+                                                              : f32_to_f16)(src, dst, n);
+        return SOFTMAX_OK;
+    }
+    return SOFTMAX_EDTYPE;
+}
+
+const char *softmax_dtype_name(enum softmax_dtype t)
+{
+    return t == SOFTMAX_F32 ? "f32" : t == SOFTMAX_BF16 ? "bf16" : t == SOFTMAX_F16 ? "f16" : "?";
+}

@@ -23,7 +23,8 @@ static const char help[] =
     "                        [--seed S] [--bound-scale F] [--cache DIR] [--csv FILE]\n"
     "                        [--json FILE] [--histogram FILE]\n"
     "       softbench verify --shape ROWSxCOLS... [--threads N] [--mask causal]\n"
-    "                        [--stride S] [the options above but -n]\n"
+    "                        [--stride S] [--dtype T] [--out T] [the options above\n"
+    "                        but -n]\n"
     "\n"
     "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
     "              and the peers), 'safe', 'peers'\n"
@@ -49,6 +50,11 @@ static const char help[] =
     "              causal,rows; none (default)\n"
     "  --stride S  row stride of x and y, at least C (default C); the padding of\n"
     "              x holds NaN, so a kernel that reads it fails\n"
+    "  --dtype T   the inputs' type: f32 (default), bf16 or f16 (the generated\n"
+    "              values rounded to it; the reference takes them exactly), run\n"
+    "              through softmax_batch_t\n"
+    "  --out T     the outputs' type: f32 (default) or the input's 16-bit type,\n"
+    "              errors then in ULP of that type (softmax kernels only)\n"
     "\n"
     "exit: 0 every kernel within what it declares, 1 one is not, 2 usage error\n";
 
@@ -233,7 +239,19 @@ struct opts {
     int causal;
     size_t stride;
     struct softmax_pool *pool;
+    enum softmax_dtype xt, yt;
+    uint16_t *xh, *yh; /* the typed batch and its output */
 };
+
+static int parse_dtype(const char *arg, enum softmax_dtype *t)
+{
+    for (int i = 0; i <= SOFTMAX_F16; i++)
+        if (strcmp(arg, softmax_dtype_name((enum softmax_dtype)i)) == 0) {
+            *t = (enum softmax_dtype)i;
+            return 0;
+        }
+    return sb_usage_error("verify: a type is f32, bf16 or f16, not '%s'", arg);
+}
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -247,6 +265,8 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"threads", required_argument, 0, 't'},
                                        {"mask", required_argument, 0, 'm'},
                                        {"stride", required_argument, 0, 'S'},
+                                       {"dtype", required_argument, 0, 'D'},
+                                       {"out", required_argument, 0, 'O'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -276,6 +296,8 @@ static int parse(int argc, char **argv, struct opts *o)
             break;
         }
         case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
+        case 'D': rc = parse_dtype(optarg, &o->xt); break;
+        case 'O': rc = parse_dtype(optarg, &o->yt); break;
         case 'S': {
             struct sb_list t = {0};
             rc = sb_parse_sizes(optarg, &t);
@@ -295,8 +317,12 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_usage_error("verify: unexpected argument '%s'", argv[optind]);
     if (rc == 0 && o->shapes.n > 0 && o->sizes.n > 0)
         rc = sb_usage_error("verify: --shape and -n do not go together");
-    if (rc == 0 && o->shapes.n == 0 && (o->threads || o->causal || o->stride))
-        rc = sb_usage_error("verify: --threads, --mask and --stride need --shape");
+    if (rc == 0 && o->shapes.n == 0 &&
+        (o->threads || o->causal || o->stride || o->xt != SOFTMAX_F32 || o->yt != SOFTMAX_F32))
+        rc = sb_usage_error("verify: --threads, --mask, --stride, --dtype and --out need --shape");
+    if (rc == 0 && o->yt != SOFTMAX_F32 && o->yt != o->xt)
+        rc = sb_usage_error("verify: --out is f32 or the input's type (--dtype %s)",
+                            softmax_dtype_name(o->xt));
     for (size_t i = 0; rc == 0 && i < o->shapes.n; i++)
         if (o->stride != 0 && o->stride < ((struct sb_shape *)o->shapes.v[i])->cols)
             rc = sb_usage_error("verify: --stride %zu is below a shape's %zu columns", o->stride,
@@ -398,11 +424,12 @@ static void csv_hist(struct ctx *c)
  * the worst figures over the rows. */
 /* A kernel's rows already written by softmax_batch: judged as judge()
  * judges a call. */
-static void judge_batched(struct row *r, const float *x, const float *ref, const float *y, int rc)
+static void judge_batched(struct row *r, const float *x, const float *ref, const float *y, int rc,
+                          enum softmax_dtype yt)
 {
     const struct softmax_kernel *k = r->k;
     r->kernel_rc = rc;
-    int pass = sb_judge(k, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
+    int pass = sb_judge_t(k, yt, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
     if (r->n > 0) {
         r->y_at = y[r->m.worst_at];
         r->ref_at = ref[r->m.worst_at];
@@ -446,9 +473,17 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         float *ybk = yb + ki * rows * ld;
         for (size_t j = 0; j < rows * ld; j++)
             ybk[j] = NAN;
-        if (softmax_kernel_supported(&held[ki]))
-            brc[ki] = softmax_batch(c->o->kernels.v[ki], x, ld, ybk, ld, rows, cols, T,
-                                    c->o->pool);
+        const struct softmax_kernel *k = c->o->kernels.v[ki];
+        if (!softmax_kernel_supported(&held[ki]))
+            continue;
+        if (c->o->xt == SOFTMAX_F32)
+            brc[ki] = softmax_batch(k, x, ld, ybk, ld, rows, cols, T, c->o->pool);
+        else if (c->o->yt == SOFTMAX_F32)
+            brc[ki] = softmax_batch_t(k, c->o->xt, c->o->xh, ld, SOFTMAX_F32, ybk, ld, rows, cols,
+                                      T, c->o->pool);
+        else if ((brc[ki] = softmax_batch_t(k, c->o->xt, c->o->xh, ld, c->o->yt, c->o->yh, ld,
+                                            rows, cols, T, c->o->pool)) == SOFTMAX_OK)
+            softmax_to_f32(c->o->yt, c->o->yh, ybk, rows * ld);
     }
     for (size_t ki = 0; ki < nk; ki++)
         need[held[ki].output == SOFTMAX_OUT_LOG] = 1;
@@ -472,10 +507,10 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             r.ref_kind = info[o].kind;
             if (yb == NULL)
                 judge(&r, xi, refs[o], y + i * cols);
-            else if (!softmax_kernel_supported(r.k))
-                r.status = "skip";
+            else if (!softmax_kernel_supported(r.k) || (c->o->yt != SOFTMAX_F32 && o))
+                r.status = "skip"; /* 16-bit outputs: probabilities only */
             else
-                judge_batched(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki]);
+                judge_batched(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki], c->o->yt);
             if (info[o].kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
                 r.kernel_rc == SOFTMAX_OK) {
                 size_t nd = c->o->datasets.n + 1;
@@ -541,7 +576,9 @@ int sb_cmd_verify(int argc, char **argv)
         xs = malloc((maxs + 1) * sizeof *xs);
         yb = malloc((maxs * o.kernels.n + 1) * sizeof *yb);
         o.pool = softmax_pool_create(o.threads ? o.threads : 1);
-        if (xs == NULL || yb == NULL || o.pool == NULL)
+        o.xh = malloc((maxs + 1) * sizeof *o.xh);
+        o.yh = malloc((maxs + 1) * sizeof *o.yh);
+        if (xs == NULL || yb == NULL || o.pool == NULL || o.xh == NULL || o.yh == NULL)
             rc = sb_usage_error("cannot allocate a batch of %zu floats per kernel", maxs);
     }
     if (rc == 0) {
@@ -601,8 +638,9 @@ int sb_cmd_verify(int argc, char **argv)
             const struct sb_shape *sh = o.shapes.v[si];
             size_t ld = o.stride ? o.stride : sh->cols;
             char label[160];
-            snprintf(label, sizeof label, "%s %zux%zu mask %s%s", ds->label, sh->rows, sh->cols,
-                     sb_mask_name(o.causal), ld > sh->cols ? " strided" : "");
+            snprintf(label, sizeof label, "%s %zux%zu mask %s%s %s->%s", ds->label, sh->rows,
+                     sh->cols, sb_mask_name(o.causal), ld > sh->cols ? " strided" : "",
+                     softmax_dtype_name(o.xt), softmax_dtype_name(o.yt));
             /* the rows, generated as one vector, laid out at the stride,
              * the padding NaN */
             sb_dataset_generate(ds, y, sh->rows * sh->cols, o.seed);
@@ -610,6 +648,10 @@ int sb_cmd_verify(int argc, char **argv)
                 for (size_t j = 0; j < ld; j++)
                     xs[r * ld + j] = j < sh->cols ? y[r * sh->cols + j] : NAN;
             sb_apply_mask(xs, sh->rows, sh->cols, ld, o.causal);
+            if (o.xt != SOFTMAX_F32) { /* the inputs the typed batch holds, exactly */
+                softmax_from_f32(o.xt, xs, o.xh, sh->rows * ld);
+                softmax_to_f32(o.xt, o.xh, xs, sh->rows * ld);
+            }
             for (size_t ti = 0; ti < o.temps.n && rc == 0; ti++)
                 rc = verify_input(&c, di, label, xs, ref, lref, y, sh->rows, sh->cols, ld, yb,
                                   *(float *)o.temps.v[ti]);
@@ -630,6 +672,8 @@ int sb_cmd_verify(int argc, char **argv)
     free(xs);
     free(yb);
     softmax_pool_destroy(o.pool);
+    free(o.xh);
+    free(o.yh);
     if (c.csv.f != NULL && sb_out_close(&c.csv, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (c.json.f != NULL && sb_out_close(&c.json, rc == 0, err, sizeof err) != 0)

@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <stdint.h>
 
 #include "reference.h"
 
@@ -262,4 +263,71 @@ int sb_judge(const struct softmax_kernel *k, const float *x, const float *y, con
     enum sb_hold hold = kind == SBREF_LIMIT ? SB_HOLD_EXACT : undefined ? SB_HOLD_NONE : SB_HOLD_BOUND;
     sb_metrics_compute(x, y, ref, n, T, k, hold, m);
     return undefined ? m->all_nan || n == 0 : m->n_over == 0;
+}
+
+double sb_ulp_of_t(enum softmax_dtype t, float r)
+{
+    if (t == SOFTMAX_F32)
+        return sb_ulp_of(r);
+    double a = fabs((double)r), lo = t == SOFTMAX_BF16 ? 0x1p-126 : 0x1p-14;
+    int bits = t == SOFTMAX_BF16 ? 7 : 10, e;
+    if (!(a >= lo) || isinf(a))
+        return isinf(a) ? ldexp(1.0, 128 - 1 - bits) : ldexp(lo, -bits);
+    frexp(a, &e); /* a in [2^(e-1), 2^e) */
+    return ldexp(1.0, e - 1 - bits);
+}
+
+/* r rounded to t (through the library's conversion, nearest even). */
+static float rounded_to(enum softmax_dtype t, float r)
+{
+    uint16_t h;
+    float back = r;
+    if (t != SOFTMAX_F32 && softmax_from_f32(t, &r, &h, 1) == SOFTMAX_OK)
+        softmax_to_f32(t, &h, &back, 1);
+    return back;
+}
+
+int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x,
+               const float *y, const float *ref, size_t n, float T, int kind,
+               struct sb_metrics *m)
+{
+    if (t == SOFTMAX_F32)
+        return sb_judge(k, x, y, ref, n, T, kind, m);
+    int undefined = kind == SBREF_NAN_INPUT || kind == SBREF_ALL_NEG_INF;
+    sb_metrics_compute(x, y, ref, n, T, k, SB_HOLD_NONE, m);
+    if (undefined || n == 0)
+        return m->all_nan || n == 0;
+    float xmax = finite_max(x, n);
+    double abar = sb_abar(k, x, ref, n, xmax, T), sum = 0.0;
+    size_t ncr = 0;
+    m->max_ulp = m->worst_ratio = 0.0;
+    m->n_over = 0;
+    for (size_t i = 0; i < n; i++) {
+        float rt = rounded_to(t, ref[i]);
+        int same = y[i] == rt || (isnan(y[i]) && isnan(rt));
+        ncr += same;
+        double ut = sb_ulp_of_t(t, ref[i]), e;
+        if (isnan(y[i]) || isnan(ref[i]) || isinf(y[i]) || isinf(ref[i]))
+            e = same ? 0.0 : INFINITY;
+        else
+            e = fabs((double)y[i] - (double)ref[i]) / ut;
+        double allowed = kind == SBREF_LIMIT ? 0.0
+                         : 0.5 + (sb_element_bound(k, x, i, xmax, abar, n, T) + 0.5) *
+                                     sb_ulp_of(ref[i]) / ut;
+        double ratio = kind == SBREF_LIMIT ? (same ? 0.0 : INFINITY) : e / allowed;
+        sum += isinf(e) ? 0.0 : e;
+        if (e > m->max_ulp) {
+            m->max_ulp = e;
+            m->max_ulp_at = i;
+        }
+        if (ratio > m->worst_ratio) {
+            m->worst_ratio = ratio;
+            m->worst_at = i;
+            m->worst_bound = allowed;
+        }
+        m->n_over += ratio > 1.0;
+    }
+    m->mean_ulp = sum / (double)n;
+    m->frac_cr = (double)ncr / (double)n;
+    return m->n_over == 0;
 }

@@ -76,6 +76,19 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
 int sb_judge(const struct softmax_kernel *k, const float *x, const float *y, const float *ref,
              size_t n, float T, int kind, struct sb_metrics *m);
 
+/* The ULP of a 16-bit output type at r: bf16 2^(e-7) for r in [2^e, 2^(e+1)),
+ * 2^-133 below 2^-126; fp16 2^(e-10), 2^-24 below 2^-14; float32 sb_ulp_of. */
+double sb_ulp_of_t(enum softmax_dtype t, float r);
+/* sb_judge for outputs rounded to type t (y widened to float): errors in
+ * units of sb_ulp_of_t against the float reference, each element held to
+ * 0.5 + (B_i + 0.5) ulp32/ulp_t (the kernel's bound in float, the
+ * reference's half ulp, then one rounding to the type); limits must equal
+ * the reference rounded to t; frac_cr counts y equal to it. The other
+ * figures as sb_metrics_compute's. */
+int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x,
+               const float *y, const float *ref, size_t n, float T, int kind,
+               struct sb_metrics *m);
+
 /* Folds the figures of another vector (whose first element has index off
  * in the batch) into acc: worst cases, and means weighted by length. */
 void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t off);

@@ -70,6 +70,24 @@ rows = json.load(open(sys.argv[1]))["rows"]
 assert len(rows) >= 8 * 8 and all(r["status"] in ("ok", "skip") for r in rows), len(rows)
 assert {r["rows"] for r in rows} == {70, 300} and all("causal,rows strided" in r["dataset"] for r in rows)
 PY
+# bf16 and fp16: inputs rounded to the type, outputs float or the type
+for t in bf16 f16; do
+  for out in f32 $t; do
+    expect 0 "verify $t -> $out" -- "$sb" verify -k safe --shape 70x1000 --threads 2 --mask causal,rows \
+      -d "normal;underflow" --dtype $t --out $out --json "$tmp/vt.json"
+    python3 - "$tmp/vt.json" "$t" "$out" <<'PY' && ok || bad "verify $t -> $out: all ok, correctly rounded in a 16-bit output"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+t, out = sys.argv[2], sys.argv[3]
+assert rows and all(r["status"] == "ok" and f"{t}->{out}" in r["dataset"] for r in rows)
+if out != "f32":  # ULP of the 16-bit type: within half of one, nearly always exact
+    assert all(r["max_ulp"] <= 1.0 and r["frac_cr"] >= 0.99 for r in rows), rows
+PY
+  done
+done
+expect 2 "verify out type" -- "$sb" verify --shape 4x100 --dtype bf16 --out f16; one_error_line "verify out type"
+expect 2 "verify dtype without shape" -- "$sb" verify --dtype f16 -n 10; one_error_line "verify dtype without shape"
+expect 2 "verify dtype name" -- "$sb" verify --shape 4x100 --dtype fp8; one_error_line "verify dtype name"
 expect 2 "verify stride below cols" -- "$sb" verify --shape 4x100 --stride 99; one_error_line "verify stride below cols"
 expect 2 "verify threads without shape" -- "$sb" verify --threads 2 -n 10; one_error_line "verify threads without shape"
 expect 2 "verify shape and n" -- "$sb" verify --shape 4x100 -n 10; one_error_line "verify shape and n"

@@ -350,3 +350,13 @@ const char *sb_mask_name(int mask)
     static const char *names[] = {"none", "causal", "rows", "causal,rows"};
     return names[mask & 3];
 }
+
+int sb_parse_dtype(const char *arg, enum softmax_dtype *t)
+{
+    for (int i = 0; i <= SOFTMAX_F16; i++)
+        if (strcmp(arg, softmax_dtype_name((enum softmax_dtype)i)) == 0) {
+            *t = (enum softmax_dtype)i;
+            return 0;
+        }
+    return sb_usage_error("a type is f32, bf16 or f16, not '%s'", arg);
+}

@@ -50,6 +50,8 @@ int sb_parse_threads(const char *arg, struct sb_list *out);
 int sb_parse_mask(const char *arg, int *mask);
 /* Writes -inf where the mask says, rows x cols at row stride ld. */
 void sb_apply_mask(float *x, size_t rows, size_t cols, size_t ld, int mask);
+/* f32, bf16 or f16. */
+int sb_parse_dtype(const char *arg, enum softmax_dtype *t);
 /* "causal,rows", "causal", "rows" or "none". */
 const char *sb_mask_name(int mask);
 

@@ -42,6 +42,9 @@ static const char help[] =
     "  --mask M     causal: in each block of C rows, row q keeps columns <= q\n"
     "               (attention's mask, the rest -inf); rows: every 8th row all\n"
     "               -inf (padding); both as causal,rows; none (default)\n"
+    "  --dtype T    the inputs' type: f32 (default), bf16 or f16 (softmax_batch_t;\n"
+    "               oneDNN and the split take float32 only)\n"
+    "  --out T      the outputs' type: f32 (default) or the input's\n"
     "\n"
     "Figures per row: the median time per call with min, max and MAD over the\n"
     "samples (a MAD above 5% of the median flags the row noisy), ns per element,\n"
@@ -128,6 +131,7 @@ static const char *kind_of(const struct softmax_kernel *k)
 struct opts {
     struct sb_list kernels, sizes, temps, datasets, shapes, threads;
     int cold, quiet, quick, pin, causal;
+    enum softmax_dtype xt, yt;
     double min_time;
     size_t samples;
     const char *csv, *json, *isa;
@@ -166,6 +170,8 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"shape", required_argument, 0, 'x'},
                                        {"threads", required_argument, 0, 't'},
                                        {"mask", required_argument, 0, 'm'},
+                                       {"dtype", required_argument, 0, 'D'},
+                                       {"out", required_argument, 0, 'O'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -188,6 +194,8 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'x': rc = sb_parse_shapes(optarg, &o->shapes); break;
         case 't': rc = sb_parse_threads(optarg, &o->threads); break;
         case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
+        case 'D': rc = sb_parse_dtype(optarg, &o->xt); break;
+        case 'O': rc = sb_parse_dtype(optarg, &o->yt); break;
         case 'P':
             errno = 0;
             o->pin = (int)strtol(optarg, &end, 10);
@@ -222,8 +230,12 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_usage_error("bench: -d takes a generated dataset, not a file");
     if (rc == 0 && o->shapes.n > 0 && o->sizes.n > 0)
         rc = sb_usage_error("bench: --shape and -n do not go together");
-    if (rc == 0 && o->shapes.n == 0 && (o->threads.n > 0 || o->causal))
-        rc = sb_usage_error("bench: --threads and --mask need --shape");
+    if (rc == 0 && o->shapes.n == 0 &&
+        (o->threads.n > 0 || o->causal || o->xt != SOFTMAX_F32 || o->yt != SOFTMAX_F32))
+        rc = sb_usage_error("bench: --threads, --mask, --dtype and --out need --shape");
+    if (rc == 0 && o->yt != SOFTMAX_F32 && o->yt != o->xt)
+        rc = sb_usage_error("bench: --out is f32 or the input's type (--dtype %s)",
+                            softmax_dtype_name(o->xt));
     if (rc == 0 && o->shapes.n > 0 && o->cold)
         rc = sb_usage_error("bench: --cold does not go with --shape");
     if (rc == 0 && o->threads.n == 0)
@@ -267,6 +279,9 @@ struct shape_call {
     float T;
     struct softmax_pool *pool;
     int split, onednn, rc;
+    enum softmax_dtype xt, yt; /* 16-bit: x and y are the typed buffers */
+    const void *xh;
+    void *yh;
 };
 
 static void shape_once(void *ctx)
@@ -275,8 +290,12 @@ static void shape_once(void *ctx)
     int st = c->split    ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
              : c->onednn ? sb_peer_onednn_batch(c->x, c->y, c->rows, c->cols, c->T,
                                                 softmax_pool_threads(c->pool))
-                         : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols,
-                                         c->T, c->pool);
+             : c->xt != SOFTMAX_F32
+                 ? softmax_batch_t(c->k, c->xt, c->xh, c->cols, c->yt,
+                                   c->yt == SOFTMAX_F32 ? (void *)c->y : c->yh, c->cols, c->rows,
+                                   c->cols, c->T, c->pool)
+                 : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols, c->T,
+                                 c->pool);
     c->rc = c->rc != SOFTMAX_OK ? c->rc : st;
 }
 
@@ -300,8 +319,14 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     struct sb_result *res = calloc((o->kernels.n + 1) * nt, sizeof *res);
     size_t bytes = (maxe * sizeof(float) + 63) / 64 * 64;
     float *x = aligned_alloc(64, bytes), *y = aligned_alloc(64, bytes);
+    uint16_t *xh = NULL, *yh = NULL;
+    if (o->xt != SOFTMAX_F32) {
+        xh = aligned_alloc(64, bytes / 2 + 64);
+        yh = aligned_alloc(64, bytes / 2 + 64);
+    }
     int rc = 0, failed = 0;
-    if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL)
+    if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL ||
+        (o->xt != SOFTMAX_F32 && (xh == NULL || yh == NULL)))
         rc = sb_usage_error("bench: cannot allocate %zu floats", maxe);
     for (size_t t = 0; rc == 0 && t < nt; t++)
         if ((pools[t] = softmax_pool_create(*(unsigned *)o->threads.v[t])) == NULL)
@@ -311,9 +336,11 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     memset(y, 0, bytes);
     struct sb_clock clk = {sb_clock_monotonic, NULL};
     struct sb_plan plan = {.min_sample = o->min_time, .samples = o->samples, .max_reps = 1u << 30};
-    printf("softbench bench: cpu %s, usable ISA %s, input %s, mask %s, T=%g, %ld cores online\n\n",
+    printf("softbench bench: cpu %s, usable ISA %s, input %s, mask %s, %s in, %s out, T=%g, "
+           "%ld cores online\n\n",
            sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
-           sb_mask_name(o->causal), (double)T, sysconf(_SC_NPROCESSORS_ONLN));
+           sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
+           (double)T, sysconf(_SC_NPROCESSORS_ONLN));
     printf("%-17s %13s %7s %7s %12s %8s %8s %11s %11s %7s\n", "kernel", "shape", "threads",
            "reps", "median ns", "ns/elem", "GB/s", "min ns", "max ns", "MAD");
     if (csv->f != NULL)
@@ -328,9 +355,10 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         sb_json_str(json->f, ds->label);
         fprintf(json->f, ", \"seed\": %llu, \"T\": ", (unsigned long long)o->seed);
         sb_json_num(json->f, T);
-        fprintf(json->f, ", \"mask\": \"%s\", \"samples\": %zu, \"bytes_per_element\": 8},\n"
-                         "  \"rows\": [",
-                sb_mask_name(o->causal), o->samples);
+        fprintf(json->f, ", \"mask\": \"%s\", \"dtype\": \"%s\", \"out\": \"%s\", \"samples\": %zu, "
+                         "\"bytes_per_element\": 8},\n  \"rows\": [",
+                sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
+                o->samples);
     }
     for (size_t i = 0; i < o->kernels.n; i++) {
         const struct softmax_kernel *k = o->kernels.v[i];
@@ -344,10 +372,13 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         size_t n = sh->rows * sh->cols, nw = 0;
         sb_dataset_generate(ds, x, n, o->seed);
         sb_apply_mask(x, sh->rows, sh->cols, sh->cols, o->causal);
+        if (xh != NULL)
+            softmax_from_f32(o->xt, x, xh, n);
         for (size_t i = 0; i <= o->kernels.n; i++) {
             const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
             int split = i == o->kernels.n, onednn = !split && strcmp(k->name, "peer.onednn") == 0;
-            if (split ? sh->rows != 1 : sb_is_peer(k) && !onednn)
+            if (split ? sh->rows != 1 || o->xt != SOFTMAX_F32
+                      : (sb_is_peer(k) && !onednn) || (onednn && o->xt != SOFTMAX_F32))
                 continue;
             if (!split && !softmax_kernel_supported(k)) {
                 printf("%-17s %6zux%-6zu  SKIP: needs %s, which this CPU (or the cap) lacks\n",
@@ -356,7 +387,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
             }
             for (size_t t = 0; t < nt; t++, nw++) {
                 calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split,
-                                                onednn, 0};
+                                                onednn, 0, o->xt, o->yt, xh, yh};
                 ctxs[nw] = &calls[nw];
             }
         }
@@ -426,6 +457,8 @@ out:
     free(res);
     free(x);
     free(y);
+    free(xh);
+    free(yh);
     return rc != 0 ? rc : failed ? SB_EXIT_FAIL : 0;
 }
 

@@ -243,16 +243,6 @@ struct opts {
     uint16_t *xh, *yh; /* the typed batch and its output */
 };
 
-static int parse_dtype(const char *arg, enum softmax_dtype *t)
-{
-    for (int i = 0; i <= SOFTMAX_F16; i++)
-        if (strcmp(arg, softmax_dtype_name((enum softmax_dtype)i)) == 0) {
-            *t = (enum softmax_dtype)i;
-            return 0;
-        }
-    return sb_usage_error("verify: a type is f32, bf16 or f16, not '%s'", arg);
-}
-
 static int parse(int argc, char **argv, struct opts *o)
 {
     static const struct option lo[] = {{"seed", required_argument, 0, 's'},
@@ -296,8 +286,8 @@ static int parse(int argc, char **argv, struct opts *o)
             break;
         }
         case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
-        case 'D': rc = parse_dtype(optarg, &o->xt); break;
-        case 'O': rc = parse_dtype(optarg, &o->yt); break;
+        case 'D': rc = sb_parse_dtype(optarg, &o->xt); break;
+        case 'O': rc = sb_parse_dtype(optarg, &o->yt); break;
         case 'S': {
             struct sb_list t = {0};
             rc = sb_parse_sizes(optarg, &t);

@@ -152,15 +152,28 @@ int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg,
 
 static int one_shape(const char *t, struct sb_list *out)
 {
-    char buf[64];
-    const char *x = strchr(t, 'x');
-    struct sb_shape v;
-    if (x == NULL || strlen(t) >= sizeof buf)
-        return sb_usage_error("shape '%.40s' is not ROWSxCOLS (as 64x32000)", t);
+    char buf[64], cols[64];
+    const char *x = strchr(t, 'x'), *colon = strchr(t, ':');
+    struct sb_shape v = {0, 0, 0};
+    if (x == NULL || strlen(t) >= sizeof buf || (colon != NULL && colon < x))
+        return sb_usage_error("shape '%.40s' is not ROWSxCOLS[:MASK] (as 64x32000)", t);
     memcpy(buf, t, (size_t)(x - t));
     buf[x - t] = '\0';
-    if (parse_size(buf, &v.rows) || parse_size(x + 1, &v.cols))
+    size_t clen = colon ? (size_t)(colon - x - 1) : strlen(x + 1);
+    memcpy(cols, x + 1, clen);
+    cols[clen] = '\0';
+    if (parse_size(buf, &v.rows) || parse_size(cols, &v.cols))
         return SB_EXIT_USAGE;
+    if (colon != NULL) {
+        if (strcmp(colon + 1, "causal") == 0)
+            v.mask = SB_MASK_CAUSAL;
+        else if (strcmp(colon + 1, "rows") == 0)
+            v.mask = SB_MASK_ROWS;
+        else if (strcmp(colon + 1, "causal+rows") == 0)
+            v.mask = SB_MASK_CAUSAL | SB_MASK_ROWS;
+        else
+            return sb_usage_error("shape '%s': the mask is causal, rows or causal+rows", t);
+    }
     if (v.rows == 0 || v.cols == 0)
         return sb_usage_error("shape '%s' is empty", t);
     if (v.rows > SB_MAX_SHAPE / v.cols)

@@ -34,10 +34,12 @@ int sb_parse_sizes(const char *arg, struct sb_list *out);    /* N or A-B, as siz
 int sb_parse_temps(const char *arg, struct sb_list *out);    /* > 0, "inf" ok; float* */
 int sb_parse_datasets(const char *arg, struct sb_list *out); /* sb_dataset_spec* */
 int sb_parse_seed(const char *arg, uint64_t *seed);
-/* ROWSxCOLS, each >= 1, rows * cols at most SB_MAX_SHAPE; struct sb_shape* */
+/* ROWSxCOLS[:MASK], each >= 1, rows * cols at most SB_MAX_SHAPE, MASK causal,
+ * rows or causal+rows (as --mask, for this shape); struct sb_shape* */
 #define SB_MAX_SHAPE ((size_t)1 << 29)
 struct sb_shape {
     size_t rows, cols;
+    int mask; /* SB_MASK_*: a ":causal", ":rows" or ":causal+rows" suffix */
 };
 int sb_parse_shapes(const char *arg, struct sb_list *out);
 /* thread counts, 1 to SOFTMAX_POOL_MAX; unsigned* */

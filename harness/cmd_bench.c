@@ -282,6 +282,7 @@ struct shape_call {
     enum softmax_dtype xt, yt; /* 16-bit: x and y are the typed buffers */
     const void *xh;
     void *yh;
+    int mask;
 };
 
 static void shape_once(void *ctx)
@@ -348,7 +349,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
               "ns_per_elem,gb_per_s,noisy\n",
               csv->f);
     if (json->f != NULL) {
-        fputs("{\n  \"softbench\": {\"command\": \"bench\", \"format\": 1},\n  \"machine\": {\n",
+        fputs("{\n  \"softbench\": {\"command\": \"shapes\", \"format\": 1},\n  \"machine\": {\n",
               json->f);
         sb_machine_json(json->f, "    ");
         fputs("  },\n  \"params\": {\"dataset\": ", json->f);
@@ -371,7 +372,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         const struct sb_shape *sh = o->shapes.v[si];
         size_t n = sh->rows * sh->cols, nw = 0;
         sb_dataset_generate(ds, x, n, o->seed);
-        sb_apply_mask(x, sh->rows, sh->cols, sh->cols, o->causal);
+        const int mask = o->causal | sh->mask;
+        sb_apply_mask(x, sh->rows, sh->cols, sh->cols, mask);
         if (xh != NULL)
             softmax_from_f32(o->xt, x, xh, n);
         for (size_t i = 0; i <= o->kernels.n; i++) {
@@ -387,7 +389,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
             }
             for (size_t t = 0; t < nt; t++, nw++) {
                 calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split,
-                                                onednn, 0, o->xt, o->yt, xh, yh};
+                                                onednn, 0, o->xt, o->yt, xh, yh, mask};
                 ctxs[nw] = &calls[nw];
             }
         }
@@ -413,7 +415,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
             const struct sb_stats *st = &res[w].stats;
             unsigned th = softmax_pool_threads(c->pool);
             char shape[48];
-            snprintf(shape, sizeof shape, "%zux%zu", c->rows, c->cols);
+            snprintf(shape, sizeof shape, "%zux%zu%s%s", c->rows, c->cols, c->mask ? ":" : "",
+                     c->mask ? sb_mask_name(c->mask) : "");
             if (c->rc != SOFTMAX_OK) {
                 printf("%-17s %13s %7u  ERROR: status %d\n", c->k->name, shape, th, c->rc);
                 failed = 1;
@@ -428,14 +431,16 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
             if (csv->f != NULL)
                 fprintf(csv->f, "%s,%s,%zu,%zu,%s,%u,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d\n",
                         c->k->name, c->split ? "split" : kind_of(c->k), c->rows, c->cols,
-                        sb_mask_name(o->causal), th, (double)T, res[w].reps, st->k, ns,
+                        sb_mask_name(c->mask), th, (double)T, res[w].reps, st->k, ns,
                         st->min * 1e9, st->max * 1e9, st->mad * 1e9, per, gbs, st->noisy);
             if (json->f != NULL) {
                 fputs(nrows++ ? ",\n    {\"kernel\": " : "\n    {\"kernel\": ", json->f);
                 sb_json_str(json->f, c->k->name);
                 fprintf(json->f, ", \"kind\": \"%s\", \"rows\": %zu, \"cols\": %zu, "
-                                 "\"threads\": %u, \"reps\": %zu, \"median_ns\": ",
-                        c->split ? "split" : kind_of(c->k), c->rows, c->cols, th, res[w].reps);
+                                 "\"mask\": \"%s\", \"threads\": %u, \"reps\": %zu, "
+                                 "\"median_ns\": ",
+                        c->split ? "split" : kind_of(c->k), c->rows, c->cols,
+                        sb_mask_name(c->mask), th, res[w].reps);
                 sb_json_num(json->f, ns);
                 fputs(", \"ns_per_elem\": ", json->f);
                 sb_json_num(json->f, per);

@@ -48,8 +48,8 @@ static const char help[] =
     "edge.csv, recommendation.csv, data/ and the plots (SVG and PNG).\n"
     "exit: 0 written, 2 bad input or gnuplot failed (nothing written)\n";
 
-enum { DOC_LIST, DOC_VERIFY, DOC_EDGE, DOC_BENCH, DOC_BHH, NDOC };
-static const char *doc_names[NDOC] = {"list", "verify", "edge", "bench", "bhh"};
+enum { DOC_LIST, DOC_VERIFY, DOC_EDGE, DOC_BENCH, DOC_BHH, DOC_SHAPES, NDOC };
+static const char *doc_names[NDOC] = {"list", "verify", "edge", "bench", "bhh", "shapes"};
 
 #define NBANDS 4
 static const struct {
@@ -240,11 +240,12 @@ static int add_doc(struct report *r, const struct sb_jnode *doc, const char *fil
             kind = i;
     if (kind < 0)
         return sb_usage_error("report: %s: not the JSON of softbench list, verify, edge, bench, "
-                              "bhh or report",
+                              "bench --shape, bhh or report",
                               file);
     const struct sb_jnode *mj = sb_json_get(doc, "machine");
     const char *cpu = sb_json_str_of(mj, "cpu");
-    const char *isa = sb_json_str_of(mj, kind == DOC_BENCH ? "isa_usable" : "isa");
+    const char *isa =
+        sb_json_str_of(mj, kind == DOC_BENCH || kind == DOC_SHAPES ? "isa_usable" : "isa");
     if (cpu == NULL || isa == NULL)
         return sb_usage_error("report: %s: no machine (cpu, isa) in this %s result", file, cmd);
     for (const char *c = cpu; *c; c++)
@@ -1311,6 +1312,81 @@ static void bhh_table(FILE *f, const struct mach *m, int md)
           f);
 }
 
+/* softbench bench --shape: per kernel and shape, ns per element at each
+ * thread count measured, and the speedup of the most threads over one. */
+static void shapes_table(FILE *f, const struct mach *m, int md)
+{
+    const struct sb_jnode *d = m->doc[DOC_SHAPES];
+    unsigned th[8];
+    size_t nt = 0;
+    for (const struct sb_jnode *r = first(d, "rows"); r != NULL; r = r->next) {
+        unsigned t = (unsigned)sb_json_num_of(r, "threads", 0);
+        size_t j = 0;
+        while (j < nt && th[j] != t)
+            j++;
+        if (j == nt && nt < 8 && t > 0) {
+            while (j > 0 && th[j - 1] > t) { /* kept sorted */
+                th[j] = th[j - 1];
+                j--;
+            }
+            th[j] = t;
+            nt++;
+        }
+    }
+    fputs(md ? "| kernel | shape | mask |" : "<table><tr><th>kernel</th><th>shape</th><th>mask</th>", f);
+    for (size_t j = 0; j < nt; j++)
+        fprintf(f, md ? " %u thread%s |" : "<th>%u thread%s</th>", th[j], th[j] > 1 ? "s" : "");
+    fputs(md ? " speedup |\n|---|---|---|" : "<th>speedup</th></tr>\n", f);
+    for (size_t j = 0; md && j <= nt; j++)
+        fputs("---|", f);
+    if (md)
+        fputc('\n', f);
+    /* a line per (kernel, rows, cols, mask), at its first row */
+    for (const struct sb_jnode *r = first(d, "rows"); r != NULL; r = r->next) {
+        const char *k = sb_json_str_of(r, "kernel"), *mask = sb_json_str_of(r, "mask");
+        double rows = sb_json_num_of(r, "rows", 0), cols = sb_json_num_of(r, "cols", 0);
+        if (k == NULL || mask == NULL || !plain_name(k) || !plain_name(mask))
+            continue;
+        int seen = 0;
+        for (const struct sb_jnode *q = first(d, "rows"); q != r && !seen; q = q->next)
+            seen = sb_json_str_of(q, "kernel") && strcmp(sb_json_str_of(q, "kernel"), k) == 0 &&
+                   sb_json_num_of(q, "rows", 0) == rows && sb_json_num_of(q, "cols", 0) == cols &&
+                   sb_json_str_of(q, "mask") && strcmp(sb_json_str_of(q, "mask"), mask) == 0;
+        if (seen)
+            continue;
+        fprintf(f, md ? "| %s | %.0fx%.0f | %s |" : "<tr><td>%s</td><td>%.0fx%.0f</td><td>%s</td>",
+                k, rows, cols, mask);
+        double one = NAN, last = NAN;
+        for (size_t j = 0; j < nt; j++) {
+            double ns = NAN;
+            for (const struct sb_jnode *q = r; q != NULL; q = q->next)
+                if (sb_json_str_of(q, "kernel") && strcmp(sb_json_str_of(q, "kernel"), k) == 0 &&
+                    sb_json_num_of(q, "rows", 0) == rows && sb_json_num_of(q, "cols", 0) == cols &&
+                    sb_json_str_of(q, "mask") && strcmp(sb_json_str_of(q, "mask"), mask) == 0 &&
+                    (unsigned)sb_json_num_of(q, "threads", 0) == th[j])
+                    ns = sb_json_num_of(q, "ns_per_elem", NAN);
+            char buf[32];
+            fmt_ns(buf, sizeof buf, ns);
+            fprintf(f, md ? " %s |" : "<td>%s</td>", buf);
+            if (th[j] == 1)
+                one = ns;
+            last = ns;
+        }
+        if (one > 0 && last > 0)
+            fprintf(f, md ? " %.2fx |\n" : "<td>%.2fx</td></tr>\n", one / last);
+        else
+            fputs(md ? " - |\n" : "<td>-</td></tr>\n", f);
+    }
+    fputs(md ? "\nns per element (median); speedup: one thread's time over the most threads'; "
+               "rows through softmax_batch on a thread pool, one-row shapes also through "
+               "softmax_split ('split'); peer.onednn: one 2-D primitive on its OpenMP threads.\n\n"
+             : "</table>\n<p>ns per element (median); speedup: one thread's time over the most "
+               "threads'; rows through softmax_batch on a thread pool, one-row shapes also "
+               "through softmax_split ('split'); peer.onednn: one 2-D primitive on its OpenMP "
+               "threads.</p>\n",
+          f);
+}
+
 static void edge_html(FILE *f, const struct mach *m)
 {
     const struct sb_jnode *e = m->doc[DOC_EDGE];
@@ -1456,6 +1532,10 @@ static void write_html(FILE *f, const struct report *r)
         edge_html(f, m);
         fputs("<h3>Time per element (ns, median)</h3>\n", f);
         bench_table(f, m, 0);
+        if (m->doc[DOC_SHAPES] != NULL) {
+            fputs("<h3>Shapes: batches and threads (softbench bench --shape)</h3>\n", f);
+            shapes_table(f, m, 0);
+        }
     }
     fputs("<p>Files: <a href=\"report.md\">report.md</a>, <a href=\"results.json\">results.json"
           "</a>, <a href=\"verify.csv\">verify.csv</a>, <a href=\"bench.csv\">bench.csv</a>, "
@@ -1513,6 +1593,10 @@ static void write_md(FILE *f, const struct report *r)
         fputs("\n### Time per element (ns, median)\n\n", f);
         bench_table(f, m, 1);
         fputc('\n', f);
+        if (m->doc[DOC_SHAPES] != NULL) {
+            fputs("### Shapes: batches and threads (softbench bench --shape)\n\n", f);
+            shapes_table(f, m, 1);
+        }
     }
 }
 

@@ -629,7 +629,7 @@ int sb_cmd_verify(int argc, char **argv)
             size_t ld = o.stride ? o.stride : sh->cols;
             char label[160];
             snprintf(label, sizeof label, "%s %zux%zu mask %s%s %s->%s", ds->label, sh->rows,
-                     sh->cols, sb_mask_name(o.causal), ld > sh->cols ? " strided" : "",
+                     sh->cols, sb_mask_name(o.causal | sh->mask), ld > sh->cols ? " strided" : "",
                      softmax_dtype_name(o.xt), softmax_dtype_name(o.yt));
             /* the rows, generated as one vector, laid out at the stride,
              * the padding NaN */
@@ -637,7 +637,7 @@ int sb_cmd_verify(int argc, char **argv)
             for (size_t r = 0; r < sh->rows; r++)
                 for (size_t j = 0; j < ld; j++)
                     xs[r * ld + j] = j < sh->cols ? y[r * sh->cols + j] : NAN;
-            sb_apply_mask(xs, sh->rows, sh->cols, ld, o.causal);
+            sb_apply_mask(xs, sh->rows, sh->cols, ld, o.causal | sh->mask);
             if (o.xt != SOFTMAX_F32) { /* the inputs the typed batch holds, exactly */
                 softmax_from_f32(o.xt, xs, o.xh, sh->rows * ld);
                 softmax_to_f32(o.xt, o.xh, xs, sh->rows * ld);

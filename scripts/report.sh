@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # report.sh - what `make report` runs: softbench list, verify, edge and
-# bench with the report's defaults, softbench bhh where its MNIST vectors
-# are (../shared/data), then softbench report, into
+# bench with the report's defaults, bench --shape (batches and threads),
+# softbench bhh where its MNIST vectors are (../shared/data), then softbench
+# report, into
 # reports/out/<host>-<UTC date and time>/ (git-ignored). The MPFR references
 # of n >= 32768 are cached in reports/out/refcache, keyed by their input
 # and the reference's source, so a second run does not recompute them.
@@ -31,15 +32,21 @@ if [[ $quick == 1 ]]; then
     vsizes=256,1000,4096,65536,1048576
     vdata='normal;llm'
     bench_args=(-n 256,1000,4096,65536,1048576,16777216 --samples 5)
+    shapes=64x32000,4096x128,1x16777216
+    shape_args=(--samples 3)
 else
     # bench and verify share the sizes the accuracy-speed plot picks
     vsizes=256,1000,4096,32000,65536,128256,1048576,4194304,16777216
     vdata='normal;normal:sigma=16;llm'
     bench_args=()  # bench's own default sizes: powers of two to 16M and LLM widths
+    # sampling (64 rows of vocabularies), attention (4096 query rows of 4096
+    # keys, causal; rows of 128), one long row split
+    shapes=64x32000,64x128256,4096x4096:causal,4096x128,1x262144,1x16777216
+    shape_args=()
 fi
 
 start=$SECONDS
-stage() { printf '[%s/6 %3ds] %s\n' "$1" $((SECONDS - start)) "$2"; }
+stage() { printf '[%s/7 %3ds] %s\n' "$1" $((SECONDS - start)) "$2"; }
 
 stage 1 "list: the kernels and their declared bounds"
 "$bin" list --json "$work/list.json" > "$work/list.txt"
@@ -73,8 +80,16 @@ bstatus=0
 "$bin" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt" || bstatus=$?
 [[ $bstatus -le 1 && -s $work/bench.json ]] || { cat "$work/bench.txt" >&2; exit 2; }
 
-stage 5 "bhh: Blanchard, Higham and Higham's formulas on their MNIST vectors"
-docs=(list verify edge bench)
+threads=$(nproc 2>/dev/null || echo 1)
+stage 5 "shapes: $shapes on 1 and $threads threads"
+sstatus=0
+tlist=1; [[ $threads -gt 1 ]] && tlist=1,$threads
+"$bin" bench -q --shape "$shapes" --threads "$tlist" "${shape_args[@]}" --json "$work/shapes.json" \
+    > "$work/shapes.txt" || sstatus=$?
+[[ $sstatus -le 1 && -s $work/shapes.json ]] || { cat "$work/shapes.txt" >&2; exit 2; }
+
+stage 6 "bhh: Blanchard, Higham and Higham's formulas on their MNIST vectors"
+docs=(list verify edge bench shapes)
 if "$bin" bhh --json "$work/bhh.json" --csv "$work/bhh.csv" > "$work/bhh.txt" 2>&1; then
     docs+=(bhh)
     grep -E '^fp16 +(basic|shifted|altshifted) ' "$work/bhh.txt" | sed 's/^/      /'
@@ -82,7 +97,7 @@ else
     echo "      skipped: $(tail -1 "$work/bhh.txt")"
 fi
 
-stage 6 "report: plots and tables"
+stage 7 "report: plots and tables"
 files=()
 for d in "${docs[@]}"; do files+=("$work/$d.json"); done
 "$bin" report --out "$work/report" "${files[@]}" > "$work/report.txt"
@@ -92,7 +107,7 @@ mv "$work/histogram.csv" "$work/report/"
 mv "$work/report" "$out"
 sed "s#$work/report#$out#" "$work/report.txt"
 echo "report.sh: done in $((SECONDS - start)) s: open $out/index.html"
-if [[ $vstatus -ne 0 || $estatus -ne 0 || $bstatus -ne 0 ]]; then
+if [[ $vstatus -ne 0 || $estatus -ne 0 || $bstatus -ne 0 || $sstatus -ne 0 ]]; then
     echo "report.sh: verify, edge or bench found a failure; the report shows it" >&2
     exit 1
 fi

@@ -75,7 +75,12 @@ PY
 "$sb" bhh --data "$tmp/bhh.npy" --json "$tmp/bhh.json" >/dev/null
 check "bhh --json" test -s "$tmp/bhh.json"
 
-in=("$tmp"/{list,verify,edge,bench,bhh}.json)
+# shapes: batches on 1 and 2 threads, one of them masked, and one row split
+"$sb" bench -q -k scalar.threepass,scalar.twopass --shape 3x100:causal,1x70000 --threads 1,2 \
+  --samples 3 --min-time 0.0002 --json "$tmp/shapes.json" >/dev/null
+check "bench --shape --json" test -s "$tmp/shapes.json"
+
+in=("$tmp"/{list,verify,edge,bench,bhh,shapes}.json)
 "$sb" report --out "$tmp/r1" "${in[@]}" >"$tmp/out" 2>"$tmp/err"
 check "report builds" test $? -eq 0
 for f in index.html report.md results.json verify.csv bench.csv edge.csv recommendation.csv \
@@ -144,7 +149,8 @@ for k in m["kernels"]:
     cells = p.rows[k["name"]]
     assert cells[2] == g(k["max_ulp"]) and cells[3] == g(k["worst_ratio"]) and cells[4] == g(k["max_sum_err"]), (k, cells)
     assert cells[6] == f'{k["edge_fail"]} of {k["edge_cases"]}', (k, cells)
-    mdl = [l for l in md.splitlines() if l.startswith(f'| {k["name"]} |')]
+    mdl = [l for l in md.splitlines() if l.startswith(f'| {k["name"]} |') and
+           not re.match(r"\| \S+ \| \d+x\d+ \|", l)]  # not the shapes table's
     assert len(mdl) == 1 and [c.strip() for c in mdl[0].strip("|").split("|")][2] == g(k["max_ulp"]), mdl
 # the recommendation is what the inputs say: the fastest safe candidate per band
 bench = m["inputs"]["bench"]["rows"]
@@ -183,6 +189,23 @@ res = json.load(open(f"{d}/results.json"))
 assert res["machines"][0]["inputs"]["bhh"]["summary"] == b["summary"]
 PY
 
+# the shapes section: a line per kernel, shape and mask, each thread count's
+# ns per element as the report prints them (%.3f) and the speedup
+python3 - "$tmp/r1" "$tmp/shapes.json" <<'PY' && ok || bad "shapes table equals softbench bench --shape's rows"
+import json, sys
+d, s = sys.argv[1], json.load(open(sys.argv[2]))
+html, md = open(f"{d}/index.html").read(), open(f"{d}/report.md").read()
+assert "Shapes: batches and threads" in html and "Shapes: batches and threads" in md
+lines = {}
+for r in s["rows"]:
+    lines.setdefault((r["kernel"], r["rows"], r["cols"], r["mask"]), {})[r["threads"]] = r["ns_per_elem"]
+assert ("split", 1, 70000, "none") in lines and ("scalar.threepass", 3, 100, "causal") in lines, lines
+for (k, rows, cols, mask), t in lines.items():
+    cells = [k, f"{rows}x{cols}", mask, "%.3f" % t[1], "%.3f" % t[2], "%.2fx" % (t[1] / t[2])]
+    assert "<tr><td>" + "</td><td>".join(cells) + "</td></tr>" in html, cells
+    assert "| " + " | ".join(cells) + " |" in md, cells
+PY
+
 # the unsafe kernel is never recommended; the peer is named as one if it wins
 check "naive never recommended" python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['machines'][0]['recommendation']; assert all(x['kernel'] != 'scalar.naive' for x in r)" "$tmp/r1/results.json"
 
@@ -191,6 +214,7 @@ check "naive never recommended" python3 -c "import json,sys; r=json.load(open(sy
 check "report from results.json" test -s "$tmp/r2/index.html"
 check "same recommendation when rebuilt" cmp -s "$tmp/r1/recommendation.csv" "$tmp/r2/recommendation.csv"
 check "bhh section when rebuilt" grep -q "Blanchard, Higham and Higham reproduced" "$tmp/r2/report.md"
+check "shapes section when rebuilt" grep -q "Shapes: batches and threads" "$tmp/r2/report.md"
 
 # a second machine: the same results under another CPU name merge into a
 # cross-machine report

@@ -1,8 +1,10 @@
 /* cmd_edge.c - softbench edge: the edge-case contract and the properties,
  * as a matrix of cases x kernels, with the offending output of each failure. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "contract.h"
@@ -10,7 +12,8 @@
 #include "vecio.h"
 
 static const char help[] =
-    "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F] [--json FILE]\n"
+    "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F] [--batch]\n"
+    "                      [--json FILE]\n"
     "\n"
     "Runs the edge-case contract (README) on each kernel: one row per case, one\n"
     "column per kernel. A failure of a safe kernel exits 1; the unsafe kernels'\n"
@@ -18,7 +21,52 @@ static const char help[] =
     "bound, shows 'ulp*' where its only fault is not being correctly rounded.\n"
     "Cases: -c NAME[,NAME...].\n"
     "--bound-scale F holds kernels to F times their declared bound.\n"
-    "--json FILE writes the matrix, with each failure's output, for reports.\n";
+    "--json FILE writes the matrix, with each failure's output, for reports.\n"
+    "--batch runs each case through softmax_batch instead: the input repeated on\n"
+    "enough rows (65536 elements at least, so the 2-thread pool takes part) at a\n"
+    "stride with NaN padding; every row must come out the same, and row 0 is\n"
+    "held to the case.\n";
+
+/* --batch: the kernel under test, and the pool, for batch_wrap. A pool
+ * belongs to the process that made it (its workers do not survive fork),
+ * and the guard case runs the kernel in a forked child: that child makes
+ * its own. */
+static const struct softmax_kernel *wrapped;
+static struct softmax_pool *edge_pool;
+static pid_t pool_pid;
+
+/* A case's call through softmax_batch (see --batch). Rows that differ give
+ * an output no case accepts (every element 12345). */
+static int batch_wrap(const float *x, float *y, size_t n, float T)
+{
+    if (!(T > 0.0f))
+        return SOFTMAX_EINVAL_T;
+    if (n > 0 && (x == NULL || y == NULL))
+        return SOFTMAX_ENULL;
+    if (getpid() != pool_pid) {
+        edge_pool = softmax_pool_create(2);
+        pool_pid = getpid();
+        if (edge_pool == NULL)
+            return SOFTMAX_ENOMEM;
+    }
+    if (n == 0)
+        return softmax_batch(wrapped, x, 0, y, 0, 1, 0, T, edge_pool);
+    size_t ld = n + 5, rows = 65536 / n + 1 < 3 ? 3 : 65536 / n + 1;
+    float *xs = malloc(rows * ld * sizeof *xs), *ys = malloc(rows * ld * sizeof *ys);
+    int st = xs && ys ? SOFTMAX_OK : SOFTMAX_ENOMEM;
+    for (size_t i = 0; st == SOFTMAX_OK && i < rows * ld; i++)
+        xs[i] = ys[i] = i % ld < n ? x[i % ld] : NAN;
+    if (st == SOFTMAX_OK)
+        st = softmax_batch(wrapped, xs, ld, ys, ld, rows, n, T, edge_pool);
+    int same = 1;
+    for (size_t r = 1; st == SOFTMAX_OK && r < rows; r++)
+        same &= memcmp(ys, ys + r * ld, n * sizeof *ys) == 0;
+    for (size_t i = 0; st == SOFTMAX_OK && i < n; i++)
+        y[i] = same ? ys[i] : 12345.0f;
+    free(xs);
+    free(ys);
+    return st;
+}
 
 static void write_json(FILE *f, const struct sb_list *kernels, const struct sb_list *cases,
                        const struct sb_case_result *res, size_t fails, size_t expected,
@@ -56,19 +104,21 @@ static void write_json(FILE *f, const struct sb_list *kernels, const struct sb_l
 int sb_cmd_edge(int argc, char **argv)
 {
     static const struct option lo[] = {{"help", no_argument, 0, 'h'},
+                                       {"batch", no_argument, 0, 'B'},
                                        {"bound-scale", required_argument, 0, 'b'},
                                        {"json", required_argument, 0, 'j'},
                                        {0, 0, 0, 0}};
     const char *json = NULL;
     double scale = 1.0;
     struct sb_list kernels = {0}, cases = {0};
-    int c, rc = 0;
+    int c, rc = 0, batch = 0;
     optind = 1;
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, ":k:c:", lo, NULL)) != -1) {
         switch (c) {
         case 'k': rc = sb_parse_kernels(optarg, &kernels); break;
         case 'b': rc = sb_parse_scale(optarg, &scale); break;
+        case 'B': batch = 1; break;
         case 'j': json = optarg; break;
         case 'c': {
             char *copy = strdup(optarg), *save = NULL;
@@ -112,16 +162,21 @@ int sb_cmd_edge(int argc, char **argv)
     struct sb_out out = {0};
     if (res == NULL)
         rc = sb_usage_error("out of memory");
+    else if (batch && (edge_pool = softmax_pool_create(2)) == NULL)
+        rc = sb_usage_error("edge: cannot start a pool of 2 threads");
     else if (json != NULL && sb_out_open(&out, json, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
+    pool_pid = getpid();
     if (rc != 0) {
         free(res);
+        softmax_pool_destroy(edge_pool);
         sb_list_free(&kernels, 0);
         sb_list_free(&cases, 0);
         return rc;
     }
-    printf("softbench edge: cpu %s, usable ISA %s\n\n%-14s", sb_cpu_model(),
-           softmax_isa_name(softmax_isa_available()), "case");
+    printf("softbench edge: cpu %s, usable ISA %s%s\n\n%-14s", sb_cpu_model(),
+           softmax_isa_name(softmax_isa_available()),
+           batch ? "; every kernel through softmax_batch, 2 threads" : "", "case");
     for (size_t k = 0; k < nk; k++)
         printf(" %-17s", ((const struct softmax_kernel *)kernels.v[k])->name);
     printf(" rule\n");
@@ -130,7 +185,12 @@ int sb_cmd_edge(int argc, char **argv)
         const struct sb_case *cs = cases.v[ci];
         printf("%-14s", cs->name);
         for (size_t k = 0; k < nk; k++) {
-            const struct softmax_kernel held = sb_scaled_kernel(kernels.v[k], scale), *kr = &held;
+            struct softmax_kernel held = sb_scaled_kernel(kernels.v[k], scale);
+            const struct softmax_kernel *kr = &held;
+            if (batch && !sb_is_peer(kr)) {
+                wrapped = kernels.v[k];
+                held.fn = batch_wrap;
+            }
             struct sb_case_result *r = &res[ci * nk + k];
             const char *mark;
             if (!softmax_kernel_supported(kr)) {
@@ -175,6 +235,7 @@ int sb_cmd_edge(int argc, char **argv)
            "kernels and peers (shown, not counted), %zu skipped\n",
            nc, nk, fails, expected, skips);
     free(res);
+    softmax_pool_destroy(edge_pool);
     sb_list_free(&kernels, 0);
     sb_list_free(&cases, 0);
     return fails > 0 ? SB_EXIT_FAIL : SB_EXIT_OK;

@@ -3,6 +3,7 @@
  * as the online algorithm merges partial (max, sum) pairs. */
 #include <float.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -48,6 +49,8 @@ static int batch_check(const struct softmax_kernel **k, const void *x, size_t ld
         return SOFTMAX_ENOKERNEL;
     if (!softmax_kernel_supported(*k))
         return SOFTMAX_ENOTSUP;
+    if (cols > 0 && rows > SIZE_MAX / cols)
+        return SOFTMAX_ELD; /* no buffer holds that */
     int st = sb_check_args(x, y, rows * cols, T);
     if (st != SOFTMAX_OK)
         return st;
@@ -79,9 +82,10 @@ struct typed_job {
     char *y;
     size_t ldx, ldy, rows, cols, per, esx, esy;
     float T;
-    float *scratch; /* slots x 2 cols floats */
+    float *scratch; /* slots x width x cols floats */
     atomic_int *used;
     unsigned slots;
+    size_t width;
 };
 
 static void typed_task(void *arg, size_t t)
@@ -90,7 +94,7 @@ static void typed_task(void *arg, size_t t)
     unsigned s = 0;
     while (atomic_exchange(&j->used[s], 1))
         s = (s + 1) % j->slots;
-    float *xf = j->scratch + (size_t)s * 2 * j->cols, *yf = xf + j->cols;
+    float *xf = j->scratch + (size_t)s * j->width * j->cols, *yf = xf + j->cols;
     size_t end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
     for (size_t r = t * j->per; r < end; r++) {
         void *yr = j->y + r * j->ldy * j->esy;
@@ -118,17 +122,23 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
         return st > 0 ? SOFTMAX_OK : st;
     if (rows * cols < BATCH_PARALLEL_MIN)
         pool = NULL;
-    unsigned slots = softmax_pool_threads(pool);
-    struct typed_job j = {k, xt, yt, x, y, ldx, ldy, rows, cols,
-                          rows_per_task(rows, slots), dtype_size(xt), dtype_size(yt), T,
-                          malloc((size_t)slots * 2 * cols * sizeof(float)),
-                          calloc(slots, sizeof(atomic_int)), slots};
+    /* a slot per task that can run at once: one float row, two for a
+     * 16-bit output */
+    unsigned threads = softmax_pool_threads(pool);
+    size_t per = rows_per_task(rows, threads), tasks = (rows + per - 1) / per;
+    unsigned slots = tasks < threads ? (unsigned)tasks : threads;
+    size_t width = yt == SOFTMAX_F32 ? 1 : 2;
+    if (cols > SIZE_MAX / sizeof(float) / width / slots)
+        return SOFTMAX_ENOMEM;
+    struct typed_job j = {k, xt, yt, x, y, ldx, ldy, rows, cols, per, dtype_size(xt),
+                          dtype_size(yt), T, malloc(slots * width * cols * sizeof(float)),
+                          calloc(slots, sizeof(atomic_int)), slots, width};
     if (j.scratch == NULL || j.used == NULL) {
         free(j.scratch);
         free(j.used);
         return SOFTMAX_ENOMEM;
     }
-    sb_pool_run(pool, (rows + j.per - 1) / j.per, typed_task, &j);
+    sb_pool_run(pool, tasks, typed_task, &j);
     free(j.scratch);
     free((void *)j.used);
     return SOFTMAX_OK;
@@ -139,6 +149,8 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
 static int scalar_terms(const float *x, float *y, size_t n, float T, float *m_out, double *s_out)
 {
     float m = -INFINITY;
+    *m_out = m;
+    *s_out = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (x[i] != x[i] || x[i] == INFINITY)
             return 1;

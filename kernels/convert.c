@@ -30,8 +30,8 @@ uint16_t sb_f32_to_bf16(float f)
 float sb_f16_to_f32(uint16_t h)
 {
     uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, u;
-    if (e == 0x1f)
-        u = s | 0x7f800000u | (m << 13);
+    if (e == 0x1f) /* inf, or a NaN made quiet, as vcvtph2ps does */
+        u = s | 0x7f800000u | (m << 13) | (m ? 0x00400000u : 0u);
     else if (e == 0) {
         float v = (float)m * 0x1p-24f; /* a subnormal fp16: exact in float */
         memcpy(&u, &v, sizeof u);
@@ -58,11 +58,15 @@ uint16_t sb_f32_to_f16(float f)
         r += 0xfffu + ((r >> 13) & 1u);
         return (uint16_t)(s | (r >> 13));
     }
-    /* below 2^-14: a multiple of 2^-24, |f| 2^24 < 1024 exactly, rounded to
-     * an integer by the FPU's nearest-even */
-    float v;
-    memcpy(&v, &a, sizeof v);
-    return (uint16_t)(s | (uint16_t)nearbyintf(v * 0x1p24f));
+    /* below 2^-14: the significand (implicit bit made explicit) shifted to
+     * units of 2^-24, rounded to nearest even in the integers (not by the
+     * FPU, whose rounding mode a caller may have changed) */
+    if (a < 0x32800000u) /* under 2^-26: rounds to 0 whatever the mode here */
+        return s;
+    uint32_t e = a >> 23, sig = (a & 0x7fffffu) | 0x800000u, sh = 126 - e; /* 14..25 */
+    uint32_t q = sig >> sh, rem = sig & ((1u << sh) - 1), half = 1u << (sh - 1);
+    q += rem > half || (rem == half && (q & 1u));
+    return (uint16_t)(s | q);
 }
 
 static void f16_to_f32(const uint16_t *s, float *d, size_t n)

@@ -129,7 +129,8 @@ const struct softmax_kernel *log_softmax_choose(size_t n, float T);
  * (threads counts the caller: 1 runs everything in the calling thread).
  * Results never depend on the thread count: each row, or each chunk of a
  * split row, is computed the same way whichever thread takes it. Calls on
- * one pool from several threads take turns. */
+ * one pool from several threads take turns. A pool belongs to the process
+ * that created it: its workers do not survive fork, so a child makes its own. */
 #define SOFTMAX_POOL_MAX 256
 struct softmax_pool;
 /* NULL when threads is 0 or above SOFTMAX_POOL_MAX, or a thread cannot start. */

@@ -47,6 +47,12 @@ expect 1 "edge with a bound too tight" -- "$sb" edge -k scalar.threepass -c tail
 has "$tmp/out" "scalar.threepass tails: " "failure shown with its output"
 grep '^nan ' "$tmp/out" | grep -q pass && ok || bad "exact rows do not depend on the bound"
 expect 2 "edge unknown case" -- "$sb" edge -c nope; one_error_line "edge unknown case"
+# the contract through softmax_batch on 2 threads: masked, all-masked and
+# special inputs on 65536 elements of repeated rows at a stride (the guard
+# case, a fork per size, takes 9 s of it and is left to edge itself)
+cases=$("$sb" edge --help | awk '/^  [a-z]/ {print $1}' | grep -vx guard | paste -sd, -)
+expect 0 "edge through the batch" -- "$sb" edge --batch -k scalar.threepass,avx2.accurate -c "$cases"
+has "$tmp/out" "0 FAIL of safe kernels" "edge --batch summary"
 
 # --- a kernel the CPU (here: the cap) cannot run is a visible SKIP, never a pass
 expect 0 "skip under a cap" -- env SOFTMAX_ISA=scalar "$sb" verify -k avx512.threepass,scalar.threepass -n 10 -d normal

@@ -157,10 +157,10 @@ static int sbv_chunk_terms(const float *x, float *y, size_t n, float T, float *m
 {
     int nan = 0;
     float lo, m = tp_max(x, n, &nan, &lo);
-    if (nan || m == INFINITY)
-        return 1;
     *m_out = m;
     *s_out = 0.0;
+    if (nan || m == INFINITY)
+        return 1;
     if (m == -INFINITY)
         return 0;
     if (sbv_span_overflows(x, n, m, lo, T) || isinf(1.0f / T))

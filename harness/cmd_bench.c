@@ -320,6 +320,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     struct sb_result *res = calloc((o->kernels.n + 1) * nt, sizeof *res);
     size_t bytes = (maxe * sizeof(float) + 63) / 64 * 64;
     float *x = aligned_alloc(64, bytes), *y = aligned_alloc(64, bytes);
+    /* oneDNN has no temperature: it gets x/T, made here, untimed */
+    float *xs = T != 1.0f ? aligned_alloc(64, bytes) : NULL;
     uint16_t *xh = NULL, *yh = NULL;
     if (o->xt != SOFTMAX_F32) {
         xh = aligned_alloc(64, bytes / 2 + 64);
@@ -327,6 +329,7 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
     }
     int rc = 0, failed = 0;
     if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL ||
+        (T != 1.0f && xs == NULL) ||
         (o->xt != SOFTMAX_F32 && (xh == NULL || yh == NULL)))
         rc = sb_usage_error("bench: cannot allocate %zu floats", maxe);
     for (size_t t = 0; rc == 0 && t < nt; t++)
@@ -376,6 +379,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
         sb_apply_mask(x, sh->rows, sh->cols, sh->cols, mask);
         if (xh != NULL)
             softmax_from_f32(o->xt, x, xh, n);
+        for (size_t i = 0; xs != NULL && i < n; i++)
+            xs[i] = x[i] / T;
         for (size_t i = 0; i <= o->kernels.n; i++) {
             const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
             int split = i == o->kernels.n, onednn = !split && strcmp(k->name, "peer.onednn") == 0;
@@ -388,8 +393,10 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
                 continue;
             }
             for (size_t t = 0; t < nt; t++, nw++) {
-                calls[nw] = (struct shape_call){k, x, y, sh->rows, sh->cols, T, pools[t], split,
-                                                onednn, 0, o->xt, o->yt, xh, yh, mask};
+                int scaled = onednn && xs != NULL;
+                calls[nw] = (struct shape_call){k, scaled ? xs : x, y, sh->rows, sh->cols,
+                                                scaled ? 1.0f : T, pools[t], split, onednn, 0,
+                                                o->xt, o->yt, xh, yh, mask};
                 ctxs[nw] = &calls[nw];
             }
         }
@@ -462,6 +469,7 @@ out:
     free(res);
     free(x);
     free(y);
+    free(xs);
     free(xh);
     free(yh);
     return rc != 0 ? rc : failed ? SB_EXIT_FAIL : 0;

@@ -201,19 +201,14 @@ static void merge_row(struct row *agg, const struct row *r, size_t off)
     sb_metrics_merge(&agg->m, &r->m, off);
 }
 
-/* Runs one kernel on one prepared input and judges it. */
-static void judge(struct row *r, const float *x, const float *ref, float *y)
+/* Judges a kernel's output y (status rc) of type yt against the reference:
+ * the figures, the worst element, and the row's status. */
+static void judge_output(struct row *r, const float *x, const float *ref, const float *y, int rc,
+                         enum softmax_dtype yt)
 {
     const struct softmax_kernel *k = r->k;
-    if (!softmax_kernel_supported(k)) {
-        r->status = "skip";
-        return;
-    }
-    for (size_t i = 0; i < r->n; i++) /* nothing inherited from the previous kernel */
-        y[i] = NAN;
-    r->kernel_rc = softmax_run(k, x, y, r->n, r->T);
-    int pass = sb_judge(k, x, y, ref, r->n, r->T, r->ref_kind, &r->m) &&
-               r->kernel_rc == SOFTMAX_OK;
+    r->kernel_rc = rc;
+    int pass = sb_judge_t(k, yt, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
     if (r->n > 0) {
         size_t w = r->m.worst_at;
         r->y_at = y[w];
@@ -230,6 +225,18 @@ static void judge(struct row *r, const float *x, const float *ref, float *y)
         r->status = "FAIL";
 }
 
+/* Runs one kernel on one prepared input and judges it. */
+static void judge(struct row *r, const float *x, const float *ref, float *y)
+{
+    if (!softmax_kernel_supported(r->k)) {
+        r->status = "skip";
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++) /* nothing inherited from the previous kernel */
+        y[i] = NAN;
+    judge_output(r, x, ref, y, softmax_run(r->k, x, y, r->n, r->T), SOFTMAX_F32);
+}
+
 struct opts {
     struct sb_list kernels, sizes, datasets, temps, shapes;
     uint64_t seed;
@@ -242,6 +249,23 @@ struct opts {
     enum softmax_dtype xt, yt;
     uint16_t *xh, *yh; /* the typed batch and its output */
 };
+
+/* An option that takes one value of a list parser's kind: *v, the caller's
+ * to free. */
+static int one_of(int (*parse_list)(const char *, struct sb_list *), const char *arg,
+                  const char *name, const void **v)
+{
+    struct sb_list t = {0};
+    int rc = parse_list(arg, &t);
+    if (rc == 0 && t.n != 1)
+        rc = sb_usage_error("verify: %s takes one value", name);
+    if (rc == 0) {
+        *v = t.v[0];
+        t.n = 0; /* kept */
+    }
+    sb_list_free(&t, 1);
+    return rc;
+}
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -276,26 +300,20 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'H': o->histogram = optarg; break;
         case 'x': rc = sb_parse_shapes(optarg, &o->shapes); break;
         case 't': {
-            struct sb_list t = {0};
-            rc = sb_parse_threads(optarg, &t);
-            if (rc == 0 && t.n != 1)
-                rc = sb_usage_error("verify: --threads takes one count");
-            if (rc == 0)
-                o->threads = *(unsigned *)t.v[0];
-            sb_list_free(&t, 1);
+            const void *v = NULL;
+            if ((rc = one_of(sb_parse_threads, optarg, "--threads", &v)) == 0)
+                o->threads = *(const unsigned *)v;
+            free((void *)v);
             break;
         }
         case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
         case 'D': rc = sb_parse_dtype(optarg, &o->xt); break;
         case 'O': rc = sb_parse_dtype(optarg, &o->yt); break;
         case 'S': {
-            struct sb_list t = {0};
-            rc = sb_parse_sizes(optarg, &t);
-            if (rc == 0 && t.n != 1)
-                rc = sb_usage_error("verify: --stride takes one number");
-            if (rc == 0)
-                o->stride = *(size_t *)t.v[0];
-            sb_list_free(&t, 1);
+            const void *v = NULL;
+            if ((rc = one_of(sb_parse_sizes, optarg, "--stride", &v)) == 0)
+                o->stride = *(const size_t *)v;
+            free((void *)v);
             break;
         }
         case 'h': fputs(help, stdout); return -1;
@@ -414,23 +432,6 @@ static void csv_hist(struct ctx *c)
  * the worst figures over the rows. */
 /* A kernel's rows already written by softmax_batch: judged as judge()
  * judges a call. */
-static void judge_batched(struct row *r, const float *x, const float *ref, const float *y, int rc,
-                          enum softmax_dtype yt)
-{
-    const struct softmax_kernel *k = r->k;
-    r->kernel_rc = rc;
-    int pass = sb_judge_t(k, yt, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
-    if (r->n > 0) {
-        r->y_at = y[r->m.worst_at];
-        r->ref_at = ref[r->m.worst_at];
-        r->bound_at = r->m.worst_bound;
-    }
-    r->status = sb_is_peer(k) ? "peer"
-                : pass        ? "ok"
-                : (!k->safe && k->in_domain != NULL && !k->in_domain(x, r->n, r->T)) ? "xfail"
-                                                                                       : "FAIL";
-}
-
 /* Every kernel on rows x cols inputs (row i at x + i * ld: one row for a
  * generated vector, many for a file or a shape), the reference once per
  * row, one table row per kernel with the worst figures over the rows. With
@@ -500,7 +501,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             else if (!softmax_kernel_supported(r.k) || (c->o->yt != SOFTMAX_F32 && o))
                 r.status = "skip"; /* 16-bit outputs: probabilities only */
             else
-                judge_batched(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki], c->o->yt);
+                judge_output(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki], c->o->yt);
             if (info[o].kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
                 r.kernel_rc == SOFTMAX_OK) {
                 size_t nd = c->o->datasets.n + 1;

@@ -213,6 +213,7 @@ void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
  * buffer (three passes, one exponential per element); above, two passes.
  * 2^20 unless a test lowers it to reach the two-pass form with small inputs:
  * a test hook, not API. */
+#define SB_ACCURATE_KEEP_DEFAULT ((size_t)1 << 20)
 extern size_t sb_accurate_keep_max;
 
 /* Features beyond the ISA levels (cpu.c): F16C (CPUID.1:ECX.29) and

@@ -33,7 +33,7 @@ extern const struct softmax_kernel sb_kernel_avx512_log_twopass;
 extern const struct softmax_kernel sb_kernel_avx512_log_online;
 extern const struct softmax_kernel sb_kernel_avx512_log_accurate;
 
-size_t sb_accurate_keep_max = (size_t)1 << 20;
+size_t sb_accurate_keep_max = SB_ACCURATE_KEEP_DEFAULT;
 
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,

@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "internal.h" /* sb_accurate_keep_max */
+
 /* Bitwise float equality (NaN equals NaN, -0 differs from +0). */
 static inline int same_bits(float a, float b)
 {
@@ -25,7 +27,6 @@ static inline int same_bits(float a, float b)
 /* cmocka setup and teardown around a test of the vector accurate kernels'
  * two-pass form: their keep limit (kernels/internal.h) lowered to 0, so
  * that the form runs at every n, then restored. */
-extern size_t sb_accurate_keep_max;
 static inline int two_pass_form(void **state)
 {
     (void)state;
@@ -35,7 +36,7 @@ static inline int two_pass_form(void **state)
 static inline int kept_form(void **state)
 {
     (void)state;
-    sb_accurate_keep_max = (size_t)1 << 20;
+    sb_accurate_keep_max = SB_ACCURATE_KEEP_DEFAULT;
     return 0;
 }
 

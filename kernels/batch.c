@@ -12,10 +12,12 @@
  * pool's workers costs more than they would save. */
 #define BATCH_PARALLEL_MIN 65536
 
-/* Rows per task: about 8 tasks per thread, so a slow row evens out, and at
- * least 1. */
+/* Rows per task: one task in the calling thread alone; else about 8 tasks
+ * per thread, so a slow row evens out, and at least 1. */
 static size_t rows_per_task(size_t rows, unsigned threads)
 {
+    if (threads == 1)
+        return rows;
     size_t per = rows / (8 * (size_t)threads);
     return per > 0 ? per : 1;
 }
@@ -28,12 +30,24 @@ struct batch_job {
     float T;
 };
 
+/* rows x cols through k: its native batched entry where it has one. */
+static void run_rows(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
+                     size_t ldy, size_t rows, size_t cols, float T)
+{
+    if (k->rows != NULL) {
+        k->rows(x, ldx, y, ldy, rows, cols, T);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++)
+        k->fn(x + r * ldx, y + r * ldy, cols, T);
+}
+
 static void batch_task(void *arg, size_t t)
 {
     const struct batch_job *j = arg;
-    size_t end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
-    for (size_t r = t * j->per; r < end; r++)
-        j->k->fn(j->x + r * j->ldx, j->y + r * j->ldy, j->cols, j->T);
+    size_t begin = t * j->per, end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
+    run_rows(j->k, j->x + begin * j->ldx, j->ldx, j->y + begin * j->ldy, j->ldy, end - begin,
+             j->cols, j->T);
 }
 
 /* The batched entries' checks, all before any row is written: the kernel
@@ -49,13 +63,9 @@ static int batch_check(const struct softmax_kernel **k, const void *x, size_t ld
         return SOFTMAX_ENOKERNEL;
     if (!softmax_kernel_supported(*k))
         return SOFTMAX_ENOTSUP;
-    if (cols > 0 && rows > SIZE_MAX / cols)
-        return SOFTMAX_ELD; /* no buffer holds that */
-    int st = sb_check_args(x, y, rows * cols, T);
+    int st = sb_check_rows(x, ldx, y, ldy, rows, cols, T, same_type);
     if (st != SOFTMAX_OK)
         return st;
-    if (ldx < cols || ldy < cols || (x == y && (ldx != ldy || !same_type) && rows > 1))
-        return SOFTMAX_ELD;
     return rows == 0 || cols == 0;
 }
 
@@ -73,8 +83,10 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
 }
 
 /* Typed rows: each task takes a scratch slot (at most one task per thread
- * runs at a time, so a free slot is always there), widens each row into it,
- * runs the kernel, and narrows the result where y is 16-bit. */
+ * runs at a time, so a free slot is always there), widens a group of rows
+ * into it, runs them through the kernel (natively batched where it can),
+ * and narrows the results where y is 16-bit. Groups of short rows keep the
+ * per-call work per group, not per row. */
 struct typed_job {
     const struct softmax_kernel *k;
     enum softmax_dtype xt, yt;
@@ -82,11 +94,15 @@ struct typed_job {
     char *y;
     size_t ldx, ldy, rows, cols, per, esx, esy;
     float T;
-    float *scratch; /* slots x width x cols floats */
+    float *scratch; /* slots x width x group x cols floats */
     atomic_int *used;
     unsigned slots;
-    size_t width;
+    size_t width, group;
 };
+
+/* Rows per group: about 8192 elements (the float copies stay in L2), at
+ * least 1. */
+#define TYPED_GROUP_ELEMS 8192
 
 static void typed_task(void *arg, size_t t)
 {
@@ -94,14 +110,21 @@ static void typed_task(void *arg, size_t t)
     unsigned s = 0;
     while (atomic_exchange(&j->used[s], 1))
         s = (s + 1) % j->slots;
-    float *xf = j->scratch + (size_t)s * j->width * j->cols, *yf = xf + j->cols;
+    const size_t cols = j->cols;
+    float *xf = j->scratch + (size_t)s * j->width * j->group * cols, *yf = xf + j->group * cols;
     size_t end = (t + 1) * j->per < j->rows ? (t + 1) * j->per : j->rows;
-    for (size_t r = t * j->per; r < end; r++) {
-        void *yr = j->y + r * j->ldy * j->esy;
-        softmax_to_f32(j->xt, j->x + r * j->ldx * j->esx, xf, j->cols);
-        j->k->fn(xf, j->yt == SOFTMAX_F32 ? yr : yf, j->cols, j->T);
-        if (j->yt != SOFTMAX_F32)
-            softmax_from_f32(j->yt, yf, yr, j->cols);
+    for (size_t r = t * j->per; r < end; r += j->group) {
+        size_t g = end - r < j->group ? end - r : j->group;
+        for (size_t q = 0; q < g; q++)
+            softmax_to_f32(j->xt, j->x + (r + q) * j->ldx * j->esx, xf + q * cols, cols);
+        if (j->yt == SOFTMAX_F32) {
+            run_rows(j->k, xf, cols, (float *)(void *)(j->y + r * j->ldy * j->esy), j->ldy, g,
+                     cols, j->T);
+            continue;
+        }
+        run_rows(j->k, xf, cols, yf, cols, g, cols, j->T);
+        for (size_t q = 0; q < g; q++)
+            softmax_from_f32(j->yt, yf + q * cols, j->y + (r + q) * j->ldy * j->esy, cols);
     }
     atomic_store(&j->used[s], 0);
 }
@@ -122,17 +145,20 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
         return st > 0 ? SOFTMAX_OK : st;
     if (rows * cols < BATCH_PARALLEL_MIN)
         pool = NULL;
-    /* a slot per task that can run at once: one float row, two for a
-     * 16-bit output */
+    /* a slot per task that can run at once: a group of float rows, two
+     * for a 16-bit output */
     unsigned threads = softmax_pool_threads(pool);
     size_t per = rows_per_task(rows, threads), tasks = (rows + per - 1) / per;
     unsigned slots = tasks < threads ? (unsigned)tasks : threads;
     size_t width = yt == SOFTMAX_F32 ? 1 : 2;
-    if (cols > SIZE_MAX / sizeof(float) / width / slots)
+    size_t group = cols < TYPED_GROUP_ELEMS ? TYPED_GROUP_ELEMS / cols : 1;
+    group = group < per ? group : per;
+    if (cols > SIZE_MAX / sizeof(float) / width / group / slots)
         return SOFTMAX_ENOMEM;
     struct typed_job j = {k, xt, yt, x, y, ldx, ldy, rows, cols, per, dtype_size(xt),
-                          dtype_size(yt), T, malloc(slots * width * cols * sizeof(float)),
-                          calloc(slots, sizeof(atomic_int)), slots, width};
+                          dtype_size(yt), T,
+                          malloc(slots * width * group * cols * sizeof(float)),
+                          calloc(slots, sizeof(atomic_int)), slots, width, group};
     if (j.scratch == NULL || j.used == NULL) {
         free(j.scratch);
         free(j.used);

@@ -23,6 +23,23 @@ static inline int sb_check_args(const float *x, const float *y, size_t n, float 
     return SOFTMAX_OK;
 }
 
+/* The batched entries' checks: T and the pointers as above, strides (in
+ * elements) of at least cols, in place (x == y) only with one stride and
+ * one element type (same_type), and rows * cols within size_t. */
+static inline int sb_check_rows(const void *x, size_t ldx, const void *y, size_t ldy, size_t rows,
+                                size_t cols, float T, int same_type)
+{
+    if (!(T > 0.0f))
+        return SOFTMAX_EINVAL_T;
+    if (cols > 0 && rows > SIZE_MAX / cols)
+        return SOFTMAX_ELD; /* no buffer holds that */
+    if (rows * cols > 0 && (x == NULL || y == NULL))
+        return SOFTMAX_ENULL;
+    if (ldx < cols || ldy < cols || (x == y && (ldx != ldy || !same_type) && rows > 1))
+        return SOFTMAX_ELD;
+    return SOFTMAX_OK;
+}
+
 /* Handles the inputs whose result is a limit or undefined, so that the fast
  * paths only ever see finite logits with a finite max and finite T. Returns 1
  * when it wrote y, 0 when the input is ordinary. The contract (README):
@@ -107,7 +124,7 @@ static inline struct sb_part sb_cascade_total(const struct sb_cascade *c, sb_mer
 {
     struct sb_part acc = empty;
     int have = 0;
-    for (unsigned l = 0; l < 64; l++) {
+    for (unsigned l = 0; l < 64 && (c->count >> l) != 0; l++) {
         if (!((c->count >> l) & 1u))
             continue;
         acc = have ? merge(c->slot[l], acc, T) : c->slot[l];

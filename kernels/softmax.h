@@ -73,6 +73,8 @@ struct softmax_bound {
 };
 
 typedef int (*softmax_fn)(const float *x, float *y, size_t n, float T);
+typedef int (*softmax_rows_fn)(const float *x, size_t ldx, float *y, size_t ldy, size_t rows,
+                               size_t cols, float T);
 
 struct softmax_kernel {
     const char *name;       /* "scalar.threepass": isa.algorithm, stable */
@@ -86,6 +88,11 @@ struct softmax_kernel {
     int (*in_domain)(const float *x, size_t n, float T);
     const char *summary;    /* one line for listings */
     enum softmax_output output;
+    /* A native batched entry (NULL: none), which softmax_batch calls for a
+     * task's rows: rows x cols with strides as softmax_batch takes them,
+     * each row the same bits as fn would give it, so that only the time
+     * differs. It validates its arguments as softmax_batch does. */
+    softmax_rows_fn rows;
 };
 
 /* Enumeration and lookup of every compiled-in kernel. */

@@ -112,6 +112,82 @@ static void batch_matches_rows(void **state)
     softmax_pool_destroy(pools[2]);
 }
 
+/* Every kernel with a native batched entry (the record's rows): each row
+ * the same bits as fn, at every length across the registers-held rows and
+ * past them (both widths' row limits, every tail), an odd and an even number
+ * of rows (the entry takes rows two at a time), T below, at and above 1, wide
+ * spans (terms under 2^-126 and exact zeros), and rows the fast path hands
+ * back (NaN, +inf, all -inf, -inf entries at T > 1) next to ordinary ones. */
+static void check_rows(const struct softmax_kernel *k, const float *x, size_t rows, size_t cols,
+                       size_t ld, float T, const char *what)
+{
+    float *y = malloc(rows * ld * sizeof *y), *want = malloc(cols * sizeof *want);
+    assert_true(y && want);
+    for (size_t i = 0; i < rows * ld; i++)
+        y[i] = PAD_VALUE;
+    assert_int_equal(k->rows(x, ld, y, ld, rows, cols, T), SOFTMAX_OK);
+    for (size_t r = 0; r < rows; r++) {
+        assert_int_equal(k->fn(x + r * ld, want, cols, T), SOFTMAX_OK);
+        for (size_t c = 0; c < cols; c++)
+            if (!same_bits(y[r * ld + c], want[c]))
+                fail_msg("%s rows %s %zux%zu T=%g: row %zu col %zu %a, fn %a", k->name, what, rows,
+                         cols, (double)T, r, c, (double)y[r * ld + c], (double)want[c]);
+        for (size_t c = cols; c < ld; c++)
+            assert_true(y[r * ld + c] == PAD_VALUE);
+    }
+    free(y);
+    free(want);
+}
+
+static void native_rows_match(void **state)
+{
+    (void)state;
+    const float temps[] = {1.0f, 0.7f, 3.0f};
+    int natives = 0;
+    for (size_t i = 0; i < softmax_kernel_count(); i++) {
+        const struct softmax_kernel *k = softmax_kernel_at(i);
+        if (k->rows == NULL)
+            continue;
+        natives++;
+        if (!softmax_kernel_supported(k)) {
+            printf("SKIP %s rows: needs %s, which this CPU (or SOFTMAX_ISA) lacks\n", k->name,
+                   softmax_isa_name(k->isa));
+            continue;
+        }
+        const size_t maxc = 300, rows = 9, ld = maxc + 3;
+        float *x = malloc(rows * ld * sizeof *x);
+        assert_non_null(x);
+        /* its own argument checks, as softmax_batch's */
+        assert_int_equal(k->rows(x, 3, x + 100, 8, 4, 4, 1.0f), SOFTMAX_ELD);
+        assert_int_equal(k->rows(x, 8, x, 4, 4, 4, 1.0f), SOFTMAX_ELD);
+        assert_int_equal(k->rows(x, 8, x + 100, 8, SIZE_MAX / 2, 4, 1.0f), SOFTMAX_ELD);
+        assert_int_equal(k->rows(x, 8, x + 100, 8, 4, 4, 0.0f), SOFTMAX_EINVAL_T);
+        assert_int_equal(k->rows(NULL, 8, x, 8, 4, 4, 1.0f), SOFTMAX_ENULL);
+        assert_int_equal(k->rows(NULL, 8, NULL, 8, 0, 4, 1.0f), SOFTMAX_OK);
+        for (size_t cols = 1; cols <= maxc; cols++)
+            for (size_t t = 0; t < 3; t++) {
+                gen("normal:sigma=3", x, rows * ld, cols * 3 + t);
+                check_rows(k, x, rows, cols, ld, temps[t], "normal");
+                check_rows(k, x, rows - 1, cols, ld, temps[t], "normal");
+                gen("normal:sigma=200", x, rows * ld, cols * 3 + t);
+                check_rows(k, x, rows, cols, ld, temps[t], "wide");
+                /* the rows the fast path hands back, among ordinary ones */
+                x[1 * ld + cols / 2] = NAN;
+                x[2 * ld + (cols - 1)] = INFINITY;
+                for (size_t c = 0; c < cols; c++)
+                    x[4 * ld + c] = -INFINITY;
+                x[6 * ld] = -INFINITY;
+                x[7 * ld + cols / 3] = 3e38f;
+                x[7 * ld + (cols - 1) / 2] = cols > 1 ? -3e38f : 3e38f;
+                check_rows(k, x, rows, cols, ld, temps[t], "specials");
+                if (t == 0) /* a span over FLT_MAX that T brings back */
+                    check_rows(k, x, rows, cols, ld, 1e38f, "specials");
+            }
+        free(x);
+    }
+    assert_true(natives >= 2); /* avx2.threepass, avx512.threepass */
+}
+
 static void batch_arguments(void **state)
 {
     (void)state;
@@ -249,6 +325,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_limits),
         cmocka_unit_test(batch_matches_rows),
+        cmocka_unit_test(native_rows_match),
         cmocka_unit_test(batch_arguments),
         cmocka_unit_test(split_threads),
         cmocka_unit_test(split_specials),

@@ -177,16 +177,16 @@ static void vector_bodies_match(void **state)
 }
 
 /* Typed batches: rows widened, the kernel's float output, and for a 16-bit
- * output that rounded once; strides and in place. */
-static void typed_batches(void **state)
+ * output that rounded once; strides and in place; long rows one at a time,
+ * short ones in groups (a group ending inside a task, tasks on 2 threads). */
+static void check_typed(size_t R, size_t C, size_t LD, struct softmax_pool *pool)
 {
-    (void)state;
-    enum { R = 9, C = 1000, LD = 1007 };
-    static uint16_t xh[R * LD], yh[R * LD];
-    static float xf[C], want[C], yf[R * LD];
+    uint16_t *xh = malloc(R * LD * sizeof *xh), *yh = malloc(R * LD * sizeof *yh);
+    uint16_t *wh = malloc(C * sizeof *wh);
+    float *xf = malloc(C * sizeof *xf), *want = malloc(C * sizeof *want);
+    float *yf = malloc(R * LD * sizeof *yf);
+    assert_true(xh && yh && wh && xf && want && yf);
     const struct softmax_kernel *k = softmax_choose(C);
-    struct softmax_pool *pool = softmax_pool_create(2);
-    assert_non_null(pool);
     const enum softmax_dtype ts[] = {SOFTMAX_BF16, SOFTMAX_F16};
     for (int t = 0; t < 2; t++) {
         for (size_t i = 0; i < R * LD; i++) {
@@ -200,10 +200,13 @@ static void typed_batches(void **state)
         for (size_t r = 0; r < R; r++) {
             softmax_to_f32(ts[t], xh + r * LD, xf, C);
             assert_int_equal(k->fn(xf, want, C, 0.8f), SOFTMAX_OK);
-            assert_memory_equal(yf + r * LD, want, C * sizeof *want);
-            uint16_t wh[C];
+            if (memcmp(yf + r * LD, want, C * sizeof *want) != 0)
+                fail_msg("%zux%zu %s row %zu: float output differs", R, C,
+                         softmax_dtype_name(ts[t]), r);
             softmax_from_f32(ts[t], want, wh, C);
-            assert_memory_equal(yh + r * LD, wh, C * sizeof *wh);
+            if (memcmp(yh + r * LD, wh, C * sizeof *wh) != 0)
+                fail_msg("%zux%zu %s row %zu: 16-bit output differs", R, C,
+                         softmax_dtype_name(ts[t]), r);
         }
         /* in place, 16-bit in and out */
         assert_int_equal(softmax_batch_t(k, ts[t], xh, LD, ts[t], xh, LD, R, C, 0.8f, pool),
@@ -211,6 +214,27 @@ static void typed_batches(void **state)
         for (size_t r = 0; r < R; r++)
             assert_memory_equal(xh + r * LD, yh + r * LD, C * sizeof *yh);
     }
+    free(xh);
+    free(yh);
+    free(wh);
+    free(xf);
+    free(want);
+    free(yf);
+}
+
+static void typed_batches(void **state)
+{
+    (void)state;
+    struct softmax_pool *pool = softmax_pool_create(2);
+    assert_non_null(pool);
+    check_typed(9, 1000, 1007, pool);
+    check_typed(37, 100, 107, pool);
+    check_typed(701, 100, 103, pool);
+    check_typed(3, 9000, 9000, NULL);
+    enum { R = 9, C = 1000, LD = 1007 };
+    static uint16_t xh[R * LD], yh[R * LD];
+    static float yf[R * LD];
+    const struct softmax_kernel *k = softmax_choose(C);
     assert_int_equal(softmax_batch_t(k, SOFTMAX_BF16, xh, LD, SOFTMAX_F16, yh, LD, R, C, 1.0f, NULL),
                      SOFTMAX_EDTYPE);
     assert_int_equal(softmax_batch_t(k, (enum softmax_dtype)5, xh, LD, SOFTMAX_F32, yf, LD, R, C,

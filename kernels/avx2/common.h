@@ -82,6 +82,8 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
 #define SBV_K_LO SB_TWOPASS_K_LO
+/* The longest row, in vectors, that body/threepass.h keeps in registers. */
+#define SBV_ROW_VECS 8
 #define SBV_RAW_LO -1e6f
 
 /* exp(d) = p * 2^n, n integral, p = exp(r) for |r| <= ln2/2. */

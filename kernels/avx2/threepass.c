@@ -13,6 +13,7 @@ const struct softmax_kernel sb_kernel_avx2_threepass = {
     .algorithm = "threepass",
     .isa = SOFTMAX_ISA_AVX2,
     .fn = sbv_threepass,
+    .rows = sbv_threepass_rows,
     .safe = 1,
     .bound = {.c0 = 15.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},

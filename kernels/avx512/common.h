@@ -85,6 +85,8 @@ static inline sbv sbv_ldexp(sbv v, sbv n) { return _mm512_scalef_ps(v, n); }
 #define SBV_ARG_LO -131072.0f
 #define SBV_K_HI 196608.0f
 #define SBV_K_LO (-(1 << 17))
+/* The longest row, in vectors, that body/threepass.h keeps in registers. */
+#define SBV_ROW_VECS 16
 #define SBV_RAW_LO -131072.0f
 
 /* 2^(j/16), j = 0..15, rounded to float (relative error <= 2^-24). */

@@ -29,6 +29,7 @@ const struct softmax_kernel sb_kernel_avx512_threepass = {
     .algorithm = "threepass",
     .isa = SOFTMAX_ISA_AVX512,
     .fn = sbv_threepass,
+    .rows = sbv_threepass_rows,
     .safe = 1,
     .bound = {.c0 = 15.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},

@@ -33,7 +33,8 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
 {
     const sbv vt = sbv_set1(t), floor_m = sbv_set1(-FLT_MAX);
     sbv lo = sbv_set1(INFINITY);
-    struct sb_cascade c = {.count = 0};
+    struct sb_cascade c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t b = 0; b < n; b += OL_BLOCK) {
         size_t end = n - b < OL_BLOCK ? n : b + OL_BLOCK, i = b;
         sbv mA = floor_m, sA = sbv_zero(), mB = floor_m, sB = sbv_zero();

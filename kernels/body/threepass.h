@@ -25,7 +25,8 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
                                                                int store)
 {
     const sbv vm = sbv_set1(m), vt = sbv_set1(t);
-    struct sb_cascade c = {.count = 0};
+    struct sb_cascade c;
+    c.count = 0; /* the slots are written before they are read */
     size_t i;
     for (size_t b = 0; b < n; b += TP_BLOCK) {
         size_t end = n - b < TP_BLOCK ? n : b + TP_BLOCK;
@@ -125,6 +126,144 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
     }
     for (; i < n; i += SBV_W)
         sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), inv));
+    return SOFTMAX_OK;
+}
+
+/* Short rows, natively (the record's `rows`): a row of at most
+ * SBV_ROW_VECS vectors is loaded once and kept in registers through the max,
+ * the exponentials and the scale, and the per-call work (argument checks,
+ * 1/T, the variant choice) is done once per batch; at cols = 128 the row
+ * kernel spent more on that than on the row. Two rows go side by side, so
+ * that one's reductions overlap the other's arithmetic (4096 x 64 on
+ * AVX-512: 0.21 ns per element, against 0.26 one row at a time).
+ * The same bits as sbv_threepass on each row: the same exponential (the
+ * clamped form equals the raw one wherever that is taken: both give 0 below
+ * -104), vector j's term summed into accumulator j mod 4 in order and folded
+ * as there, the same 1/S; the max is exact in any order, and at T = 1 the
+ * multiply by 1 is exact. A row with NaN, +inf, all -inf, or a span that
+ * overflows when T > 1 goes to sbv_threepass. NV, the row's vector count, and
+ * G, the rows side by side, are constants at each call and the loops over
+ * them unrolled (GCC's -O2 would keep them as loops), so each v[g][j] is a
+ * register, not a stack slot. */
+#define TP_UNROLL _Pragma("GCC unroll 16")
+
+/* G rows (a constant) from x: each row's vectors into v[g], its max into
+ * m[g]; a bit of the result set for each row the fast path cannot take. */
+static inline __attribute__((always_inline)) unsigned tp_rows_max(const float *x, size_t ldx,
+                                                                  size_t last, float T,
+                                                                  sbv v[][SBV_ROW_VECS], float *m,
+                                                                  const int G, const int NV)
+{
+    unsigned slow = 0;
+    TP_UNROLL
+    for (int g = 0; g < G; g++) {
+        const float *xg = x + g * ldx;
+        TP_UNROLL
+        for (int j = 0; j < NV - 1; j++)
+            v[g][j] = sbv_loadu(xg + j * SBV_W);
+        v[g][NV - 1] = sbv_load_tail(xg + (NV - 1) * SBV_W, last, -INFINITY);
+    }
+    TP_UNROLL
+    for (int g = 0; g < G; g++) {
+        sbv mx = v[g][NV - 1], lo = sbv_keep(v[g][NV - 1], last, INFINITY);
+        int nan = sbv_unord(v[g][NV - 1], v[g][NV - 1]);
+        TP_UNROLL
+        for (int j = 0; j < NV - 1; j++) {
+            nan |= sbv_unord(v[g][j], v[g][j]);
+            mx = sbv_max(mx, v[g][j]);
+            lo = sbv_min(lo, v[g][j]);
+        }
+        m[g] = sbv_hmax(mx);
+        if (nan || !isfinite(m[g]) || (T > 1.0f && isinf(m[g] - sbv_hmin(lo))))
+            slow |= 1u << g;
+    }
+    return slow;
+}
+
+/* The G rows' terms, sums and outputs, rows interleaved step by step. */
+static inline __attribute__((always_inline)) void tp_rows_out(float *y, size_t ldy, size_t last,
+                                                              sbv vt, sbv v[][SBV_ROW_VECS],
+                                                              const float *m, const int G,
+                                                              const int NV)
+{
+    sbv s[2][4], inv[2];
+    TP_UNROLL
+    for (int g = 0; g < G; g++) {
+        const sbv vm = sbv_set1(m[g]);
+        s[g][0] = s[g][1] = s[g][2] = s[g][3] = sbv_zero();
+        TP_UNROLL
+        for (int j = 0; j < NV; j++) {
+            v[g][j] = tp_exp(v[g][j], vm, vt, 1, 0); /* the tail's -inf: 0 */
+            s[g][j & 3] = sbv_add(s[g][j & 3], v[g][j]);
+        }
+    }
+    TP_UNROLL
+    for (int g = 0; g < G; g++)
+        inv[g] = sbv_set1(1.0f / sbv_hadd(sbv_add(sbv_add(s[g][0], s[g][1]),
+                                                   sbv_add(s[g][2], s[g][3]))));
+    TP_UNROLL
+    for (int g = 0; g < G; g++) {
+        float *yg = y + g * ldy;
+        TP_UNROLL
+        for (int j = 0; j < NV - 1; j++)
+            sbv_storeu(yg + j * SBV_W, sbv_mul(v[g][j], inv[g]));
+        sbv_store_tail(yg + (NV - 1) * SBV_W, last, sbv_mul(v[g][NV - 1], inv[g]));
+    }
+}
+
+static inline __attribute__((always_inline)) void tp_rows_nv(const float *x, size_t ldx, float *y,
+                                                             size_t ldy, size_t rows, size_t n,
+                                                             float T, const int NV)
+{
+    const size_t last = n - (size_t)(NV - 1) * SBV_W; /* lanes in the last vector */
+    const sbv vt = sbv_set1(1.0f / T);
+    sbv v[2][SBV_ROW_VECS];
+    float m[2];
+    size_t r = 0;
+    for (; r + 2 <= rows; r += 2, x += 2 * ldx, y += 2 * ldy) {
+        unsigned slow = tp_rows_max(x, ldx, last, T, v, m, 2, NV);
+        if (slow == 0) {
+            tp_rows_out(y, ldy, last, vt, v, m, 2, NV);
+            continue;
+        }
+        TP_UNROLL
+        for (int g = 0; g < 2; g++)
+            if (slow >> g & 1u)
+                sbv_threepass(x + g * ldx, y + g * ldy, n, T);
+            else
+                tp_rows_out(y + g * ldy, ldy, last, vt, v + g, m + g, 1, NV);
+    }
+    if (r < rows) {
+        if (tp_rows_max(x, ldx, last, T, v, m, 1, NV))
+            sbv_threepass(x, y, n, T);
+        else
+            tp_rows_out(y, ldy, last, vt, v, m, 1, NV);
+    }
+}
+
+static int sbv_threepass_rows(const float *x, size_t ldx, float *y, size_t ldy, size_t rows,
+                              size_t cols, float T)
+{
+    int st = sb_check_rows(x, ldx, y, ldy, rows, cols, T, 1);
+    if (st != SOFTMAX_OK || rows == 0 || cols == 0)
+        return st;
+    size_t nv = (cols + SBV_W - 1) / SBV_W;
+    if (nv > SBV_ROW_VECS || isinf(1.0f / T)) {
+        for (size_t r = 0; r < rows; r++)
+            sbv_threepass(x + r * ldx, y + r * ldy, cols, T);
+        return SOFTMAX_OK;
+    }
+    switch (nv) {
+#define TP_ROWS_CASE(NV)                                                                           \
+    case NV: tp_rows_nv(x, ldx, y, ldy, rows, cols, T, NV); break;
+    TP_ROWS_CASE(1) TP_ROWS_CASE(2) TP_ROWS_CASE(3) TP_ROWS_CASE(4)
+    TP_ROWS_CASE(5) TP_ROWS_CASE(6) TP_ROWS_CASE(7) TP_ROWS_CASE(8)
+#if SBV_ROW_VECS > 8
+    TP_ROWS_CASE(9) TP_ROWS_CASE(10) TP_ROWS_CASE(11) TP_ROWS_CASE(12)
+    TP_ROWS_CASE(13) TP_ROWS_CASE(14) TP_ROWS_CASE(15) TP_ROWS_CASE(16)
+#endif
+#undef TP_ROWS_CASE
+    }
     return SOFTMAX_OK;
 }
 

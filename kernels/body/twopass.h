@@ -172,7 +172,7 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
         *xmax = sbv_hmax(gm);
     /* the occupied levels, smallest first, then the lanes */
     sbv M = sbv_zero(), E = lowest;
-    for (unsigned l = 0; l < 48; l++)
+    for (unsigned l = 0; l < 48 && (c.count >> l) != 0; l++)
         if ((c.count >> l) & 1u)
             wp_merge(&M, &E, c.M[l], c.E[l]);
     float e = sbv_hmax(E);

@@ -27,7 +27,8 @@
 /* Pass 1: the (max, sum) pair; 0 when the contract decides the result. */
 static int pass1(const float *x, size_t n, float T, struct sb_part *tot)
 {
-    struct sb_cascade c = {.count = 0};
+    struct sb_cascade c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         struct sb_part b = {0.0f, x[i]};

@@ -42,7 +42,8 @@ static int max_pass(const float *x, size_t n, float *m)
  * folding them, as in the derivation above. */
 static float exp_sum(const float *x, float *y, size_t n, float m, float T)
 {
-    struct sb_cascade c = {.count = 0};
+    struct sb_cascade c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t i = 0; i < n; i += 8 * BLOCK) {
         size_t end = n - i < 8 * BLOCK ? n : i + 8 * BLOCK;
         float s8[8] = {0};

@@ -48,7 +48,8 @@ static inline float expsplit(float a, int *k)
  * three-pass body must take over (see the header). */
 static int pass1(const float *x, size_t n, float T, struct sb_part *tot, float *xmax)
 {
-    struct sb_cascade c = {.count = 0};
+    struct sb_cascade c;
+    c.count = 0; /* the slots are written before they are read */
     float xm = -INFINITY;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;

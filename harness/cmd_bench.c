@@ -301,7 +301,7 @@ static void shape_once(void *ctx)
 }
 
 /* The split's row name: not a kernel record. */
-static const struct softmax_kernel split_record = {.name = "split", .algorithm = "threepass"};
+static const struct softmax_kernel split_record = {.name = "split", .algorithm = "split"};
 
 /* bench --shape: per shape, every kernel (and the split for one row) at
  * every thread count, side by side. */

@@ -27,10 +27,10 @@ static const char help[] =
     "stride with NaN padding; every row must come out the same, and row 0 is\n"
     "held to the case.\n";
 
-/* --batch: the kernel under test, and the pool, for batch_wrap. A pool
- * belongs to the process that made it (its workers do not survive fork),
- * and the guard case runs the kernel in a forked child: that child makes
- * its own. */
+/* --batch: the kernel under test, and the pool, for batch_wrap. The guard
+ * case runs the kernel in a forked child, where the parent's pool would run
+ * on the calling thread alone (its workers do not survive fork): that child
+ * makes its own, so the case runs on 2 threads too. */
 static const struct softmax_kernel *wrapped;
 static struct softmax_pool *edge_pool;
 static pid_t pool_pid;

@@ -23,6 +23,7 @@ static void json_kernel(FILE *f, const struct softmax_kernel *k, int first)
                    "\"c_sum\": %g, \"sum\": \"%s\", \"c_mag\": %g}",
                 b->c0, b->c_arg, b->arg == SOFTMAX_ARG_SHIFTED ? "shifted" : "raw", b->c_sum,
                 b->sum == SOFTMAX_SUM_PAIRWISE ? "pairwise" : "sequential", b->c_mag);
+    fprintf(f, ", \"batched\": \"%s\"", k->rows != NULL ? "native" : "adapter");
     fputs(", \"summary\": ", f);
     sb_json_str(f, k->summary);
     fputc('}', f);
@@ -42,9 +43,9 @@ static void text_kernel(const struct softmax_kernel *k)
     snprintf(bound, sizeof bound, "%g + %g*r*(%s + abar)%s + %g*%s", b->c0, b->c_arg,
              b->arg == SOFTMAX_ARG_SHIFTED ? "|x-max|/T" : "|x|/T", mag, b->c_sum,
              b->sum == SOFTMAX_SUM_PAIRWISE ? "ceil(log2 n)" : "n");
-    printf("%-20s %-7s %-4s %-6s %-44s %s\n", k->name, softmax_isa_name(k->isa),
+    printf("%-20s %-7s %-4s %-6s %-44s %s%s\n", k->name, softmax_isa_name(k->isa),
            softmax_kernel_supported(k) ? "yes" : "no", k->safe ? "safe" : "UNSAFE", bound,
-           k->summary);
+           k->summary, k->rows != NULL ? "; batches natively" : "");
 }
 
 static void write_json(FILE *f)

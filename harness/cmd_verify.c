@@ -44,7 +44,9 @@ static const char help[] =
     "              reference; --json has the all-datasets one too)\n"
     "  --shape RxC batches instead of sizes: R rows of C, each kernel through\n"
     "              softmax_batch on a pool of --threads N (default 1), every row\n"
-    "              judged against its own reference\n"
+    "              judged against its own reference; a float32 shape of one\n"
+    "              row also runs softmax_split, as 'split', held to its kernel's\n"
+    "              bound plus SOFTMAX_SPLIT_EXTRA_ULP (1.5)\n"
     "  --mask M    causal: in each block of C rows, row q keeps columns <= q;\n"
     "              rows: every 8th row all -inf (the contract: NaN out); both as\n"
     "              causal,rows; none (default)\n"
@@ -441,7 +443,10 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
                         float *lref, float *y, size_t rows, size_t cols, size_t ld, float *yb,
                         float T)
 {
-    size_t nk = c->o->kernels.n;
+    /* a one-row float32 shape: softmax_split too, as 'split', held to its
+     * kernel's bound plus the merge's */
+    int split = yb != NULL && rows == 1 && c->o->xt == SOFTMAX_F32;
+    size_t nk = c->o->kernels.n + split;
     struct softmax_kernel *held = calloc(nk, sizeof *held);
     struct row *agg = calloc(nk, sizeof *agg);
     if (held == NULL || agg == NULL) {
@@ -450,7 +455,15 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         return sb_usage_error("out of memory");
     }
     for (size_t ki = 0; ki < nk; ki++) {
-        held[ki] = sb_scaled_kernel(c->o->kernels.v[ki], c->o->bound_scale);
+        if (ki < c->o->kernels.n) {
+            held[ki] = sb_scaled_kernel(c->o->kernels.v[ki], c->o->bound_scale);
+        } else {
+            struct softmax_kernel sk = *softmax_split_kernel(cols);
+            sk.name = "split";
+            sk.rows = NULL;
+            sk.bound.c0 += SOFTMAX_SPLIT_EXTRA_ULP;
+            held[ki] = sb_scaled_kernel(&sk, c->o->bound_scale);
+        }
         agg[ki] = (struct row){.k = &held[ki], .dataset = label, .n = cols, .T = T,
                                .rows = rows, .status = "ok"};
     }
@@ -464,9 +477,13 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         float *ybk = yb + ki * rows * ld;
         for (size_t j = 0; j < rows * ld; j++)
             ybk[j] = NAN;
-        const struct softmax_kernel *k = c->o->kernels.v[ki];
         if (!softmax_kernel_supported(&held[ki]))
             continue;
+        if (ki == c->o->kernels.n) {
+            brc[ki] = softmax_split(x, ybk, cols, T, c->o->pool);
+            continue;
+        }
+        const struct softmax_kernel *k = c->o->kernels.v[ki];
         if (c->o->xt == SOFTMAX_F32)
             brc[ki] = softmax_batch(k, x, ld, ybk, ld, rows, cols, T, c->o->pool);
         else if (c->o->yt == SOFTMAX_F32)
@@ -537,7 +554,7 @@ int sb_cmd_verify(int argc, char **argv)
     if (rc == 0 && o.histogram != NULL &&
         sb_out_open(&c.hist_out, o.histogram, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (rc == 0 && (c.hist = calloc(o.kernels.n * (o.datasets.n + 1), sizeof *c.hist)) == NULL)
+    if (rc == 0 && (c.hist = calloc((o.kernels.n + 1) * (o.datasets.n + 1), sizeof *c.hist)) == NULL)
         rc = sb_usage_error("out of memory");
 
     /* Buffers for the largest input: a size, or a file dataset's rows. */
@@ -565,7 +582,7 @@ int sb_cmd_verify(int argc, char **argv)
     }
     if (rc == 0 && o.shapes.n > 0) {
         xs = malloc((maxs + 1) * sizeof *xs);
-        yb = malloc((maxs * o.kernels.n + 1) * sizeof *yb);
+        yb = malloc((maxs * (o.kernels.n + 1) + 1) * sizeof *yb); /* + the split */
         o.pool = softmax_pool_create(o.threads ? o.threads : 1);
         o.xh = malloc((maxs + 1) * sizeof *o.xh);
         o.yh = malloc((maxs + 1) * sizeof *o.yh);

@@ -218,18 +218,41 @@ static const struct sb_chunk_ops *chunk_ops(void)
     }
 }
 
+size_t sb_split_twopass_from = SB_TWOPASS_FROM;
+
+/* The two-pass form where softmax() would take avx512.twopass (it moves 16
+ * bytes per element against the three-pass form's 20, which is what counts
+ * once the row is out of cache and the threads share the memory), else the
+ * three-pass form of the best ISA. */
+static int split_twopass(size_t n)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    return softmax_isa_available() >= SOFTMAX_ISA_AVX512 && n >= sb_split_twopass_from;
+#else
+    (void)n;
+    return 0;
+#endif
+}
+
+const struct softmax_kernel *softmax_split_kernel(size_t n)
+{
+    return split_twopass(n) ? softmax_kernel_find("avx512.twopass") : softmax_choose(1);
+}
+
 #define SPLIT_MAX_CHUNKS 512 /* the per-chunk values live on the stack: 12 KB */
 
 struct split_job {
     const struct sb_chunk_ops *ops;
+    const struct sb_chunk2_ops *ops2; /* the two-pass form: these instead */
     const float *x;
     float *y;
     size_t n, len, chunks;
     float T;
     int store; /* stage 1 keeps the terms in y (not in place) */
-    float m[SPLIT_MAX_CHUNKS];
+    float m[SPLIT_MAX_CHUNKS]; /* the chunk's max, or (two-pass) its exponent */
     double s[SPLIT_MAX_CHUNKS], f[SPLIT_MAX_CHUNKS];
     int fallback[SPLIT_MAX_CHUNKS];
+    float inv, E; /* two-pass: the row's sum is 1/inv 2^E */
 };
 
 static size_t chunk_len(const struct split_job *j, size_t c)
@@ -242,8 +265,19 @@ static void split_terms(void *arg, size_t c)
 {
     struct split_job *j = arg;
     size_t b = c * j->len;
-    j->fallback[c] = j->ops->terms(j->x + b, j->store ? j->y + b : NULL, chunk_len(j, c), j->T,
-                                   &j->m[c], &j->s[c]);
+    if (j->ops2 != NULL)
+        j->fallback[c] = j->ops2->sum(j->x + b, chunk_len(j, c), j->T, &j->s[c], &j->m[c]);
+    else
+        j->fallback[c] = j->ops->terms(j->x + b, j->store ? j->y + b : NULL, chunk_len(j, c),
+                                       j->T, &j->m[c], &j->s[c]);
+}
+
+/* Two-pass: every chunk written with the row's sum. */
+static void split_write(void *arg, size_t c)
+{
+    struct split_job *j = arg;
+    size_t b = c * j->len;
+    j->ops2->write(j->x + b, j->y + b, chunk_len(j, c), j->T, j->inv, j->E);
 }
 
 /* y *= f, f = exp((m_c - M)/T)/S, the terms first written again when stage
@@ -275,6 +309,30 @@ static void split_scale(void *arg, size_t c)
     }
 }
 
+/* Two-pass: the chunks' s_c 2^e_c summed in double, in chunk order, against
+ * the largest e_c (exact powers of two), then every chunk written. NaN,
+ * +inf, a logit beyond the exponential's range or every logit far below
+ * it: the kernel, in this thread. */
+static int split_twopass_merge(struct split_job *j, struct softmax_pool *pool)
+{
+    float E = -INFINITY;
+    int fallback = 0;
+    for (size_t c = 0; c < j->chunks; c++) {
+        fallback |= j->fallback[c];
+        E = j->m[c] > E ? j->m[c] : E;
+    }
+    if (fallback || !(E >= j->ops2->k_lo))
+        return softmax(j->x, j->y, j->n, j->T);
+    double S = 0.0;
+    for (size_t c = 0; c < j->chunks; c++)
+        if ((double)j->m[c] - E > -1100.0) /* else under 2^-1000 of the sum */
+            S += ldexp(j->s[c], (int)((double)j->m[c] - E));
+    j->inv = (float)(1.0 / S);
+    j->E = E;
+    sb_pool_run(pool, j->chunks, split_write, j);
+    return SOFTMAX_OK;
+}
+
 int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool)
 {
     int st = sb_check_args(x, y, n, T);
@@ -284,6 +342,7 @@ int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_po
         return softmax(x, y, n, T);
     struct split_job j;
     j.ops = chunk_ops();
+    j.ops2 = split_twopass(n) ? &sb_chunk2_avx512 : NULL;
     j.x = x;
     j.y = y;
     j.n = n;
@@ -295,6 +354,8 @@ int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_po
         j.len = ((n + SPLIT_MAX_CHUNKS - 1) / SPLIT_MAX_CHUNKS + 63) / 64 * 64;
     j.chunks = (n + j.len - 1) / j.len;
     sb_pool_run(pool, j.chunks, split_terms, &j);
+    if (j.ops2 != NULL)
+        return split_twopass_merge(&j, pool);
     int fallback = 0;
     float M = -INFINITY;
     for (size_t c = 0; c < j.chunks; c++) {

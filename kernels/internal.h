@@ -268,6 +268,25 @@ struct sb_chunk_ops {
 };
 extern const struct sb_chunk_ops sb_chunk_avx2, sb_chunk_avx512;
 
+/* The two-pass form of the split (body/twopass.h, AVX-512): sum gives a
+ * chunk's sum of exp(x/T) as s 2^e (1: the row must go to a kernel); write
+ * gives y = exp(x/T) inv 2^-E for the whole row's sum 1/inv 2^E; a row
+ * whose E falls below k_lo goes to a kernel too. */
+struct sb_chunk2_ops {
+    int (*sum)(const float *x, size_t n, float T, double *s, float *e);
+    void (*write)(const float *x, float *y, size_t n, float T, float inv, float E);
+    float k_lo;
+};
+extern const struct sb_chunk2_ops sb_chunk2_avx512;
+
+/* The dispatcher's switch from three-pass to two-pass on AVX-512 (registry.c
+ * gives the measurements), which the split follows. */
+#define SB_TWOPASS_FROM ((size_t)2 << 20)
+/* The length from which the split takes the two-pass form on AVX-512:
+ * SB_TWOPASS_FROM unless a test lowers it (a test hook, not API). */
+extern size_t sb_split_twopass_from;
+
+
 /* 2^(j/16), j = 0..15, correctly rounded, 64-byte aligned (exp2tab.c). */
 extern const double sb_exp2_16[16];
 

@@ -5,7 +5,9 @@
  * none are left, and the call returns when every task has run. Which
  * thread runs a task never changes what the task computes, so results do
  * not depend on the thread count. Calls on one pool from several threads
- * are serialized. */
+ * are serialized. After fork the child has none of the workers (and maybe a
+ * mutex some other thread held): a pool from before the fork runs its jobs
+ * in the calling thread there, and destroying it only frees it. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -21,8 +23,16 @@ static inline void sched_yield_hint(void)
 #endif
 }
 
+/* Bumped in the child at each fork (pthread_atfork, registered once): a
+ * pool whose stamp differs was made in an ancestor process. */
+static atomic_uint forks;
+static pthread_once_t forks_once = PTHREAD_ONCE_INIT;
+static void count_fork(void) { atomic_fetch_add(&forks, 1); }
+static void watch_forks(void) { pthread_atfork(NULL, NULL, count_fork); }
+
 struct softmax_pool {
     unsigned threads; /* the caller included */
+    unsigned stamp;   /* forks when it was made */
     pthread_t *tid;
     pthread_mutex_t run;  /* one job at a time */
     pthread_mutex_t mu;
@@ -84,7 +94,9 @@ struct softmax_pool *softmax_pool_create(unsigned threads)
     struct softmax_pool *p = calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
+    pthread_once(&forks_once, watch_forks);
     p->threads = threads;
+    p->stamp = atomic_load(&forks);
     p->tid = calloc(threads, sizeof *p->tid);
     if (p->tid == NULL) {
         free(p);
@@ -111,6 +123,11 @@ void softmax_pool_destroy(struct softmax_pool *p)
 {
     if (p == NULL)
         return;
+    if (p->stamp != atomic_load(&forks)) { /* no workers here to stop */
+        free(p->tid);
+        free(p);
+        return;
+    }
     pthread_mutex_lock(&p->mu);
     atomic_store(&p->stop, 1);
     pthread_cond_broadcast(&p->go);
@@ -129,7 +146,7 @@ unsigned softmax_pool_threads(const struct softmax_pool *p) { return p == NULL ?
 
 void sb_pool_run(struct softmax_pool *p, size_t tasks, void (*fn)(void *, size_t), void *arg)
 {
-    if (p == NULL || p->threads == 1 || tasks <= 1) {
+    if (p == NULL || p->threads == 1 || tasks <= 1 || p->stamp != atomic_load(&forks)) {
         for (size_t t = 0; t < tasks; t++)
             fn(arg, t);
         return;

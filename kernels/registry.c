@@ -122,13 +122,12 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
  * 20 bytes. AVX2: three-pass at every n (two-pass, without vscalefps, was
  * slower everywhere: 0.77 against 0.58 at 16M). Scalar: three-pass, faster
  * than scalar two-pass, and what the others fall back on. */
-#define TWOPASS_FROM ((size_t)2 << 20)
 
 const struct softmax_kernel *softmax_choose(size_t n)
 {
     enum softmax_isa isa = softmax_isa_available();
     if (isa >= SOFTMAX_ISA_AVX512)
-        return n >= TWOPASS_FROM ? &sb_kernel_avx512_twopass : &sb_kernel_avx512_threepass;
+        return n >= SB_TWOPASS_FROM ? &sb_kernel_avx512_twopass : &sb_kernel_avx512_threepass;
     if (isa >= SOFTMAX_ISA_AVX2)
         return &sb_kernel_avx2_threepass;
     return &sb_kernel_scalar_threepass;

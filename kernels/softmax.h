@@ -136,8 +136,10 @@ const struct softmax_kernel *log_softmax_choose(size_t n, float T);
  * (threads counts the caller: 1 runs everything in the calling thread).
  * Results never depend on the thread count: each row, or each chunk of a
  * split row, is computed the same way whichever thread takes it. Calls on
- * one pool from several threads take turns. A pool belongs to the process
- * that created it: its workers do not survive fork, so a child makes its own. */
+ * one pool from several threads take turns. Its workers do not survive
+ * fork: in a child, a pool made before the fork runs each call in the calling
+ * thread (the same bits), and destroying it there frees it; a child that
+ * wants threads makes its own pool. */
 #define SOFTMAX_POOL_MAX 256
 struct softmax_pool;
 /* NULL when threads is 0 or above SOFTMAX_POOL_MAX, or a thread cannot start. */
@@ -156,13 +158,22 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
                   size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool);
 
 /* One long row split into chunks of SOFTMAX_SPLIT_CHUNK elements spread over
- * the pool's threads: each chunk's max m_c and sum s_c of exp((x - m_c)/T)
- * (the terms kept in y), merged as the online algorithm merges them (M =
- * max m_c, S = sum s_c exp((m_c - M)/T), in double, chunk order fixed), then
- * each chunk scaled by exp((m_c - M)/T)/S. The three-pass body of the best
- * ISA; the same bits for any thread count. Inputs with NaN or +inf, or a
- * span float cannot hold, go to softmax() in the calling thread. */
+ * the pool's threads, in one of two forms, the one of the kernel softmax()
+ * would take for n (softmax_split_kernel says which):
+ *  - three-pass (the best ISA's body): each chunk's max m_c and sum s_c of
+ *    exp((x - m_c)/T) (the terms kept in y), merged as the online algorithm
+ *    merges them (M = max m_c, S = sum s_c exp((m_c - M)/T), in double,
+ *    chunk order fixed), then each chunk scaled by exp((m_c - M)/T)/S;
+ *  - two-pass (AVX-512, from 2M elements): each chunk's sum of exp(x/T) as
+ *    s_c 2^e_c, summed in double in chunk order, then every chunk written
+ *    as exp(x/T)/S, reading x again: 16 bytes per element against 20.
+ * The same bits for any thread count; each element within that kernel's
+ * bound plus SOFTMAX_SPLIT_EXTRA_ULP (the merged factor's rounding). Inputs
+ * with NaN or +inf, or beyond the form's range, go to softmax() in the
+ * calling thread. */
 #define SOFTMAX_SPLIT_CHUNK 65536
+#define SOFTMAX_SPLIT_EXTRA_ULP 1.5
+const struct softmax_kernel *softmax_split_kernel(size_t n);
 int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool);
 
 /* Conversions: widening to float32 is exact; narrowing rounds to nearest,

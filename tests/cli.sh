@@ -32,6 +32,15 @@ expect 0 "help" -- "$sb" --help; has "$tmp/out" verify "help"
 expect 0 "list" -- "$sb" list
 for k in scalar.naive scalar.threepass scalar.twopass scalar.online; do has "$tmp/out" "$k" "list"; done
 has "$tmp/out" "UNSAFE" "list marks naive"
+if grep -q "^avx512.threepass .*; batches natively$" "$tmp/out" && ! grep -q "^scalar.threepass .*batches natively" "$tmp/out"
+then ok; else bad "list marks the kernels with a native batched entry"; fi
+expect 0 "list --json" -- "$sb" list --json "$tmp/list.json"
+if python3 - "$tmp/list.json" <<'PY'; then ok; else bad "list --json: batched"; fi
+import json, sys
+k = {r["name"]: r for r in json.load(open(sys.argv[1]))["kernels"]}
+assert k["avx2.threepass"]["batched"] == "native" and k["avx512.threepass"]["batched"] == "native"
+assert k["scalar.threepass"]["batched"] == "adapter" and k["avx512.twopass"]["batched"] == "adapter"
+PY
 for k in scalar.log_threepass avx2.log_online avx512.log_accurate; do has "$tmp/out" "$k" "list log"; done
 expect 2 "bad SOFTMAX_ISA" -- env SOFTMAX_ISA=sse9 "$sb" list; one_error_line "bad SOFTMAX_ISA"
 expect 0 "SOFTMAX_ISA=scalar" -- env SOFTMAX_ISA=scalar "$sb" list; has "$tmp/out" "usable ISA: scalar" "ISA cap"
@@ -75,6 +84,15 @@ import json, sys
 rows = json.load(open(sys.argv[1]))["rows"]
 assert len(rows) >= 8 * 8 and all(r["status"] in ("ok", "skip") for r in rows), len(rows)
 assert {r["rows"] for r in rows} == {70, 300} and all("causal,rows strided" in r["dataset"] for r in rows)
+PY
+# one row: softmax_split judged too, as 'split', ok on 3 threads
+expect 0 "verify split" -- "$sb" verify -k scalar.threepass --shape 1x140000 --threads 3 -d "normal;llm" \
+  -T 1,0.7 --json "$tmp/vsp.json"
+python3 - "$tmp/vsp.json" <<'PY' && ok || bad "verify split: a split row per dataset and T, ok"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+split = [r for r in rows if r["kernel"] == "split"]
+assert len(split) == 4 and all(r["status"] == "ok" and r["n"] == 140000 for r in split), split
 PY
 # bf16 and fp16: inputs rounded to the type, outputs float or the type
 for t in bf16 f16; do

@@ -10,8 +10,11 @@
 #include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "datasets.h"
+#include "internal.h"
 #include "metrics.h"
 #include "reference.h"
 #include "softmax.h"
@@ -188,6 +191,46 @@ static void native_rows_match(void **state)
     assert_true(natives >= 2); /* avx2.threepass, avx512.threepass */
 }
 
+/* A pool made before fork: in the child (which has none of its workers)
+ * batches still finish, on the calling thread, with the same bits, and
+ * destroying it there returns; the parent's pool works on. A hang is caught
+ * by the child's alarm. */
+static void pool_after_fork(void **state)
+{
+    (void)state;
+    const size_t rows = 300, cols = 1000;
+    float *x = malloc(rows * cols * sizeof *x), *y = malloc(rows * cols * sizeof *y);
+    float *want = malloc(rows * cols * sizeof *want);
+    assert_true(x && y && want);
+    gen("normal", x, rows * cols, 5);
+    struct softmax_pool *pool = softmax_pool_create(2);
+    assert_non_null(pool);
+    assert_int_equal(softmax_batch(NULL, x, cols, want, cols, rows, cols, 1.0f, pool), SOFTMAX_OK);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(20);
+        int ok = softmax_batch(NULL, x, cols, y, cols, rows, cols, 1.0f, pool) == SOFTMAX_OK &&
+                 memcmp(y, want, rows * cols * sizeof *y) == 0 &&
+                 softmax_split(x, y, rows * cols, 1.0f, pool) == SOFTMAX_OK;
+        softmax_pool_destroy(pool);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("child: %s %d", WIFEXITED(status) ? "exit" : "signal",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    memset(y, 0, rows * cols * sizeof *y);
+    assert_int_equal(softmax_batch(NULL, x, cols, y, cols, rows, cols, 1.0f, pool), SOFTMAX_OK);
+    assert_memory_equal(y, want, rows * cols * sizeof *y);
+    softmax_pool_destroy(pool);
+    free(x);
+    free(y);
+    free(want);
+}
+
 static void batch_arguments(void **state)
 {
     (void)state;
@@ -222,9 +265,8 @@ static void batch_arguments(void **state)
  * for the merge factor (c0 + 1.5). */
 static void hold_split(const float *x, const float *y, size_t n, float T, const char *what)
 {
-    const struct softmax_kernel *tp = softmax_choose(1000);
-    struct softmax_kernel k = *tp;
-    k.bound.c0 += 1.5;
+    struct softmax_kernel k = *softmax_split_kernel(n); /* its algorithm's bound */
+    k.bound.c0 += SOFTMAX_SPLIT_EXTRA_ULP;
     float *ref = malloc(n * sizeof *ref);
     assert_non_null(ref);
     struct sbref_info info;
@@ -320,15 +362,53 @@ static void split_specials(void **state)
     softmax_pool_destroy(pool);
 }
 
+/* The two-pass form (AVX-512), which the split takes from 2M elements on,
+ * at the lengths above: the same properties. */
+static int twopass_form(void **state)
+{
+    (void)state;
+    sb_split_twopass_from = 0;
+    return 0;
+}
+
+static int default_form(void **state)
+{
+    (void)state;
+    sb_split_twopass_from = SB_TWOPASS_FROM;
+    return 0;
+}
+
+static void split_threads_twopass(void **state)
+{
+    if (softmax_isa_available() < SOFTMAX_ISA_AVX512) {
+        printf("SKIP split, two-pass form: needs avx512, which this CPU (or SOFTMAX_ISA) lacks\n");
+        return;
+    }
+    assert_string_equal(softmax_split_kernel(SOFTMAX_SPLIT_CHUNK + 1)->name, "avx512.twopass");
+    split_threads(state);
+}
+
+static void split_specials_twopass(void **state)
+{
+    if (softmax_isa_available() < SOFTMAX_ISA_AVX512) {
+        printf("SKIP split, two-pass form: needs avx512, which this CPU (or SOFTMAX_ISA) lacks\n");
+        return;
+    }
+    split_specials(state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_limits),
         cmocka_unit_test(batch_matches_rows),
         cmocka_unit_test(native_rows_match),
+        cmocka_unit_test(pool_after_fork),
         cmocka_unit_test(batch_arguments),
         cmocka_unit_test(split_threads),
         cmocka_unit_test(split_specials),
+        cmocka_unit_test_setup_teardown(split_threads_twopass, twopass_form, default_form),
+        cmocka_unit_test_setup_teardown(split_specials_twopass, twopass_form, default_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@
  */
 #include "common.h"
 
+#define SBV_CHUNK2
 #include "../body/twopass.h"
 
 const struct softmax_kernel sb_kernel_avx512_twopass = {
@@ -74,3 +75,5 @@ const struct softmax_kernel sb_kernel_avx512_log_twopass = {
     .summary = "AVX-512F log-softmax: two-pass sum and max, then (x - max) t - log S",
     .output = SOFTMAX_OUT_LOG,
 };
+
+const struct sb_chunk2_ops sb_chunk2_avx512 = {sbv_chunk_sum, sbv_chunk_write, (float)SBV_K_LO};

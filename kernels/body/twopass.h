@@ -229,3 +229,30 @@ static int sbv_log_twopass(const float *x, float *y, size_t n, float T)
     sbv_log_write(x, y, n, m, tf, (float)L, scaled);
     return SOFTMAX_OK;
 }
+
+#ifdef SBV_CHUNK2 /* defined where they are used: avx512/twopass.c */
+/* The split's two-pass chunk stages (kernels/batch.c): pass 1 on a chunk,
+ * its sum of exp(x/T) as *s 2^*e; 1 when the row must go to a kernel
+ * instead (NaN or +inf: a NaN sum; a logit beyond the exponential's range:
+ * e above K_HI; 1/T overflowing). */
+static int sbv_chunk_sum(const float *x, size_t n, float T, double *s, float *e)
+{
+    float tf = 1.0f / T;
+    if (isinf(tf))
+        return 1;
+    struct sb_part tot = T != 1.0f ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
+    *s = tot.s;
+    *e = tot.m;
+    return !(tot.m <= SBV_K_HI) || !isfinite(tot.s);
+}
+
+/* Pass 2 on a chunk, for the row's sum 1/inv 2^E. */
+static void sbv_chunk_write(const float *x, float *y, size_t n, float T, float inv, float E)
+{
+    float tf = 1.0f / T;
+    if (T != 1.0f)
+        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1});
+    else
+        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0});
+}
+#endif

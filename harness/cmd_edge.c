@@ -190,6 +190,7 @@ int sb_cmd_edge(int argc, char **argv)
             if (batch && !sb_is_peer(kr)) {
                 wrapped = kernels.v[k];
                 held.fn = batch_wrap;
+                held.rows = NULL; /* the record's fn is replaced: its rows too */
             }
             struct sb_case_result *r = &res[ci * nk + k];
             const char *mark;

@@ -378,6 +378,14 @@ static void emit(struct ctx *c, const struct row *r)
     }
 }
 
+/* Histogram slot ki's name: a kernel's, or past them the split's (filled
+ * only when a one-row shape ran it). */
+static const char *hist_name(const struct ctx *c, size_t ki)
+{
+    return ki < c->o->kernels.n ? ((const struct softmax_kernel *)c->o->kernels.v[ki])->name
+                                : "split";
+}
+
 /* The all-datasets histograms of the kernels that ran, closing the rows
  * array: "histogram": {"edges": [...], "kernels": [{"kernel", "counts"}]}. */
 static void json_hist(struct ctx *c)
@@ -390,13 +398,13 @@ static void json_hist(struct ctx *c)
     }
     fputs("],\n    \"kernels\": [", c->json.f);
     int first = 1;
-    for (size_t ki = 0; ki < c->o->kernels.n; ki++) {
+    for (size_t ki = 0; ki <= c->o->kernels.n; ki++) {
         const struct sb_hist *h = &c->hist[ki * nd + nd - 1];
         if (sb_hist_total(h) == 0)
             continue;
         fputs(first ? "\n      {\"kernel\": " : ",\n      {\"kernel\": ", c->json.f);
         first = 0;
-        sb_json_str(c->json.f, ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
+        sb_json_str(c->json.f, hist_name(c, ki));
         fputs(", \"counts\": [", c->json.f);
         for (int j = 0; j < SB_HIST_BINS; j++)
             fprintf(c->json.f, "%s%llu", j ? ", " : "", h->count[j]);
@@ -412,7 +420,7 @@ static void csv_hist(struct ctx *c)
     size_t nd = c->o->datasets.n + 1;
     FILE *f = c->hist_out.f;
     fputs("kernel,dataset,bin,lo,hi,count,fraction\n", f);
-    for (size_t ki = 0; ki < c->o->kernels.n; ki++)
+    for (size_t ki = 0; ki <= c->o->kernels.n; ki++)
         for (size_t di = 0; di < nd; di++) {
             const struct sb_hist *h = &c->hist[ki * nd + di];
             unsigned long long t = sb_hist_total(h);
@@ -421,7 +429,7 @@ static void csv_hist(struct ctx *c)
             const char *label =
                 di + 1 < nd ? ((const struct sb_dataset_spec *)c->o->datasets.v[di])->label : "all";
             for (int j = 0; j < SB_HIST_BINS; j++) {
-                fprintf(f, "%s,", ((const struct softmax_kernel *)c->o->kernels.v[ki])->name);
+                fprintf(f, "%s,", hist_name(c, ki));
                 sb_csv_str(f, label);
                 fprintf(f, ",%d,%g,%g,%llu,%.9g\n", j, j ? sb_hist_edge(j - 1) : 0.0,
                         sb_hist_edge(j), h->count[j], (double)h->count[j] / (double)t);

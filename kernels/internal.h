@@ -319,7 +319,7 @@ static inline void sb_dcascade_push(struct sb_dcascade *c, double v)
 static inline double sb_dcascade_total(const struct sb_dcascade *c)
 {
     double s = 0.0;
-    for (unsigned l = 0; l < 64; l++)
+    for (unsigned l = 0; l < 64 && (c->count >> l) != 0; l++)
         if ((c->count >> l) & 1u)
             s = c->slot[l] + s;
     return s;

@@ -91,7 +91,9 @@ struct softmax_kernel {
     /* A native batched entry (NULL: none), which softmax_batch calls for a
      * task's rows: rows x cols with strides as softmax_batch takes them,
      * each row the same bits as fn would give it, so that only the time
-     * differs. It validates its arguments as softmax_batch does. */
+     * differs. It validates its arguments as softmax_batch does. A copy of
+     * a record given another fn must set rows to NULL, or batches would
+     * still run the original. */
     softmax_rows_fn rows;
 };
 
@@ -139,7 +141,8 @@ const struct softmax_kernel *log_softmax_choose(size_t n, float T);
  * one pool from several threads take turns. Its workers do not survive
  * fork: in a child, a pool made before the fork runs each call in the calling
  * thread (the same bits), and destroying it there frees it; a child that
- * wants threads makes its own pool. */
+ * wants threads makes its own pool. (The child is told by pthread_atfork, so
+ * fork() only: not vfork, _Fork or a raw clone.) */
 #define SOFTMAX_POOL_MAX 256
 struct softmax_pool;
 /* NULL when threads is 0 or above SOFTMAX_POOL_MAX, or a thread cannot start. */

@@ -138,6 +138,16 @@ static void check_rows(const struct softmax_kernel *k, const float *x, size_t ro
         for (size_t c = cols; c < ld; c++)
             assert_true(y[r * ld + c] == PAD_VALUE);
     }
+    /* in place: the same */
+    float *z = malloc(rows * ld * sizeof *z);
+    assert_non_null(z);
+    memcpy(z, x, rows * ld * sizeof *z);
+    assert_int_equal(k->rows(z, ld, z, ld, rows, cols, T), SOFTMAX_OK);
+    for (size_t r = 0; r < rows; r++)
+        if (memcmp(z + r * ld, y + r * ld, cols * sizeof *z) != 0)
+            fail_msg("%s rows %s %zux%zu T=%g in place: row %zu differs", k->name, what, rows,
+                     cols, (double)T, r);
+    free(z);
     free(y);
     free(want);
 }
@@ -183,8 +193,11 @@ static void native_rows_match(void **state)
                 x[7 * ld + cols / 3] = 3e38f;
                 x[7 * ld + (cols - 1) / 2] = cols > 1 ? -3e38f : 3e38f;
                 check_rows(k, x, rows, cols, ld, temps[t], "specials");
-                if (t == 0) /* a span over FLT_MAX that T brings back */
+                if (t == 0) { /* a span over FLT_MAX that T brings back; T = inf; 1/T = inf */
                     check_rows(k, x, rows, cols, ld, 1e38f, "specials");
+                    check_rows(k, x, rows, cols, ld, INFINITY, "specials");
+                    check_rows(k, x, rows - 1, cols, ld, 1e-45f, "specials");
+                }
             }
         free(x);
     }
@@ -353,6 +366,19 @@ static void split_specials(void **state)
         x[i] -= 95.0f;
     assert_int_equal(softmax_split(x, y, N, 1.0f, pool), SOFTMAX_OK);
     hold_split(x, y, N, 1.0f, "a chunk 95 below");
+    /* a logit beyond the two-pass exponential's range (x/T > 136275), and
+     * a T whose reciprocal overflows: softmax()'s result */
+    const float far[][2] = {{2e5f, 1.0f}, {0.0f, 1e-45f}};
+    for (int f = 0; f < 2; f++) {
+        gen("normal", x, N, 11 + f);
+        x[SOFTMAX_SPLIT_CHUNK + 3] += far[f][0];
+        assert_int_equal(softmax_split(x, y, N, far[f][1], pool), SOFTMAX_OK);
+        assert_int_equal(softmax(x, z, N, far[f][1]), SOFTMAX_OK);
+        if (f == 1 || strcmp(softmax_split_kernel(N)->name, "avx512.twopass") == 0)
+            assert_memory_equal(y, z, sizeof y);
+        else
+            hold_split(x, y, N, far[f][1], "a logit of 2e5");
+    }
     for (size_t i = 0; i < N; i++)
         x[i] = -INFINITY;
     assert_int_equal(softmax_split(x, y, N, 1.0f, pool), SOFTMAX_OK);

@@ -231,6 +231,7 @@ static void typed_batches(void **state)
     check_typed(37, 100, 107, pool);
     check_typed(701, 100, 103, pool);
     check_typed(3, 9000, 9000, NULL);
+    check_typed(300, 100, 103, NULL); /* groups of 81, 81, 81, 57 in one task */
     enum { R = 9, C = 1000, LD = 1007 };
     static uint16_t xh[R * LD], yh[R * LD];
     static float yf[R * LD];

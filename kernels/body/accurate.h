@@ -300,7 +300,8 @@ static int sbd_log_accurate(const float *x, float *y, size_t n, float T)
     sbd_exp_init(&e, T, SB_ACCURATE_LOG_LO, 1.0);
     const double t = 1.0 / (double)T;
     const sbd vm = sbd_set1(m), vt = sbd_set1(t);
-    struct sb_dcascade c = {.count = 0};
+    struct sb_dcascade c;
+    c.count = 0; /* the slots are written before they are read */
     const size_t full = n / SBD_W * SBD_W;
     size_t k = 0, i;
     for (size_t b = 0; b < full; b += AC_CHUNK) {

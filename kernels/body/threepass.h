@@ -141,10 +141,12 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
  * -104), vector j's term summed into accumulator j mod 4 in order and folded
  * as there, the same 1/S; the max is exact in any order, and at T = 1 the
  * multiply by 1 is exact. A row with NaN, +inf, all -inf, or a span that
- * overflows when T > 1 goes to sbv_threepass. NV, the row's vector count, and
- * G, the rows side by side, are constants at each call and the loops over
- * them unrolled (GCC's -O2 would keep them as loops), so each v[g][j] is a
- * register, not a stack slot. */
+ * overflows when T > 1 goes to sbv_threepass, and so does the whole batch
+ * at T = +inf or where 1/T overflows. NV, the row's vector count, and G, the
+ * rows side by side, are constants at each call and the loops over them
+ * unrolled (GCC's -O2 would keep them as loops), so v[g][j] lives in
+ * registers (the longest rows, two at a time, spill some: 2 x 16 vectors
+ * fill all 32 zmm registers). */
 #define TP_UNROLL _Pragma("GCC unroll 16")
 
 /* G rows (a constant) from x: each row's vectors into v[g], its max into
@@ -248,7 +250,7 @@ static int sbv_threepass_rows(const float *x, size_t ldx, float *y, size_t ldy, 
     if (st != SOFTMAX_OK || rows == 0 || cols == 0)
         return st;
     size_t nv = (cols + SBV_W - 1) / SBV_W;
-    if (nv > SBV_ROW_VECS || isinf(1.0f / T)) {
+    if (nv > SBV_ROW_VECS || isinf(T) || isinf(1.0f / T)) { /* sb_edge, the scalar body */
         for (size_t r = 0; r < rows; r++)
             sbv_threepass(x + r * ldx, y + r * ldy, cols, T);
         return SOFTMAX_OK;

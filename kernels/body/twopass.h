@@ -238,6 +238,8 @@ static int sbv_log_twopass(const float *x, float *y, size_t n, float T)
 static int sbv_chunk_sum(const float *x, size_t n, float T, double *s, float *e)
 {
     float tf = 1.0f / T;
+    *s = 0.0;
+    *e = -INFINITY;
     if (isinf(tf))
         return 1;
     struct sb_part tot = T != 1.0f ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);

@@ -109,7 +109,8 @@ static int threepass64(const double *x, double *y, size_t n, double T)
     if (prologue64(x, y, n, T, &st))
         return st;
     double m = max64(x, n);
-    struct sb_dcascade c = {.count = 0};
+    struct sb_dcascade c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         double b = 0.0;
@@ -147,7 +148,7 @@ static struct pair64 total64(const struct casc64 *c, merge64_fn merge, double T,
                              struct pair64 acc)
 {
     int have = 0;
-    for (unsigned l = 0; l < 64; l++)
+    for (unsigned l = 0; l < 64 && (c->count >> l) != 0; l++)
         if ((c->count >> l) & 1u) {
             acc = have ? merge(c->slot[l], acc, T) : c->slot[l];
             have = 1;
@@ -182,7 +183,8 @@ static int twopass64(const double *x, double *y, size_t n, double T)
     int st;
     if (prologue64(x, y, n, T, &st))
         return st;
-    struct casc64 c = {.count = 0};
+    struct casc64 c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         double p[BLOCK];
@@ -230,7 +232,8 @@ static int online64(const double *x, double *y, size_t n, double T)
     int st;
     if (prologue64(x, y, n, T, &st))
         return st;
-    struct casc64 c = {.count = 0};
+    struct casc64 c;
+    c.count = 0; /* the slots are written before they are read */
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t end = n - i < BLOCK ? n : i + BLOCK;
         struct pair64 b = {0.0, max64(x + i, end - i)};
@@ -311,7 +314,7 @@ static int accurate64(const double *x, double *y, size_t n, double T)
         count++;
     }
     long double S = 0.0L;
-    for (unsigned l = 0; l < 64; l++)
+    for (unsigned l = 0; l < 64 && (count >> l) != 0; l++)
         if ((count >> l) & 1u)
             S = slot[l] + S;
     for (size_t i = 0; i < n; i++)

@@ -60,7 +60,7 @@ expect 2 "edge unknown case" -- "$sb" edge -c nope; one_error_line "edge unknown
 # special inputs on 65536 elements of repeated rows at a stride (the guard
 # case, a fork per size, takes 9 s of it and is left to edge itself)
 cases=$("$sb" edge --help | awk '/^  [a-z]/ {print $1}' | grep -vx guard | paste -sd, -)
-expect 0 "edge through the batch" -- "$sb" edge --batch -k scalar.threepass,avx2.accurate,avx2.threepass,avx512.threepass -c "$cases"
+expect 0 "edge through the batch" -- "$sb" edge --batch -k scalar.threepass,avx2.threepass,avx512.threepass -c "$cases"
 has "$tmp/out" "0 FAIL of safe kernels" "edge --batch summary"
 
 # --- a kernel the CPU (here: the cap) cannot run is a visible SKIP, never a pass
@@ -85,16 +85,16 @@ rows = json.load(open(sys.argv[1]))["rows"]
 assert len(rows) >= 8 * 8 and all(r["status"] in ("ok", "skip") for r in rows), len(rows)
 assert {r["rows"] for r in rows} == {70, 300} and all("causal,rows strided" in r["dataset"] for r in rows)
 PY
-# one row: softmax_split judged too, as 'split', ok on 3 threads (from 2M
-# on an AVX-512 CPU in its two-pass form)
-expect 0 "verify split" -- "$sb" verify -k scalar.threepass --shape 1x140000,1x2100000 --threads 3 \
+# one row: softmax_split judged too, as 'split', ok on 3 threads (its
+# two-pass form, from 2M elements on AVX-512, is held to MPFR at smaller
+# sizes in tests/test_batch.c)
+expect 0 "verify split" -- "$sb" verify -k scalar.threepass --shape 1x140000 --threads 3 \
   -d "normal;llm" -T 1,0.7 --json "$tmp/vsp.json" --histogram "$tmp/vsp.csv"
-python3 - "$tmp/vsp.json" "$tmp/vsp.csv" <<'PY' && ok || bad "verify split: a split row per size, dataset and T, ok"
+python3 - "$tmp/vsp.json" "$tmp/vsp.csv" <<'PY' && ok || bad "verify split: a split row per dataset and T, ok"
 import json, sys
 d = json.load(open(sys.argv[1]))
 split = [r for r in d["rows"] if r["kernel"] == "split"]
-assert len(split) == 8 and all(r["status"] == "ok" for r in split), split
-assert {r["n"] for r in split} == {140000, 2100000}
+assert len(split) == 4 and all(r["status"] == "ok" and r["n"] == 140000 for r in split), split
 assert "split" in {h["kernel"] for h in d["histogram"]["kernels"]}
 assert any(line.startswith("split,") for line in open(sys.argv[2]))
 PY

@@ -397,7 +397,6 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
                 calls[nw] = (struct shape_call){k, scaled ? xs : x, y, sh->rows, sh->cols,
                                                 scaled ? 1.0f : T, pools[t], split, onednn, 0,
                                                 o->xt, o->yt, xh, yh, mask};
-                ctxs[nw] = &calls[nw];
             }
         }
         nk += nw;

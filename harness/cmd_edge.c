@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "contract.h"
@@ -27,13 +26,11 @@ static const char help[] =
     "stride with NaN padding; every row must come out the same, and row 0 is\n"
     "held to the case.\n";
 
-/* --batch: the kernel under test, and the pool, for batch_wrap. The guard
- * case runs the kernel in a forked child, where the parent's pool would run
- * on the calling thread alone (its workers do not survive fork): that child
- * makes its own, so the case runs on 2 threads too. */
+/* --batch: the kernel under test, and the pool, for batch_wrap. (The guard
+ * case's forked child runs its batch on the calling thread: a pool's
+ * workers do not survive fork. The bits are the same.) */
 static const struct softmax_kernel *wrapped;
 static struct softmax_pool *edge_pool;
-static pid_t pool_pid;
 
 /* A case's call through softmax_batch (see --batch). Rows that differ give
  * an output no case accepts (every element 12345). */
@@ -43,12 +40,6 @@ static int batch_wrap(const float *x, float *y, size_t n, float T)
         return SOFTMAX_EINVAL_T;
     if (n > 0 && (x == NULL || y == NULL))
         return SOFTMAX_ENULL;
-    if (getpid() != pool_pid) {
-        edge_pool = softmax_pool_create(2);
-        pool_pid = getpid();
-        if (edge_pool == NULL)
-            return SOFTMAX_ENOMEM;
-    }
     if (n == 0)
         return softmax_batch(wrapped, x, 0, y, 0, 1, 0, T, edge_pool);
     size_t ld = n + 5, rows = 65536 / n + 1 < 3 ? 3 : 65536 / n + 1;
@@ -166,7 +157,6 @@ int sb_cmd_edge(int argc, char **argv)
         rc = sb_usage_error("edge: cannot start a pool of 2 threads");
     else if (json != NULL && sb_out_open(&out, json, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    pool_pid = getpid();
     if (rc != 0) {
         free(res);
         softmax_pool_destroy(edge_pool);
@@ -227,6 +217,7 @@ int sb_cmd_edge(int argc, char **argv)
         write_json(out.f, &kernels, &cases, res, fails, expected, skips);
         if (sb_out_close(&out, 1, err, sizeof err) != 0) {
             free(res);
+            softmax_pool_destroy(edge_pool);
             sb_list_free(&kernels, 0);
             sb_list_free(&cases, 0);
             return sb_usage_error("%s", err);

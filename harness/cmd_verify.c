@@ -437,11 +437,6 @@ static void csv_hist(struct ctx *c)
         }
 }
 
-/* Every kernel on rows x cols inputs (one row for a generated vector, many
- * for a file): the reference once per row, one table row per kernel with
- * the worst figures over the rows. */
-/* A kernel's rows already written by softmax_batch: judged as judge()
- * judges a call. */
 /* Every kernel on rows x cols inputs (row i at x + i * ld: one row for a
  * generated vector, many for a file or a shape), the reference once per
  * row, one table row per kernel with the worst figures over the rows. With
@@ -468,7 +463,6 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         } else {
             struct softmax_kernel sk = *softmax_split_kernel(cols);
             sk.name = "split";
-            sk.rows = NULL;
             sk.bound.c0 += SOFTMAX_SPLIT_EXTRA_ULP;
             held[ki] = sb_scaled_kernel(&sk, c->o->bound_scale);
         }

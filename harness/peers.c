@@ -83,7 +83,7 @@ static struct {
     dnnl_engine_t engine;
     dnnl_stream_t stream;
     struct dn_prim slot[DN_SLOTS];
-    unsigned next;
+    unsigned next, omp_threads; /* omp_threads: the count last set, 0 at first */
     int ready;
 } dn;
 
@@ -108,7 +108,10 @@ static void dnnl_drop(void)
  * OpenMP threads, created once and kept. */
 static struct dn_prim *dnnl_prepare(size_t rows, size_t cols, unsigned threads)
 {
-    omp_set_num_threads((int)threads);
+    if (threads != dn.omp_threads) { /* not in every timed call */
+        omp_set_num_threads((int)threads);
+        dn.omp_threads = threads;
+    }
     if (!dn.ready) {
         if (dnnl_engine_create(&dn.engine, dnnl_cpu, 0) != dnnl_success ||
             dnnl_stream_create(&dn.stream, dn.engine, dnnl_stream_default_flags) != dnnl_success)

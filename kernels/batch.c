@@ -183,7 +183,6 @@ static int scalar_terms(const float *x, float *y, size_t n, float T, float *m_ou
         m = x[i] > m ? x[i] : m;
     }
     *m_out = m;
-    *s_out = 0.0;
     if (m == -INFINITY)
         return 0;
     double s = 0.0;
@@ -310,19 +309,9 @@ static void split_scale(void *arg, size_t c)
 }
 
 /* Two-pass: the chunks' s_c 2^e_c summed in double, in chunk order, against
- * the largest e_c (exact powers of two), then every chunk written. NaN,
- * +inf, a logit beyond the exponential's range or every logit far below
- * it: the kernel, in this thread. */
-static int split_twopass_merge(struct split_job *j, struct softmax_pool *pool)
+ * the largest e_c, E (exact powers of two), then every chunk written. */
+static void split_twopass_write(struct split_job *j, float E, struct softmax_pool *pool)
 {
-    float E = -INFINITY;
-    int fallback = 0;
-    for (size_t c = 0; c < j->chunks; c++) {
-        fallback |= j->fallback[c];
-        E = j->m[c] > E ? j->m[c] : E;
-    }
-    if (fallback || !(E >= j->ops2->k_lo))
-        return softmax(j->x, j->y, j->n, j->T);
     double S = 0.0;
     for (size_t c = 0; c < j->chunks; c++)
         if ((double)j->m[c] - E > -1100.0) /* else under 2^-1000 of the sum */
@@ -330,7 +319,6 @@ static int split_twopass_merge(struct split_job *j, struct softmax_pool *pool)
     j->inv = (float)(1.0 / S);
     j->E = E;
     sb_pool_run(pool, j->chunks, split_write, j);
-    return SOFTMAX_OK;
 }
 
 int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool)
@@ -354,24 +342,33 @@ int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_po
         j.len = ((n + SPLIT_MAX_CHUNKS - 1) / SPLIT_MAX_CHUNKS + 63) / 64 * 64;
     j.chunks = (n + j.len - 1) / j.len;
     sb_pool_run(pool, j.chunks, split_terms, &j);
-    if (j.ops2 != NULL)
-        return split_twopass_merge(&j, pool);
+    /* the largest chunk max (two-pass: exponent), and whether a chunk sends
+     * the row elsewhere */
     int fallback = 0;
     float M = -INFINITY;
     for (size_t c = 0; c < j.chunks; c++) {
         fallback |= j.fallback[c];
         M = j.m[c] > M ? j.m[c] : M;
     }
-    /* NaN, +inf, all -inf or an extreme span: the kernel, in this thread */
-    if (fallback || M == -INFINITY)
+    /* NaN, +inf, all -inf, an extreme span, or (two-pass) a logit beyond the
+     * exponential's range or every one far below it: the kernel, in this
+     * thread */
+    if (fallback || M == -INFINITY || (j.ops2 != NULL && !(M >= j.ops2->k_lo)))
         return softmax(x, y, n, T);
+    if (j.ops2 != NULL) {
+        split_twopass_write(&j, M, pool);
+        return SOFTMAX_OK;
+    }
+    /* f_c = exp((m_c - M)/T), then divided by S = sum s_c f_c */
     const double dM = M, dT = T;
     double S = 0.0;
-    for (size_t c = 0; c < j.chunks; c++)
+    for (size_t c = 0; c < j.chunks; c++) {
+        j.f[c] = j.m[c] == -INFINITY ? 0.0 : exp(((double)j.m[c] - dM) / dT);
         if (j.m[c] != -INFINITY)
-            S += j.s[c] * exp(((double)j.m[c] - dM) / dT);
+            S += j.s[c] * j.f[c];
+    }
     for (size_t c = 0; c < j.chunks; c++)
-        j.f[c] = j.m[c] == -INFINITY ? 0.0 : exp(((double)j.m[c] - dM) / dT) / S;
+        j.f[c] /= S;
     sb_pool_run(pool, j.chunks, split_scale, &j);
     return SOFTMAX_OK;
 }

@@ -29,12 +29,11 @@ static inline int sb_check_args(const float *x, const float *y, size_t n, float 
 static inline int sb_check_rows(const void *x, size_t ldx, const void *y, size_t ldy, size_t rows,
                                 size_t cols, float T, int same_type)
 {
-    if (!(T > 0.0f))
-        return SOFTMAX_EINVAL_T;
     if (cols > 0 && rows > SIZE_MAX / cols)
         return SOFTMAX_ELD; /* no buffer holds that */
-    if (rows * cols > 0 && (x == NULL || y == NULL))
-        return SOFTMAX_ENULL;
+    int st = sb_check_args(x, y, rows * cols, T);
+    if (st != SOFTMAX_OK)
+        return st;
     if (ldx < cols || ldy < cols || (x == y && (ldx != ldy || !same_type) && rows > 1))
         return SOFTMAX_ELD;
     return SOFTMAX_OK;

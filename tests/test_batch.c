@@ -21,14 +21,6 @@
 
 #define PAD_VALUE 1234.5f
 
-static void gen(const char *spec, float *x, size_t n, uint64_t seed)
-{
-    struct sb_dataset_spec s;
-    char err[128];
-    assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
-    sb_dataset_generate(&s, x, n, seed);
-}
-
 static void pool_limits(void **state)
 {
     (void)state;

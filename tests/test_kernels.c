@@ -35,14 +35,6 @@ static int need_isa(void **state)
             skip();                                                                          \
     } while (0)
 
-static void gen(const char *spec, float *x, size_t n, uint64_t seed)
-{
-    struct sb_dataset_spec s;
-    char err[128];
-    assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
-    sb_dataset_generate(&s, x, n, seed);
-}
-
 /* Holds y to the kernel's bound (or, for limits, to exactness) against the
  * reference; prints the worst element on failure. */
 static void hold(const struct softmax_kernel *k, const float *x, const float *y, size_t n,

@@ -13,7 +13,17 @@
 #include <math.h>
 #include <string.h>
 
+#include "datasets.h"
 #include "internal.h" /* sb_accurate_keep_max */
+
+/* n values of the dataset spec (a valid one) from seed. */
+static inline void gen(const char *spec, float *x, size_t n, uint64_t seed)
+{
+    struct sb_dataset_spec s;
+    char err[128];
+    assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
+    sb_dataset_generate(&s, x, n, seed);
+}
 
 /* Bitwise float equality (NaN equals NaN, -0 differs from +0). */
 static inline int same_bits(float a, float b)

@@ -99,6 +99,21 @@ static inline __attribute__((always_inline)) float tp_sum(const float *x, float 
                : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1, store) : tp_exp_pass(x, y, n, m, t, 1, 0, store));
 }
 
+/* The scale pass, y *= f (f = 1/S; the split: its chunk's factor). */
+static inline __attribute__((always_inline)) void tp_scale(float *y, size_t n, float f)
+{
+    const sbv vf = sbv_set1(f);
+    size_t i;
+    for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
+        sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), vf));
+        sbv_storeu(y + i + SBV_W, sbv_mul(sbv_loadu(y + i + SBV_W), vf));
+        sbv_storeu(y + i + 2 * SBV_W, sbv_mul(sbv_loadu(y + i + 2 * SBV_W), vf));
+        sbv_storeu(y + i + 3 * SBV_W, sbv_mul(sbv_loadu(y + i + 3 * SBV_W), vf));
+    }
+    for (; i < n; i += SBV_W)
+        sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), vf));
+}
+
 static int sbv_threepass(const float *x, float *y, size_t n, float T)
 {
     int st, nan = 0;
@@ -115,17 +130,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    float s = tp_sum(x, y, n, m, lo, T, 1);
-    const sbv inv = sbv_set1(1.0f / s);
-    size_t i;
-    for (i = 0; i + TP_STEP <= n; i += TP_STEP) {
-        sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), inv));
-        sbv_storeu(y + i + SBV_W, sbv_mul(sbv_loadu(y + i + SBV_W), inv));
-        sbv_storeu(y + i + 2 * SBV_W, sbv_mul(sbv_loadu(y + i + 2 * SBV_W), inv));
-        sbv_storeu(y + i + 3 * SBV_W, sbv_mul(sbv_loadu(y + i + 3 * SBV_W), inv));
-    }
-    for (; i < n; i += SBV_W)
-        sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), inv));
+    tp_scale(y, n, 1.0f / tp_sum(x, y, n, m, lo, T, 1));
     return SOFTMAX_OK;
 }
 
@@ -152,7 +157,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
 /* G rows (a constant) from x: each row's vectors into v[g], its max into
  * m[g]; a bit of the result set for each row the fast path cannot take. */
 static inline __attribute__((always_inline)) unsigned tp_rows_max(const float *x, size_t ldx,
-                                                                  size_t last, float T,
+                                                                  size_t n, size_t last, float T,
                                                                   sbv v[][SBV_ROW_VECS], float *m,
                                                                   const int G, const int NV)
 {
@@ -176,7 +181,8 @@ static inline __attribute__((always_inline)) unsigned tp_rows_max(const float *x
             lo = sbv_min(lo, v[g][j]);
         }
         m[g] = sbv_hmax(mx);
-        if (nan || !isfinite(m[g]) || (T > 1.0f && isinf(m[g] - sbv_hmin(lo))))
+        if (nan || !isfinite(m[g]) ||
+            (T > 1.0f && sbv_span_overflows(x + g * ldx, n, m[g], sbv_hmin(lo), T)))
             slow |= 1u << g;
     }
     return slow;
@@ -223,7 +229,7 @@ static inline __attribute__((always_inline)) void tp_rows_nv(const float *x, siz
     float m[2];
     size_t r = 0;
     for (; r + 2 <= rows; r += 2, x += 2 * ldx, y += 2 * ldy) {
-        unsigned slow = tp_rows_max(x, ldx, last, T, v, m, 2, NV);
+        unsigned slow = tp_rows_max(x, ldx, n, last, T, v, m, 2, NV);
         if (slow == 0) {
             tp_rows_out(y, ldy, last, vt, v, m, 2, NV);
             continue;
@@ -236,7 +242,7 @@ static inline __attribute__((always_inline)) void tp_rows_nv(const float *x, siz
                 tp_rows_out(y + g * ldy, ldy, last, vt, v + g, m + g, 1, NV);
     }
     if (r < rows) {
-        if (tp_rows_max(x, ldx, last, T, v, m, 1, NV))
+        if (tp_rows_max(x, ldx, n, last, T, v, m, 1, NV))
             sbv_threepass(x, y, n, T);
         else
             tp_rows_out(y, ldy, last, vt, v, m, 1, NV);
@@ -311,12 +317,4 @@ static int sbv_chunk_terms(const float *x, float *y, size_t n, float T, float *m
 }
 
 /* y *= f over a chunk. */
-static void sbv_chunk_scale(float *y, size_t n, float f)
-{
-    const sbv vf = sbv_set1(f);
-    size_t i = 0;
-    for (; i + SBV_W <= n; i += SBV_W)
-        sbv_storeu(y + i, sbv_mul(sbv_loadu(y + i), vf));
-    if (i < n)
-        sbv_store_tail(y + i, n - i, sbv_mul(sbv_load_tail(y + i, n - i, 0.0f), vf));
-}
+static void sbv_chunk_scale(float *y, size_t n, float f) { tp_scale(y, n, f); }

@@ -179,25 +179,39 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
     return (struct sb_part){sbv_hadd(sbv_ldexp(M, sbv_sub(E, sbv_set1(e)))), e};
 }
 
+/* Pass 1 at T = 1 (no multiply) or not; tf = 1/T. */
+static inline __attribute__((always_inline)) struct sb_part wp_sum(const float *x, size_t n, float T, float tf)
+{
+    return T != 1.0f ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
+}
+
+/* Pass 2: y = exp(x tf) inv 2^-E, at T = 1 without the multiply. */
+static inline __attribute__((always_inline)) void wp_write(const float *x, float *y, size_t n,
+                                                          float T, float tf, float inv,
+                            float E)
+{
+    if (T != 1.0f)
+        sbv_write2(x, y, n, 0.0f, wp_out,
+                   &(struct sbv_out){sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1});
+    else
+        sbv_write2(x, y, n, 0.0f, wp_out,
+                   &(struct sbv_out){sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0});
+}
+
 static int sbv_twopass(const float *x, float *y, size_t n, float T)
 {
     int st;
     float tf;
     if (sbv_prologue(x, y, n, T, &st, &tf))
         return st;
-    int scaled = T != 1.0f;
-    struct sb_part tot = scaled ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
+    struct sb_part tot = wp_sum(x, n, T, tf);
     /* NaN or +inf gave a NaN sum; a lane above ARG_HI an exponent above K_HI
      * (k follows x/T log2 e for any finite x/T) */
     if (!(tot.m >= (float)SBV_K_LO && tot.m <= SBV_K_HI) || !isfinite(tot.s)) {
         sb_scalar_threepass(x, y, n, T);
         return SOFTMAX_OK;
     }
-    const sbv vE = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
-    if (scaled)
-        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(tf), inv, vE, 1});
-    else
-        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(1.0f), inv, vE, 0});
+    wp_write(x, y, n, T, tf, 1.0f / tot.s, tot.m);
     return SOFTMAX_OK;
 }
 
@@ -242,7 +256,7 @@ static int sbv_chunk_sum(const float *x, size_t n, float T, double *s, float *e)
     *e = -INFINITY;
     if (isinf(tf))
         return 1;
-    struct sb_part tot = T != 1.0f ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
+    struct sb_part tot = wp_sum(x, n, T, tf);
     *s = tot.s;
     *e = tot.m;
     return !(tot.m <= SBV_K_HI) || !isfinite(tot.s);
@@ -251,10 +265,6 @@ static int sbv_chunk_sum(const float *x, size_t n, float T, double *s, float *e)
 /* Pass 2 on a chunk, for the row's sum 1/inv 2^E. */
 static void sbv_chunk_write(const float *x, float *y, size_t n, float T, float inv, float E)
 {
-    float tf = 1.0f / T;
-    if (T != 1.0f)
-        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1});
-    else
-        sbv_write2(x, y, n, 0.0f, wp_out, &(struct sbv_out){sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0});
+    wp_write(x, y, n, T, 1.0f / T, inv, E);
 }
 #endif

@@ -44,11 +44,14 @@ static int batch_wrap(const float *x, float *y, size_t n, float T)
         return softmax_batch(wrapped, x, 0, y, 0, 1, 0, T, edge_pool);
     size_t ld = n + 5, rows = 65536 / n + 1 < 3 ? 3 : 65536 / n + 1;
     float *xs = malloc(rows * ld * sizeof *xs), *ys = malloc(rows * ld * sizeof *ys);
-    int st = xs && ys ? SOFTMAX_OK : SOFTMAX_ENOMEM;
-    for (size_t i = 0; st == SOFTMAX_OK && i < rows * ld; i++)
+    if (xs == NULL || ys == NULL) {
+        free(xs);
+        free(ys);
+        return SOFTMAX_ENOMEM;
+    }
+    for (size_t i = 0; i < rows * ld; i++)
         xs[i] = ys[i] = i % ld < n ? x[i % ld] : NAN;
-    if (st == SOFTMAX_OK)
-        st = softmax_batch(wrapped, xs, ld, ys, ld, rows, n, T, edge_pool);
+    int st = softmax_batch(wrapped, xs, ld, ys, ld, rows, n, T, edge_pool);
     int same = 1;
     for (size_t r = 1; st == SOFTMAX_OK && r < rows; r++)
         same &= memcmp(ys, ys + r * ld, n * sizeof *ys) == 0;

@@ -27,10 +27,16 @@ CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 LDLIBS_ALL = -lmpfr -lgmp -lm -pthread
 
 # Optional peers, built when their libraries are installed (never under the
-# sanitizers: their runtimes keep allocations LeakSanitizer would report).
-HAVE_DNNL := $(if $(SAN),,$(shell echo '\#include <oneapi/dnnl/dnnl.h>' | $(CC) -E -x c - >/dev/null 2>&1 && test -e "$$($(CC) -print-file-name=libdnnl.so)" && echo 1))
-HAVE_XNNPACK := $(if $(SAN),,$(shell echo '\#include <xnnpack.h>' | $(CC) -E -x c - >/dev/null 2>&1 && test -e "$$($(CC) -print-file-name=libXNNPACK.so)" && echo 1))
-XNNPACK_VERSION := $(shell dpkg-query -W -f='$${Version}' libxnnpack-dev 2>/dev/null)
+# sanitizers). scripts/configure.sh finds them and writes $(BUILD)/config.mk;
+# make remakes that file before anything else and restarts if it changed, and
+# the targets that install packages (report, test) run the build as a
+# recursive make after installing, so what was just installed is found.
+CONFIG = $(BUILD)/config.mk
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+include $(CONFIG)
+endif
+$(CONFIG): FORCE
+	@scripts/configure.sh $(BUILD) "$(CC)" "$(SAN)"
 PEER_FLAGS = $(if $(HAVE_DNNL),-DSB_HAVE_DNNL) \
              $(if $(HAVE_XNNPACK),-DSB_HAVE_XNNPACK -DSB_XNNPACK_VERSION='"$(XNNPACK_VERSION)"')
 PEER_LIBS  = $(if $(HAVE_DNNL),-ldnnl -lgomp) $(if $(HAVE_XNNPACK),-lXNNPACK -lpthreadpool)
@@ -56,6 +62,8 @@ $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
 # F16C's conversions, called only where CPUID shows it
 $(BUILD)/kernels/avx2/convert.o: ISAFLAGS = -mavx2 -mfma -mf16c
 $(BUILD)/harness/peers.o: ISAFLAGS = $(PEER_FLAGS)
+# what configure found decides the peers' object and every link
+$(BUILD)/harness/peers.o: $(CONFIG)
 # The reference cache's key holds a digest of the reference's source, so a
 # changed reference never reads an old entry.
 REF_DIGEST := $(shell cat reference/reference.c reference/reference.h | sha256sum | cut -c1-32)
@@ -71,12 +79,14 @@ $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
 .PHONY: all deps report baseline verify test unit-tests cli-tests clean FORCE
 .SECONDARY:
-all: deps $(LIB) $(REFLIB) $(BIN)
+all: $(LIB) $(REFLIB) $(BIN)
 
+# The build needs gcc, make, MPFR and GMP only; report and test install what
+# they use themselves (scripts/install-deps.sh GROUP).
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh build
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(ISAFLAGS) -c $< -o $@
 
@@ -90,15 +100,17 @@ $(HLIB): $(HARNESS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/harness/main.o $(HLIB) $(REFLIB) $(LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) $(PEER_LIBS)
+$(BIN): $(BUILD)/harness/main.o $(HLIB) $(REFLIB) $(LIB) $(CONFIG)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) $(LDLIBS_ALL) $(PEER_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL) $(PEER_LIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB) $(CONFIG)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) -lcmocka $(LDLIBS_ALL) $(PEER_LIBS)
 
 # The main job: list, verify, edge, bench and the report (scripts/report.sh);
 # QUICK=1 for the short version.
-report: all
+report:
+	@scripts/install-deps.sh report
+	@$(MAKE) --no-print-directory all
 	@QUICK=$(or $(QUICK),0) scripts/report.sh
 
 # The project's own regression gate: the figures of this repository's
@@ -125,7 +137,8 @@ cli-tests: $(BIN)
 
 # The full gate: every build must be warning-free; the summary line counts
 # every test program of every build.
-test: deps
+test:
+	@scripts/install-deps.sh test
 	@rm -f build/test-results.txt
 	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc unit-tests cli-tests
 	@# the dispatcher and the SKIP path as an AVX2-only and a scalar-only CPU see them

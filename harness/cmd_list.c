@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "peers.h"
 #include "vecio.h"
@@ -53,8 +54,26 @@ static void write_json(FILE *f)
     fprintf(f, "{\n  \"softbench\": {\"command\": \"list\", \"format\": 1},\n"
                "  \"machine\": {\"cpu\": ");
     sb_json_str(f, sb_cpu_model());
-    fprintf(f, ", \"isa\": \"%s\"},\n  \"peers\": ", softmax_isa_name(softmax_isa_available()));
+    fprintf(f, ", \"isa\": \"%s\"},\n  \"build\": {\"compiler\": ",
+            softmax_isa_name(softmax_isa_available()));
+    sb_json_str(f, sb_build_compiler());
+    fputs(", \"cflags\": ", f);
+    sb_json_str(f, sb_build_flags());
+    fputs(", \"commit\": ", f);
+    sb_json_str(f, sb_build_commit());
+    fputs("},\n  \"peers\": ", f);
     sb_json_str(f, sb_peers_versions());
+    /* a peer left out of this build, and why: a script can tell "not
+     * installed when built" from "built" without parsing the text table */
+    fputs(",\n  \"peers_missing\": [", f);
+    for (size_t i = 0; i < sb_peer_missing_count(); i++) {
+        fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+        sb_json_str(f, sb_peer_missing_name(i));
+        fputs(", \"reason\": ", f);
+        sb_json_str(f, sb_peer_missing_reason(i));
+        fputc('}', f);
+    }
+    fputc(']', f);
     fputs(",\n  \"kernels\": [", f);
     for (size_t i = 0; i < sb_kernel_total(); i++)
         json_kernel(f, sb_kernel_any(i), i == 0);

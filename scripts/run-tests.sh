@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs cmocka test programs, shows their output, and records per program
-# "BUILD/PROGRAM passed failed skipped" in build/test-results.txt. Programs
+# "BUILD/PROGRAM passed failed skipped" in build/test-results.txt (the
+# program's name followed by [SOFTMAX_ISA=...] when a cap is set). Programs
 # run JOBS at a time (default: the online CPUs, at most 4), each into its own
 # log; the logs are shown in the order given, so the output reads the same
 # as a sequential run.
@@ -36,6 +37,6 @@ for prog in "$@"; do
     echo "FAILED: $prog exited with status $rc"
   fi
   [ "$fail" -eq 0 ] || status=1
-  echo "$prog $pass $fail $skip" >>"$results"
+  echo "$prog${SOFTMAX_ISA:+[SOFTMAX_ISA=$SOFTMAX_ISA]} $pass $fail $skip" >>"$results"
 done
 exit $status

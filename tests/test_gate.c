@@ -102,6 +102,7 @@ static void less_accurate_exp_fails_accuracy(void **state)
 static void extra_work_fails_instructions(void **state)
 {
     (void)state;
+    skip_if_slow_left_out();
     struct softmax_kernel good = as_threepass(threepass()->fn), bad = as_threepass(extra_work);
     struct sb_gate_figures base, now;
     struct sb_gate_verdict v;
@@ -124,6 +125,7 @@ static void extra_work_fails_instructions(void **state)
 static void unchanged_passes_ten_times(void **state)
 {
     (void)state;
+    skip_if_slow_left_out();
     const struct softmax_kernel *k = softmax_kernel_find("avx2.threepass");
     if (!softmax_kernel_supported(k)) {
         printf("SKIP avx2.threepass: needs avx2; using scalar.threepass\n");

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "datasets.h"
@@ -23,6 +25,19 @@ static inline void gen(const char *spec, float *x, size_t n, uint64_t seed)
     char err[128];
     assert_int_equal(sb_dataset_parse(spec, &s, err, sizeof err), 0);
     sb_dataset_generate(&s, x, n, seed);
+}
+
+/* SOFTBENCH_SLOW_TESTS=0: make test's repeated passes (the ISA caps, the
+ * sanitizer and clang builds) leave the slowest checks, which single-step a
+ * kernel and do not depend on the ISA or the build, to its first gcc pass.
+ * A check so left out is a SKIP line naming why, never a silent pass. */
+static inline void skip_if_slow_left_out(void)
+{
+    const char *s = getenv("SOFTBENCH_SLOW_TESTS");
+    if (s != NULL && strcmp(s, "0") == 0) {
+        printf("SKIP: slow, run once by make test's first gcc pass (SOFTBENCH_SLOW_TESTS=0)\n");
+        skip();
+    }
 }
 
 /* Bitwise float equality (NaN equals NaN, -0 differs from +0). */

@@ -349,7 +349,8 @@ void sb_machine_json(FILE *f, const char *in)
     fprintf(f, ",\n%s\"family\": %u, \"model\": %u, \"stepping\": %u,\n%s\"flags\": ", in, fam,
             model, step, in);
     sb_json_str(f, flags);
-    fprintf(f, ",\n%s\"isa_usable\": \"%s\", \"cores\": %ld,\n", in,
+    fprintf(f, ",\n%s\"emulated\": %s,", in, sb_emulated() ? "true" : "false");
+    fprintf(f, "\n%s\"isa_usable\": \"%s\", \"cores\": %ld,\n", in,
             softmax_isa_name(softmax_isa_available()), sysconf(_SC_NPROCESSORS_ONLN));
     fprintf(f, "%s\"cache_bytes\": {\"L1d\": %ld, \"L2\": %ld, \"L3\": %ld},\n", in,
             sb_cache_size(1), sb_cache_size(2), sb_cache_size(3));

@@ -306,28 +306,92 @@ void sb_json_num(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
-const char *sb_cpu_model(void)
+/* The value of the first /proc/cpuinfo line starting with key, into out;
+ * 0 when there is none. */
+static int cpuinfo_field(const char *key, char *out, size_t len)
 {
-    static char model[128];
-    if (model[0] != '\0')
-        return model;
-    snprintf(model, sizeof model, "unknown CPU");
     FILE *f = fopen("/proc/cpuinfo", "r");
     if (f == NULL)
-        return model;
+        return 0;
     char line[512];
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c != NULL) {
-                c += 1 + (c[1] == ' ');
-                c[strcspn(c, "\n")] = '\0';
-                snprintf(model, sizeof model, "%s", c);
-            }
-            break;
-        }
+    int found = 0;
+    size_t kl = strlen(key);
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        char *c = strchr(line, ':');
+        if (strncmp(line, key, kl) != 0 || c == NULL)
+            continue;
+        c += 1 + (c[1] == ' ');
+        c[strcspn(c, "\n")] = '\0';
+        snprintf(out, len, "%s", c);
+        found = 1;
     }
     fclose(f);
+    return found;
+}
+
+/* An aarch64 build reads /proc/cpuinfo's MIDR fields (CPU implementer, CPU
+ * part); qemu-user passes the host's file through, so an aarch64 process
+ * that finds none there, and an x86 "vendor_id" instead, is emulated. */
+int sb_emulated(void)
+{
+#if defined(__aarch64__)
+    char v[64];
+    return !cpuinfo_field("CPU implementer", v, sizeof v) && cpuinfo_field("vendor_id", v, sizeof v);
+#else
+    return 0;
+#endif
+}
+
+#if defined(__aarch64__)
+/* MIDR implementer and part numbers of the common server and client cores
+ * (Arm's Technical Reference Manuals). */
+static const char *arm_part_name(unsigned impl, unsigned part)
+{
+    static const struct {
+        unsigned impl, part;
+        const char *name;
+    } parts[] = {
+        {0x41, 0xd08, "Arm Cortex-A72"},   {0x41, 0xd0b, "Arm Cortex-A76"},
+        {0x41, 0xd0c, "Arm Neoverse N1"},  {0x41, 0xd40, "Arm Neoverse V1"},
+        {0x41, 0xd49, "Arm Neoverse N2"},  {0x41, 0xd4f, "Arm Neoverse V2"},
+        {0x41, 0xd84, "Arm Neoverse V3"},  {0x41, 0xd8e, "Arm Neoverse N3"},
+        {0x41, 0xd41, "Arm Cortex-A78"},   {0x41, 0xd44, "Arm Cortex-X1"},
+        {0x41, 0xd46, "Arm Cortex-A510"},  {0x41, 0xd47, "Arm Cortex-A710"},
+        {0x41, 0xd48, "Arm Cortex-X2"},    {0xc0, 0xac3, "Ampere AmpereOne"},
+        {0x46, 0x001, "Fujitsu A64FX"},    {0x61, 0x022, "Apple M1"},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (parts[i].impl == impl && parts[i].part == part)
+            return parts[i].name;
+    return NULL;
+}
+#endif
+
+const char *sb_cpu_model(void)
+{
+    static char model[160];
+    if (model[0] != '\0')
+        return model;
+    char name[128];
+    int have = cpuinfo_field("model name", name, sizeof name);
+#if defined(__aarch64__)
+    char impl[32], part[32];
+    if (sb_emulated()) {
+        snprintf(model, sizeof model, "aarch64 under qemu-user on %s", have ? name : "unknown CPU");
+        return model;
+    }
+    if (cpuinfo_field("CPU implementer", impl, sizeof impl) &&
+        cpuinfo_field("CPU part", part, sizeof part)) {
+        unsigned i = (unsigned)strtoul(impl, NULL, 0), p = (unsigned)strtoul(part, NULL, 0);
+        const char *n = arm_part_name(i, p);
+        if (n != NULL)
+            snprintf(model, sizeof model, "%s", n);
+        else
+            snprintf(model, sizeof model, "aarch64 CPU (MIDR implementer 0x%02x, part 0x%03x)", i, p);
+        return model;
+    }
+#endif
+    snprintf(model, sizeof model, "%s", have ? name : "unknown CPU");
     return model;
 }
 

@@ -71,6 +71,9 @@ void sb_json_num(FILE *f, double v);
 
 /* The machine line shared by every output: CPU model and available ISA. */
 const char *sb_cpu_model(void);
+/* 1 when this process runs under a user-mode emulator (qemu-user): its
+ * times measure the emulator, not a CPU. */
+int sb_emulated(void);
 
 int sb_cmd_list(int argc, char **argv);
 int sb_cmd_verify(int argc, char **argv);

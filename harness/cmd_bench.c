@@ -260,14 +260,14 @@ static int parse(int argc, char **argv, struct opts *o)
 
 static int apply_isa(const char *name, const char **note)
 {
-    static const char *names[] = {"scalar", "avx2", "avx512"};
-    for (int i = 0; i < 3; i++)
+    static const char *names[] = {"scalar", "avx2", "avx512", "neon", "sve"};
+    for (int i = 0; i < 5; i++)
         if (strcmp(name, names[i]) == 0) {
             softmax_isa_cap((enum softmax_isa)i);
             *note = sb_peers_cap_isa((enum softmax_isa)i);
             return 0;
         }
-    return sb_usage_error("bench: --isa takes scalar, avx2 or avx512, not '%s'", name);
+    return sb_usage_error("bench: --isa takes scalar, avx2, avx512, neon or sve, not '%s'", name);
 }
 
 /* A batched call (or, split, the split of one row) as sb_measure's work. */
@@ -345,6 +345,8 @@ static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
            sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
            sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
            (double)T, sysconf(_SC_NPROCESSORS_ONLN));
+    if (sb_emulated())
+        printf("EMULATED: the times below measure qemu-user, not an aarch64 CPU\n");
     printf("%-17s %13s %7s %7s %12s %8s %8s %11s %11s %7s\n", "kernel", "shape", "threads",
            "reps", "median ns", "ns/elem", "GB/s", "min ns", "max ns", "MAD");
     if (csv->f != NULL)
@@ -580,6 +582,8 @@ int sb_cmd_bench(int argc, char **argv)
     printf("softbench bench: cpu %s, usable ISA %s%s%s, %s cache, input %s, T=%g\n",
            sb_cpu_model(), softmax_isa_name(softmax_isa_available()), *isa_note ? "; " : "",
            isa_note, o.cold ? "cold" : "warm", ds->label, (double)T);
+    if (sb_emulated())
+        printf("EMULATED: the times below measure qemu-user, not an aarch64 CPU\n");
     printf("timer: CLOCK_MONOTONIC; TSC %.3f GHz (reference cycles, not core cycles); %s; "
            "peers: %s\n\n",
            tsc / 1e9, o.pin >= 0 ? "pinned" : "not pinned", sb_peers_versions());

@@ -54,8 +54,12 @@ static const char help_check[] =
  * AVX2), so the scalar kernels' counts hold for one kind of CPU. */
 static int libm_fma(void)
 {
+#if defined(__x86_64__)
     __builtin_cpu_init();
     return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx2");
+#else
+    return 1; /* aarch64 always has a fused multiply-add, and one expf */
+#endif
 }
 
 /* The flags that change the code: -O, -m, -f, -D, -std; not warnings,

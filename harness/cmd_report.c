@@ -502,12 +502,17 @@ static int candidate(const struct kinfo *k)
            k->verify_fail == 0 && k->edge_fail == 0;
 }
 
+/* Times taken under an emulator (bench's machine says so) measure the
+ * emulator: no band is recommended from them. */
 static void recommend(struct mach *m, double budget)
 {
+    int emulated = m->machine != NULL && is_true(m->machine, "emulated");
     for (int b = 0; b < NBANDS; b++)
         for (int g = 0; g < 2; g++) {
             struct rec *r = &m->rec[b][g];
             *r = (struct rec){.ns = NAN, .ulp = NAN, .second_ns = NAN};
+            if (emulated)
+                continue;
             for (size_t i = 0; i < m->nk; i++) {
                 const struct kinfo *k = &m->k[i];
                 double ns = band_speed(m, k->name, b), ulp = band_ulp(m, k->name, b);

@@ -209,9 +209,13 @@ static const struct sb_chunk_ops scalar_chunk = {scalar_terms, scalar_scale};
 static const struct sb_chunk_ops *chunk_ops(void)
 {
     switch (softmax_isa_available()) {
-#if defined(__x86_64__) || defined(__i386__)
+#if SB_X86
     case SOFTMAX_ISA_AVX512: return &sb_chunk_avx512;
     case SOFTMAX_ISA_AVX2: return &sb_chunk_avx2;
+#endif
+#if SB_ARM
+    case SOFTMAX_ISA_SVE: return &sb_chunk_sve;
+    case SOFTMAX_ISA_NEON: return &sb_chunk_neon;
 #endif
     default: return &scalar_chunk;
     }
@@ -225,8 +229,8 @@ size_t sb_split_twopass_from = SB_TWOPASS_FROM;
  * three-pass form of the best ISA. */
 static int split_twopass(size_t n)
 {
-#if defined(__x86_64__) || defined(__i386__)
-    return softmax_isa_available() >= SOFTMAX_ISA_AVX512 && n >= sb_split_twopass_from;
+#if SB_X86
+    return softmax_isa_available() == SOFTMAX_ISA_AVX512 && n >= sb_split_twopass_from;
 #else
     (void)n;
     return 0;
@@ -330,7 +334,11 @@ int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_po
         return softmax(x, y, n, T);
     struct split_job j;
     j.ops = chunk_ops();
+#if SB_X86
     j.ops2 = split_twopass(n) ? &sb_chunk2_avx512 : NULL;
+#else
+    j.ops2 = NULL;
+#endif
     j.x = x;
     j.y = y;
     j.n = n;

@@ -90,24 +90,64 @@ static void f32_to_bf16(const float *s, uint16_t *d, size_t n)
         d[i] = sb_f32_to_bf16(s[i]);
 }
 
+/* The conversion bodies for the usable ISA: the x86 vector ones where they
+ * run, the portable integer ones elsewhere. */
+typedef void (*widen_fn)(const uint16_t *, float *, size_t);
+typedef void (*narrow_fn)(const float *, uint16_t *, size_t);
+static widen_fn widen_bf16(void)
+{
+#if SB_X86
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa == SOFTMAX_ISA_AVX512)
+        return sb_avx512_bf16_to_f32;
+    if (isa == SOFTMAX_ISA_AVX2)
+        return sb_avx2_bf16_to_f32;
+#endif
+    return bf16_to_f32;
+}
+static widen_fn widen_f16(void)
+{
+#if SB_X86
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa == SOFTMAX_ISA_AVX512)
+        return sb_avx512_f16_to_f32;
+    if (isa == SOFTMAX_ISA_AVX2 && (sb_cpu_features() & SB_CPU_F16C))
+        return sb_avx2_f16_to_f32;
+#endif
+    return f16_to_f32;
+}
+static narrow_fn narrow_bf16(void)
+{
+#if SB_X86
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa == SOFTMAX_ISA_AVX512)
+        return (sb_cpu_features() & SB_CPU_AVX512BF16) ? sb_avx512bf16_f32_to_bf16
+                                                       : sb_avx512_f32_to_bf16;
+    if (isa == SOFTMAX_ISA_AVX2)
+        return sb_avx2_f32_to_bf16;
+#endif
+    return f32_to_bf16;
+}
+static narrow_fn narrow_f16(void)
+{
+#if SB_X86
+    enum softmax_isa isa = softmax_isa_available();
+    if (isa == SOFTMAX_ISA_AVX512)
+        return sb_avx512_f32_to_f16;
+    if (isa == SOFTMAX_ISA_AVX2 && (sb_cpu_features() & SB_CPU_F16C))
+        return sb_avx2_f32_to_f16;
+#endif
+    return f32_to_f16;
+}
+
 int softmax_to_f32(enum softmax_dtype t, const void *src, float *dst, size_t n)
 {
     if (n > 0 && (src == NULL || dst == NULL))
         return SOFTMAX_ENULL;
-    enum softmax_isa isa = softmax_isa_available();
-    int f16c = (sb_cpu_features() & SB_CPU_F16C) != 0;
     switch (t) {
     case SOFTMAX_F32: memmove(dst, src, n * sizeof *dst); return SOFTMAX_OK;
-    case SOFTMAX_BF16:
-        (isa == SOFTMAX_ISA_AVX512 ? sb_avx512_bf16_to_f32
-         : isa == SOFTMAX_ISA_AVX2 ? sb_avx2_bf16_to_f32
-                                   : bf16_to_f32)(src, dst, n);
-        return SOFTMAX_OK;
-    case SOFTMAX_F16:
-        (isa == SOFTMAX_ISA_AVX512         ? sb_avx512_f16_to_f32
-         : isa == SOFTMAX_ISA_AVX2 && f16c ? sb_avx2_f16_to_f32
-                                           : f16_to_f32)(src, dst, n);
-        return SOFTMAX_OK;
+    case SOFTMAX_BF16: widen_bf16()(src, dst, n); return SOFTMAX_OK;
+    case SOFTMAX_F16: widen_f16()(src, dst, n); return SOFTMAX_OK;
     }
     return SOFTMAX_EDTYPE;
 }
@@ -116,21 +156,10 @@ int softmax_from_f32(enum softmax_dtype t, const float *src, void *dst, size_t n
 {
     if (n > 0 && (src == NULL || dst == NULL))
         return SOFTMAX_ENULL;
-    enum softmax_isa isa = softmax_isa_available();
-    int feat = sb_cpu_features();
     switch (t) {
     case SOFTMAX_F32: memmove(dst, src, n * sizeof *src); return SOFTMAX_OK;
-    case SOFTMAX_BF16:
-        (isa == SOFTMAX_ISA_AVX512 && (feat & SB_CPU_AVX512BF16) ? sb_avx512bf16_f32_to_bf16
-         : isa == SOFTMAX_ISA_AVX512                              ? sb_avx512_f32_to_bf16
-         : isa == SOFTMAX_ISA_AVX2                                ? sb_avx2_f32_to_bf16
-                                                                  : f32_to_bf16)(src, dst, n);
-        return SOFTMAX_OK;
-    case SOFTMAX_F16:
-        (isa == SOFTMAX_ISA_AVX512                            ? sb_avx512_f32_to_f16
-         : isa == SOFTMAX_ISA_AVX2 && (feat & SB_CPU_F16C) ? sb_avx2_f32_to_f16
-                                                              : f32_to_f16)(src, dst, n);
-        return SOFTMAX_OK;
+    case SOFTMAX_BF16: narrow_bf16()(src, dst, n); return SOFTMAX_OK;
+    case SOFTMAX_F16: narrow_f16()(src, dst, n); return SOFTMAX_OK;
     }
     return SOFTMAX_EDTYPE;
 }

@@ -7,6 +7,19 @@
 #ifndef SOFTMAX_INTERNAL_H
 #define SOFTMAX_INTERNAL_H
 
+/* The x86-64 kernels (kernels/avx2, kernels/avx512) are built only there. */
+#if defined(__x86_64__)
+#define SB_X86 1
+#else
+#define SB_X86 0
+#endif
+/* The aarch64 kernels (kernels/neon, kernels/sve) are built only there. */
+#if defined(__aarch64__)
+#define SB_ARM 1
+#else
+#define SB_ARM 0
+#endif
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -265,7 +278,7 @@ struct sb_chunk_ops {
     int (*terms)(const float *x, float *y, size_t n, float T, float *m, double *s);
     void (*scale)(float *y, size_t n, float f);
 };
-extern const struct sb_chunk_ops sb_chunk_avx2, sb_chunk_avx512;
+extern const struct sb_chunk_ops sb_chunk_avx2, sb_chunk_avx512, sb_chunk_neon, sb_chunk_sve;
 
 /* The two-pass form of the split (body/twopass.h, AVX-512): sum gives a
  * chunk's sum of exp(x/T) as s 2^e (1: the row must go to a kernel); write

@@ -39,7 +39,16 @@ enum softmax_status {
  * stored as their bits (uint16_t). */
 enum softmax_dtype { SOFTMAX_F32 = 0, SOFTMAX_BF16 = 1, SOFTMAX_F16 = 2 };
 
-enum softmax_isa { SOFTMAX_ISA_SCALAR = 0, SOFTMAX_ISA_AVX2 = 1, SOFTMAX_ISA_AVX512 = 2 };
+/* Levels within an architecture: x86-64 scalar < avx2 < avx512, aarch64
+ * scalar < neon < sve. Values are stable; they do not order ISAs of two
+ * architectures (softmax_isa_within does). */
+enum softmax_isa {
+    SOFTMAX_ISA_SCALAR = 0,
+    SOFTMAX_ISA_AVX2 = 1,
+    SOFTMAX_ISA_AVX512 = 2,
+    SOFTMAX_ISA_NEON = 3,
+    SOFTMAX_ISA_SVE = 4,
+};
 
 /* Which rounded quantity feeds the exponential, and so drives the error:
  * SHIFTED kernels round x_i - max (and divide by T), RAW kernels round x_i / T. */
@@ -106,8 +115,11 @@ size_t softmax_log_kernel_count(void);
 const struct softmax_kernel *softmax_log_kernel_at(size_t i);
 
 /* 1 when the running CPU, capped by the environment variable
- * SOFTMAX_ISA=scalar|avx2|avx512, can execute the kernel. */
+ * SOFTMAX_ISA=scalar|avx2|avx512|neon|sve, can execute the kernel. */
 int softmax_kernel_supported(const struct softmax_kernel *k);
+/* 1 when code for isa runs where have is usable: scalar anywhere, else the
+ * same architecture at the same or a lower level. */
+int softmax_isa_within(enum softmax_isa isa, enum softmax_isa have);
 
 /* The best ISA usable now (CPUID and XGETBV, read once, then the cap). */
 enum softmax_isa softmax_isa_available(void);

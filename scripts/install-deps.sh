@@ -5,6 +5,9 @@
 #   scripts/install-deps.sh report   build, gnuplot; the peers if they can be had
 #   scripts/install-deps.sh test     build, cmocka, clang, python3, xmllint,
 #                                    gnuplot; hyperfine and the peers if they can
+#   scripts/install-deps.sh cross    the aarch64 cross build and qemu-user
+#                                    (make test's aarch64 stage on x86-64):
+#                                    adds the arm64 architecture to dpkg
 #   scripts/install-deps.sh all      every package any target uses
 #   ... --check                      only say what is missing; exit 1 if any
 #
@@ -17,18 +20,26 @@ group=${1:-all}
 check=0
 [ "${2:-}" = "--check" ] && check=1
 
-# kind:what:package. h: a header; l: a header and its shared library; c: a command
+# kind:what:package. h: a header; l: a header and its shared library; c: a
+# command; f: a file
 build=("c:gcc:gcc" "c:make:make" "h:mpfr.h:libmpfr-dev" "h:gmp.h:libgmp-dev")
 plots=("c:gnuplot:gnuplot-nox")
 tests=("h:cmocka.h:libcmocka-dev" "c:clang:clang" "c:python3:python3" "c:xmllint:libxml2-utils")
 peers=("l:oneapi/dnnl/dnnl.h,libdnnl.so:libdnnl-dev" "l:xnnpack.h,libXNNPACK.so:libxnnpack-dev"
        "l:pthreadpool.h,libpthreadpool.so:libpthreadpool-dev")
+cross=("c:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu" "c:qemu-aarch64:qemu-user"
+       "f:/usr/lib/aarch64-linux-gnu/libmpfr.so:libmpfr-dev:arm64"
+       "f:/usr/lib/aarch64-linux-gnu/libgmp.so:libgmp-dev:arm64"
+       "f:/usr/lib/aarch64-linux-gnu/libcmocka.so:libcmocka-dev:arm64")
 case $group in
+  cross)  required=("${cross[@]}"); optional=() ;;
   build)  required=("${build[@]}"); optional=() ;;
   report) required=("${build[@]}" "${plots[@]}"); optional=("${peers[@]}") ;;
   test)   required=("${build[@]}" "${plots[@]}" "${tests[@]}"); optional=("c:hyperfine:hyperfine" "${peers[@]}") ;;
-  all)    required=("${build[@]}" "${plots[@]}" "${tests[@]}" "c:hyperfine:hyperfine" "${peers[@]}"); optional=() ;;
-  *) echo "install-deps.sh: error: unknown group '$group' (build, report, test or all)" >&2; exit 2 ;;
+  all)    required=("${build[@]}" "${plots[@]}" "${tests[@]}" "c:hyperfine:hyperfine" "${peers[@]}")
+          [ "$(uname -m)" = x86_64 ] && required+=("${cross[@]}")
+          optional=() ;;
+  *) echo "install-deps.sh: error: unknown group '$group' (build, report, test, cross or all)" >&2; exit 2 ;;
 esac
 
 cc=${CC:-gcc}
@@ -49,12 +60,13 @@ present() {
     h) have_header "$what" ;;
     l) have_header "${what%%,*}" && have_lib "${what#*,}" ;;
     c) command -v "$what" >/dev/null 2>&1 ;;
+    f) [ -e "$what" ] ;;
   esac
 }
 missing_of() {
   local item kind what pkg
   for item in "$@"; do
-    IFS=: read -r kind what pkg <<<"$item"
+    IFS=: read -r kind what pkg <<<"$item"  # pkg keeps any :arch
     present "$kind" "$what" || echo "$pkg"
   done
 }
@@ -74,6 +86,7 @@ if [ "$(id -u)" -ne 0 ]; then
 else
   echo "installing: ${need[*]} ${want[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  case " ${need[*]} " in *:arm64*) dpkg --add-architecture arm64 ;; esac
   if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" "${want[@]}"; } \
       >/tmp/softbench-apt.log 2>&1; then
     why="apt-get failed, see /tmp/softbench-apt.log"

@@ -4,7 +4,8 @@
 # program's name followed by [SOFTMAX_ISA=...] when a cap is set). Programs
 # run JOBS at a time (default: the online CPUs, at most 4), each into its own
 # log; the logs are shown in the order given, so the output reads the same
-# as a sequential run.
+# as a sequential run. RUNNER (e.g. "qemu-aarch64 -cpu max,sve=off") runs
+# each program through it, and LABEL is added to the recorded name.
 # Usage: scripts/run-tests.sh BUILD PROGRAM...
 set -u
 build=$1; shift
@@ -18,7 +19,7 @@ trap 'rm -rf "$logs"' EXIT
 i=0
 for prog in "$@"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-  ( "$prog" >"$logs/$i.out" 2>&1; echo $? >"$logs/$i.rc" ) &
+  ( ${RUNNER:-} "$prog" >"$logs/$i.out" 2>&1; echo $? >"$logs/$i.rc" ) &
   i=$((i + 1))
 done
 wait
@@ -37,6 +38,6 @@ for prog in "$@"; do
     echo "FAILED: $prog exited with status $rc"
   fi
   [ "$fail" -eq 0 ] || status=1
-  echo "$prog${SOFTMAX_ISA:+[SOFTMAX_ISA=$SOFTMAX_ISA]} $pass $fail $skip" >>"$results"
+  echo "$prog${SOFTMAX_ISA:+[SOFTMAX_ISA=$SOFTMAX_ISA]}${LABEL:+[$LABEL]} $pass $fail $skip" >>"$results"
 done
 exit $status

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "datasets.h"
+#include "softmax.h"
 #include "internal.h" /* sb_accurate_keep_max */
 
 /* n values of the dataset spec (a valid one) from seed. */
@@ -38,6 +39,21 @@ static inline void skip_if_slow_left_out(void)
         printf("SKIP: slow, run once by make test's first gcc pass (SOFTBENCH_SLOW_TESTS=0)\n");
         skip();
     }
+}
+
+/* SOFTBENCH_VECTOR_ONLY=1, make test's emulated aarch64 stage: the
+ * per-kernel suites take only the architecture's vector kernels, since the
+ * portable ones are the same C that the native passes test. Said once. */
+static inline int kernel_left_out(const struct softmax_kernel *k)
+{
+    static int said;
+    const char *s = getenv("SOFTBENCH_VECTOR_ONLY");
+    if (s == NULL || strcmp(s, "1") != 0 || k->isa != SOFTMAX_ISA_SCALAR)
+        return 0;
+    if (!said)
+        printf("note: SOFTBENCH_VECTOR_ONLY=1: the scalar kernels are left out here\n");
+    said = 1;
+    return 1;
 }
 
 /* Bitwise float equality (NaN equals NaN, -0 differs from +0). */

@@ -106,74 +106,79 @@ static void ac_kept(const float *x, float *y, size_t n, float m, double T, doubl
 
 /* Pass 1's state: per float lane the reference R, the threshold th and the
  * max M; R in double, as the halves of a float vector (lo, hi); the totals
- * and the chunk's sums, two accumulators per half. */
-struct ac_lanes {
-    sbv R, th, M;
-    sbd rlo, rhi, tlo, thi, a0, a1, b0, b1;
-};
+ * and the chunk's sums, two accumulators per half. Eleven variables passed
+ * by address, not a struct (SVE's vectors have no size); inlined, they stay
+ * in registers. */
+#define AC_LANES                                                                                   \
+    sbv *R, sbv *th, sbv *M, sbd *rlo, sbd *rhi, sbd *tlo, sbd *thi, sbd *a0, sbd *a1, sbd *b0,   \
+        sbd *b1
+#define AC_L R, th, M, rlo, rhi, tlo, thi, a0, a1, b0, b1
 
 /* Moves R up to the block maxima bm, rescaling the sums. */
-static inline __attribute__((always_inline)) void ac_rescale(struct ac_lanes *l, sbv bm,
+static inline __attribute__((always_inline)) void ac_rescale(AC_LANES, sbv bm,
                                                              const struct sbd_exp *e, sbd span)
 {
-    sbv r = sbv_max(l->R, bm);
+    (void)M;
+    sbv r = sbv_max(*R, bm);
     sbd nlo = sbd_lo(r), nhi = sbd_hi(r);
-    sbd flo = sbd_exp(sbd_sub(l->rlo, nlo), e), fhi = sbd_exp(sbd_sub(l->rhi, nhi), e);
-    l->a0 = sbd_mul(l->a0, flo);
-    l->a1 = sbd_mul(l->a1, flo);
-    l->tlo = sbd_mul(l->tlo, flo);
-    l->b0 = sbd_mul(l->b0, fhi);
-    l->b1 = sbd_mul(l->b1, fhi);
-    l->thi = sbd_mul(l->thi, fhi);
-    l->R = r;
-    l->rlo = nlo;
-    l->rhi = nhi;
-    l->th = sbd_pack(sbd_add(nlo, span), sbd_add(nhi, span));
+    sbd flo = sbd_exp(sbd_sub(*rlo, nlo), e), fhi = sbd_exp(sbd_sub(*rhi, nhi), e);
+    *a0 = sbd_mul(*a0, flo);
+    *a1 = sbd_mul(*a1, flo);
+    *tlo = sbd_mul(*tlo, flo);
+    *b0 = sbd_mul(*b0, fhi);
+    *b1 = sbd_mul(*b1, fhi);
+    *thi = sbd_mul(*thi, fhi);
+    *R = r;
+    *rlo = nlo;
+    *rhi = nhi;
+    *th = sbd_pack(sbd_add(nlo, span), sbd_add(nhi, span));
 }
 
 /* Tests one group of vectors' lane maxima bm against the threshold. */
-static inline __attribute__((always_inline)) void ac_test(struct ac_lanes *l, sbv bm,
+static inline __attribute__((always_inline)) void ac_test(AC_LANES, sbv bm,
                                                           const struct sbd_exp *e, sbd span)
 {
-    l->M = sbv_max(l->M, bm);
-    if (sbv_any_gt(bm, l->th))
-        ac_rescale(l, bm, e, span);
+    *M = sbv_max(*M, bm);
+    if (sbv_any_gt(bm, *th))
+        ac_rescale(AC_L, bm, e, span);
 }
 
 /* One float vector's terms into accumulator pair 0 or 1. */
-static inline __attribute__((always_inline)) void ac_terms(struct ac_lanes *l, const float *p,
-                                                           int pair, const struct sbd_exp *e)
+static inline __attribute__((always_inline)) void ac_terms(AC_LANES, const float *p, int pair,
+                                                           const struct sbd_exp *e)
 {
-    sbd lo = sbd_exp(sbd_sub(sbd_load(p), l->rlo), e);
-    sbd hi = sbd_exp(sbd_sub(sbd_load(p + SBD_W), l->rhi), e);
+    (void)R, (void)th, (void)M, (void)tlo, (void)thi;
+    sbd lo = sbd_exp(sbd_sub(sbd_load(p), *rlo), e);
+    sbd hi = sbd_exp(sbd_sub(sbd_load(p + SBD_W), *rhi), e);
     if (pair) {
-        l->a1 = sbd_add(l->a1, lo);
-        l->b1 = sbd_add(l->b1, hi);
+        *a1 = sbd_add(*a1, lo);
+        *b1 = sbd_add(*b1, hi);
     } else {
-        l->a0 = sbd_add(l->a0, lo);
-        l->b0 = sbd_add(l->b0, hi);
+        *a0 = sbd_add(*a0, lo);
+        *b0 = sbd_add(*b0, hi);
     }
 }
 
 /* One block of 4 vectors at p: the threshold test, then its terms. */
-static inline __attribute__((always_inline)) void ac_block(struct ac_lanes *l, const float *p,
+static inline __attribute__((always_inline)) void ac_block(AC_LANES, const float *p,
                                                            const struct sbd_exp *e, sbd span)
 {
     sbv v0 = sbv_loadu(p), v1 = sbv_loadu(p + SBV_W);
     sbv v2 = sbv_loadu(p + 2 * SBV_W), v3 = sbv_loadu(p + 3 * SBV_W);
-    ac_test(l, sbv_max(sbv_max(v0, v1), sbv_max(v2, v3)), e, span);
-    ac_terms(l, p, 0, e);
-    ac_terms(l, p + SBV_W, 1, e);
-    ac_terms(l, p + 2 * SBV_W, 0, e);
-    ac_terms(l, p + 3 * SBV_W, 1, e);
+    ac_test(AC_L, sbv_max(sbv_max(v0, v1), sbv_max(v2, v3)), e, span);
+    ac_terms(AC_L, p, 0, e);
+    ac_terms(AC_L, p + SBV_W, 1, e);
+    ac_terms(AC_L, p + 2 * SBV_W, 0, e);
+    ac_terms(AC_L, p + 3 * SBV_W, 1, e);
 }
 
 /* The chunk's sums into the lanes' totals. */
-static inline __attribute__((always_inline)) void ac_fold(struct ac_lanes *l)
+static inline __attribute__((always_inline)) void ac_fold(AC_LANES)
 {
-    l->tlo = sbd_add(l->tlo, sbd_add(l->a0, l->a1));
-    l->thi = sbd_add(l->thi, sbd_add(l->b0, l->b1));
-    l->a0 = l->a1 = l->b0 = l->b1 = sbd_zero();
+    (void)R, (void)th, (void)M, (void)rlo, (void)rhi;
+    *tlo = sbd_add(*tlo, sbd_add(*a0, *a1));
+    *thi = sbd_add(*thi, sbd_add(*b0, *b1));
+    *a0 = *a1 = *b0 = *b1 = sbd_zero();
 }
 
 #define AC_CHUNK_PAIRS (AC_CHUNK / (2 * AC_BLOCK))
@@ -187,32 +192,33 @@ static int ac_pass1(const float *x, size_t n, double T, float *mout, double *sou
     struct sbd_exp e;
     sbd_exp_init(&e, T, AC_LO, 1.0);
     const sbd span = sbd_set1(32.0 * T);
-    struct ac_lanes l;
-    l.R = l.th = sbv_set1(-FLT_MAX);
-    l.M = sbv_set1(-INFINITY);
-    l.rlo = l.rhi = sbd_set1(-FLT_MAX);
-    l.tlo = l.thi = l.a0 = l.a1 = l.b0 = l.b1 = sbd_zero();
+    sbv vR = sbv_set1(-FLT_MAX), vth = vR, vM = sbv_set1(-INFINITY);
+    sbd vrlo = sbd_set1(-FLT_MAX), vrhi = vrlo, vtlo = sbd_zero(), vthi = vtlo, va0 = vtlo,
+        va1 = vtlo, vb0 = vtlo, vb1 = vtlo;
+    sbv *R = &vR, *th = &vth, *M = &vM;
+    sbd *rlo = &vrlo, *rhi = &vrhi, *tlo = &vtlo, *thi = &vthi, *a0 = &va0, *a1 = &va1,
+        *b0 = &vb0, *b1 = &vb1;
     const size_t nv = n / SBV_W * SBV_W, half = n / (2 * AC_BLOCK);
     const float *xb = x + half * AC_BLOCK;
     for (size_t c = 0; c < half; c += AC_CHUNK_PAIRS) {
         const size_t end = half - c < AC_CHUNK_PAIRS ? half : c + AC_CHUNK_PAIRS;
         for (size_t k = c; k < end; k++) {
-            ac_block(&l, x + k * AC_BLOCK, &e, span);
-            ac_block(&l, xb + k * AC_BLOCK, &e, span);
+            ac_block(AC_L, x + k * AC_BLOCK, &e, span);
+            ac_block(AC_L, xb + k * AC_BLOCK, &e, span);
         }
-        ac_fold(&l);
+        ac_fold(AC_L);
     }
     size_t i = 2 * half * AC_BLOCK;
     if (i + AC_BLOCK <= nv) {
-        ac_block(&l, x + i, &e, span);
+        ac_block(AC_L, x + i, &e, span);
         i += AC_BLOCK;
     }
     for (; i < nv; i += SBV_W) {
-        ac_test(&l, sbv_loadu(x + i), &e, span);
-        ac_terms(&l, x + i, 0, &e);
+        ac_test(AC_L, sbv_loadu(x + i), &e, span);
+        ac_terms(AC_L, x + i, 0, &e);
     }
-    ac_fold(&l);
-    float m = sbv_hmax(l.M);
+    ac_fold(AC_L);
+    float m = sbv_hmax(vM);
     int nan = 0;
     for (size_t j = nv; j < n; j++) {
         nan |= x[j] != x[j];
@@ -221,8 +227,8 @@ static int ac_pass1(const float *x, size_t n, double T, float *mout, double *sou
     if (nan || !isfinite(m))
         return 0;
     const sbd vm = sbd_set1(m);
-    sbd s = sbd_add(sbd_mul(l.tlo, sbd_exp(sbd_sub(l.rlo, vm), &e)),
-                    sbd_mul(l.thi, sbd_exp(sbd_sub(l.rhi, vm), &e)));
+    sbd s = sbd_add(sbd_mul(vtlo, sbd_exp(sbd_sub(vrlo, vm), &e)),
+                    sbd_mul(vthi, sbd_exp(sbd_sub(vrhi, vm), &e)));
     double S = sbd_hadd(s) + sb_accurate_tail_sum(x, nv, n, m, 1.0 / T);
     *mout = m;
     *sout = S;

@@ -9,6 +9,15 @@ static inline __attribute__((always_inline)) sbv sbv_scaled(sbv v, sbv t, int sc
     return scaled ? sbv_mul(v, t) : v;
 }
 
+/* A vector kept in memory, in a struct or an array: the vector itself,
+ * except where the layer's vectors have no size (SVE), whose layer defines
+ * SBV_SLOT and a slot of the largest vector length. */
+#ifndef SBV_SLOT
+typedef sbv sbv_slot;
+static inline sbv sbv_get(const sbv_slot *s) { return *s; }
+static inline void sbv_put(sbv_slot *s, sbv v) { *s = v; }
+#endif
+
 /* The smallest finite-or-+inf logit, -inf entries (masked ones) skipped: a
  * second look at x, taken only when a span test saw -inf. */
 static inline float sbv_finite_min(const float *x, size_t n)
@@ -32,14 +41,13 @@ static inline int sbv_span_overflows(const float *x, size_t n, float m, float lo
     return lo == -INFINITY ? isinf(m - sbv_finite_min(x, n)) : 1;
 }
 
-/* An output pass, per vector of x: out(v, c), c holding the pass's
- * constants. `scaled` is a constant at each call site, so that with the
- * always_inline writer below each variant compiles to its own loop. */
-struct sbv_out {
-    sbv a, b, c;
-    int scaled;
-};
-typedef sbv (*sbv_out_fn)(sbv v, const struct sbv_out *c);
+/* An output pass, per vector of x: out(v, a, b, c, scaled), a to c the
+ * pass's constants (arguments, not a struct: SVE's vectors have no size, so
+ * no struct can hold them). `scaled` is a constant at each call site, so
+ * that with the always_inline writer below each variant compiles to its own
+ * loop. */
+typedef sbv (*sbv_out_fn)(sbv v, sbv a, sbv b, sbv c, int scaled);
+#define SBV_OUT_ARGS sbv a, sbv b, sbv c, int scaled
 
 #define SBV_OUT_STEP (4 * SBV_W)
 
@@ -49,14 +57,14 @@ typedef sbv (*sbv_out_fn)(sbv v, const struct sbv_out *c);
  * the kernel is not purely memory bound (README, "Stores"). */
 static inline __attribute__((always_inline)) void sbv_write(const float *x, float *y, size_t n,
                                                             float fill, sbv_out_fn out,
-                                                            const struct sbv_out *c)
+                                                            SBV_OUT_ARGS)
 {
     size_t i = 0;
     for (; i + SBV_OUT_STEP <= n; i += SBV_OUT_STEP)
         for (int j = 0; j < 4; j++)
-            sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), c));
+            sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), a, b, c, scaled));
     for (; i < n; i += SBV_W)
-        sbv_store_tail(y + i, n - i, out(sbv_load_tail(x + i, n - i, fill), c));
+        sbv_store_tail(y + i, n - i, out(sbv_load_tail(x + i, n - i, fill), a, b, c, scaled));
 }
 
 /* sbv_write over two streams: the first and second halves of x (and y)
@@ -66,22 +74,22 @@ static inline __attribute__((always_inline)) void sbv_write(const float *x, floa
  * cache). */
 static inline __attribute__((always_inline)) void sbv_write2(const float *x, float *y, size_t n,
                                                              float fill, sbv_out_fn out,
-                                                             const struct sbv_out *c)
+                                                             SBV_OUT_ARGS)
 {
     size_t half = n / (2 * SBV_OUT_STEP) * SBV_OUT_STEP;
     for (size_t i = 0; i < half; i += SBV_OUT_STEP)
         for (int j = 0; j < 4; j++) {
-            sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), c));
-            sbv_storeu(y + half + i + j * SBV_W, out(sbv_loadu(x + half + i + j * SBV_W), c));
+            sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), a, b, c, scaled));
+            sbv_storeu(y + half + i + j * SBV_W, out(sbv_loadu(x + half + i + j * SBV_W), a, b, c, scaled));
         }
-    sbv_write(x + 2 * half, y + 2 * half, n - 2 * half, fill, out, c);
+    sbv_write(x + 2 * half, y + 2 * half, n - 2 * half, fill, out, a, b, c, scaled);
 }
 
-/* log-softmax output, one vector of x: (x - m) t - L; c: m, t, L. -inf
+/* log-softmax output, one vector of x: (x - m) t - L; a, b, c: m, t, L. -inf
  * entries stay -inf. */
-static inline __attribute__((always_inline)) sbv sbv_log_out(sbv v, const struct sbv_out *c)
+static inline __attribute__((always_inline)) sbv sbv_log_out(sbv v, SBV_OUT_ARGS)
 {
-    return sbv_sub(sbv_scaled(sbv_sub(v, c->a), c->b, c->scaled), c->c);
+    return sbv_sub(sbv_scaled(sbv_sub(v, a), b, scaled), c);
 }
 
 /* The log kernels' output pass over x with shift m and log-sum L. */
@@ -90,10 +98,10 @@ static inline void sbv_log_write(const float *x, float *y, size_t n, float m, fl
 {
     if (scaled)
         sbv_write(x, y, n, 0.0f, sbv_log_out,
-                  &(struct sbv_out){sbv_set1(m), sbv_set1(t), sbv_set1(L), 1});
+                  sbv_set1(m), sbv_set1(t), sbv_set1(L), 1);
     else
         sbv_write(x, y, n, 0.0f, sbv_log_out,
-                  &(struct sbv_out){sbv_set1(m), sbv_set1(1.0f), sbv_set1(L), 0});
+                  sbv_set1(m), sbv_set1(1.0f), sbv_set1(L), 0);
 }
 
 /* sb_prologue, then 1/T: where it overflows float the scalar body, which

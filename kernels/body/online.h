@@ -72,10 +72,10 @@ static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float
     return sb_cascade_total(&c, sb_merge_online, T, (struct sb_part){0.0f, -INFINITY});
 }
 
-/* exp((x - m) t) / s for one vector of x; c: m, t, 1/s. */
-static inline __attribute__((always_inline)) sbv ol_out(sbv v, const struct sbv_out *c)
+/* exp((x - m) t) / s for one vector of x; a, b, c: m, t, 1/s. */
+static inline __attribute__((always_inline)) sbv ol_out(sbv v, SBV_OUT_ARGS)
 {
-    return sbv_mul(ol_exp(v, c->a, c->b, c->scaled), c->c);
+    return sbv_mul(ol_exp(v, a, b, scaled), c);
 }
 
 static int sbv_online(const float *x, float *y, size_t n, float T)
@@ -98,9 +98,9 @@ static int sbv_online(const float *x, float *y, size_t n, float T)
     }
     const sbv vm = sbv_set1(tot.m), inv = sbv_set1(1.0f / tot.s);
     if (scaled)
-        sbv_write(x, y, n, -INFINITY, ol_out, &(struct sbv_out){vm, sbv_set1(t), inv, 1});
+        sbv_write(x, y, n, -INFINITY, ol_out, vm, sbv_set1(t), inv, 1);
     else
-        sbv_write(x, y, n, -INFINITY, ol_out, &(struct sbv_out){vm, sbv_set1(1.0f), inv, 0});
+        sbv_write(x, y, n, -INFINITY, ol_out, vm, sbv_set1(1.0f), inv, 0);
     return SOFTMAX_OK;
 }
 

@@ -134,6 +134,7 @@ static int sbv_threepass(const float *x, float *y, size_t n, float T)
     return SOFTMAX_OK;
 }
 
+#ifndef SBV_SIZELESS /* SVE: v[2][NV] cannot hold sizeless vectors; its records have no rows */
 /* Short rows, natively (the record's `rows`): a row of at most
  * SBV_ROW_VECS vectors is loaded once and kept in registers through the max,
  * the exponentials and the scale, and the per-call work (argument checks,
@@ -274,6 +275,8 @@ static int sbv_threepass_rows(const float *x, size_t ldx, float *y, size_t ldy, 
     }
     return SOFTMAX_OK;
 }
+
+#endif
 
 static int sbv_log_threepass(const float *x, float *y, size_t n, float T)
 {

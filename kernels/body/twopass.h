@@ -25,20 +25,20 @@ static inline __attribute__((always_inline)) sbv wp_arg(sbv v, sbv t, int scaled
     return sbv_max(sbv_set1(SBV_ARG_LO), sbv_scaled(v, t, scaled));
 }
 
-/* y = p / M * 2^(k - E) for one vector of x; c: t, 1/M, E. The range was
+/* y = p / M * 2^(k - E) for one vector of x; a, b, c: t, 1/M, E. The range was
  * checked in pass 1, so nothing is collected here. (A table multiplied by
  * 1/M saves a multiply per vector but broke n = 1 -> exactly 1.) */
-static inline __attribute__((always_inline)) sbv wp_out(sbv v, const struct sbv_out *c)
+static inline __attribute__((always_inline)) sbv wp_out(sbv v, SBV_OUT_ARGS)
 {
-    sbv k, p = sbv_exp_split(wp_arg(v, c->a, c->scaled), &k);
-    return sbv_ldexp(sbv_mul(p, c->b), sbv_sub(k, c->c));
+    sbv k, p = sbv_exp_split(wp_arg(v, a, scaled), &k);
+    return sbv_ldexp(sbv_mul(p, b), sbv_sub(k, c));
 }
 
 /* A pairwise cascade of lane pairs (M, E), as sb_cascade is of scalars:
  * blocks are merged lane by lane and the lanes fold once, at the end, so a
  * block costs no horizontal reduction (a fifth of pass 1 when it did). */
 struct wp_cascade {
-    sbv M[48], E[48]; /* 48 levels of 512 elements or more: any size_t n */
+    sbv_slot M[48], E[48]; /* 48 levels of 512 elements or more: any size_t n */
     uint64_t count;
 };
 
@@ -53,9 +53,9 @@ static inline void wp_push(struct wp_cascade *c, sbv M, sbv E)
 {
     unsigned l = 0;
     for (; (c->count >> l) & 1u; l++)
-        wp_merge(&M, &E, c->M[l], c->E[l]);
-    c->M[l] = M;
-    c->E[l] = E;
+        wp_merge(&M, &E, sbv_get(&c->M[l]), sbv_get(&c->E[l]));
+    sbv_put(&c->M[l], M);
+    sbv_put(&c->E[l], E);
     c->count++;
 }
 
@@ -174,7 +174,7 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
     sbv M = sbv_zero(), E = lowest;
     for (unsigned l = 0; l < 48 && (c.count >> l) != 0; l++)
         if ((c.count >> l) & 1u)
-            wp_merge(&M, &E, c.M[l], c.E[l]);
+            wp_merge(&M, &E, sbv_get(&c.M[l]), sbv_get(&c.E[l]));
     float e = sbv_hmax(E);
     return (struct sb_part){sbv_hadd(sbv_ldexp(M, sbv_sub(E, sbv_set1(e)))), e};
 }
@@ -192,10 +192,10 @@ static inline __attribute__((always_inline)) void wp_write(const float *x, float
 {
     if (T != 1.0f)
         sbv_write2(x, y, n, 0.0f, wp_out,
-                   &(struct sbv_out){sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1});
+                   sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1);
     else
         sbv_write2(x, y, n, 0.0f, wp_out,
-                   &(struct sbv_out){sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0});
+                   sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0);
 }
 
 static int sbv_twopass(const float *x, float *y, size_t n, float T)

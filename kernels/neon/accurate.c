@@ -1,0 +1,47 @@
+/* neon.accurate - scalar.accurate's method in NEON: every step before the
+ * final rounding to float in double precision, 2 lanes, with the
+ * exponential of neon/dlayer.h (no table, degree 8: 2^-38.6 relative);
+ * faithful (1 ULP) and almost always correctly rounded. The algorithm is
+ * body/accurate.h's: three passes with the terms kept up to 2048 elements,
+ * two passes beyond.
+ *
+ * Bound, relative errors, u = 2^-53, e = 2^-38.6 the exponential's: as
+ * avx512/accurate.c derives it, with 511 terms per accumulator per chunk:
+ * S within 3e + (519 + n/4096) u = 2^-36.9 up to n = 2^24; the output
+ * e + u more. Total under 2^-36.4 before the rounding to float, 2^-12.4 of
+ * a float ulp: faithful (bound 1 ULP), and correctly rounded except within
+ * 2^-12.4 ulp of a midpoint. Arguments below -120 (and -inf) are clamped
+ * there (e^-120 rounds to +0 in any output).
+ *
+ * Tails (n mod 2, or mod 4 in pass 1) are done by the scalar formula in
+ * double with libm's exp, so nothing past x[n-1] is read. Edges: NaN, +inf,
+ * all -inf and T = +inf go to sb_edge.
+ */
+#include "dlayer.h"
+
+#include "../body/accurate.h"
+
+const struct softmax_kernel sb_kernel_neon_accurate = {
+    .name = "neon.accurate",
+    .algorithm = "accurate",
+    .isa = SOFTMAX_ISA_NEON,
+    .fn = sbd_accurate,
+    .safe = 1,
+    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "double-precision internals, own 2-lane exp (degree 8), two passes, rounded once",
+};
+
+const struct softmax_kernel sb_kernel_neon_log_accurate = {
+    .name = "neon.log_accurate",
+    .algorithm = "accurate",
+    .isa = SOFTMAX_ISA_NEON,
+    .fn = sbd_log_accurate,
+    .safe = 1,
+    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+              .sum = SOFTMAX_SUM_PAIRWISE},
+    .in_domain = NULL,
+    .summary = "log-softmax in double, own 2-lane exp, log k + log1p(rest), rounded once",
+    .output = SOFTMAX_OUT_LOG,
+};

@@ -6,9 +6,9 @@
 #   scripts/install-deps.sh test     build, cmocka, clang, python3, xmllint,
 #                                    gnuplot; hyperfine and the peers if they can
 #   scripts/install-deps.sh cross    the aarch64 cross build and qemu-user
-#                                    (make test's aarch64 stage on x86-64):
-#                                    adds the arm64 architecture to dpkg
-#   scripts/install-deps.sh all      every package any target uses
+#                                    (make test-aarch64 on x86-64; not in
+#                                    all): adds the arm64 architecture to dpkg
+#   scripts/install-deps.sh all      every package make, report and test use
 #   ... --check                      only say what is missing; exit 1 if any
 #
 # A required package that is missing and cannot be installed (not root, or
@@ -37,7 +37,6 @@ case $group in
   report) required=("${build[@]}" "${plots[@]}"); optional=("${peers[@]}") ;;
   test)   required=("${build[@]}" "${plots[@]}" "${tests[@]}"); optional=("c:hyperfine:hyperfine" "${peers[@]}") ;;
   all)    required=("${build[@]}" "${plots[@]}" "${tests[@]}" "c:hyperfine:hyperfine" "${peers[@]}")
-          [ "$(uname -m)" = x86_64 ] && required+=("${cross[@]}")
           optional=() ;;
   *) echo "install-deps.sh: error: unknown group '$group' (build, report, test, cross or all)" >&2; exit 2 ;;
 esac

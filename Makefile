@@ -183,6 +183,7 @@ test:
 # with the two long per-kernel suites, tens of minutes emulated).
 test-aarch64:
 	@scripts/install-deps.sh cross
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc build/gcc/softbench
 	$(MAKE) --no-print-directory -j$(JOBS) CROSS=aarch64 WERROR=1 $(TEST_SRC:tests/%.c=build/aarch64/tests/%) build/aarch64/softbench
 	@FULL=$(or $(FULL),0) scripts/test-aarch64.sh
 

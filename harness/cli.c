@@ -306,11 +306,11 @@ void sb_json_num(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
-/* The value of the first /proc/cpuinfo line starting with key, into out;
- * 0 when there is none. */
-static int cpuinfo_field(const char *key, char *out, size_t len)
+/* The value of the first line of a cpuinfo file starting with key, into
+ * out; 0 when there is none. */
+static int cpuinfo_field(const char *path, const char *key, char *out, size_t len)
 {
-    FILE *f = fopen("/proc/cpuinfo", "r");
+    FILE *f = fopen(path, "r");
     if (f == NULL)
         return 0;
     char line[512];
@@ -329,20 +329,25 @@ static int cpuinfo_field(const char *key, char *out, size_t len)
     return found;
 }
 
-/* An aarch64 build reads /proc/cpuinfo's MIDR fields (CPU implementer, CPU
- * part); qemu-user passes the host's file through, so an aarch64 process
- * that finds none there, and an x86 "vendor_id" instead, is emulated. */
+/* An aarch64 kernel's cpuinfo has the MIDR fields (CPU implementer, CPU
+ * part); qemu-user passes the host's file through, so one with none of
+ * them and an x86 "vendor_id" instead is the host's. */
+static int cpuinfo_is_x86_host(const char *path)
+{
+    char v[64];
+    return !cpuinfo_field(path, "CPU implementer", v, sizeof v) &&
+           cpuinfo_field(path, "vendor_id", v, sizeof v);
+}
+
 int sb_emulated(void)
 {
 #if defined(__aarch64__)
-    char v[64];
-    return !cpuinfo_field("CPU implementer", v, sizeof v) && cpuinfo_field("vendor_id", v, sizeof v);
+    return cpuinfo_is_x86_host("/proc/cpuinfo");
 #else
     return 0;
 #endif
 }
 
-#if defined(__aarch64__)
 /* MIDR implementer and part numbers of the common server and client cores
  * (Arm's Technical Reference Manuals). */
 static const char *arm_part_name(unsigned impl, unsigned part)
@@ -365,33 +370,37 @@ static const char *arm_part_name(unsigned impl, unsigned part)
             return parts[i].name;
     return NULL;
 }
+
+void sb_cpu_model_of(const char *path, int aarch64, char *out, size_t len)
+{
+    char name[128], impl[32], part[32];
+    int have = cpuinfo_field(path, "model name", name, sizeof name);
+    if (aarch64 && cpuinfo_is_x86_host(path)) {
+        snprintf(out, len, "aarch64 under qemu-user on %s", have ? name : "unknown CPU");
+    } else if (aarch64 && cpuinfo_field(path, "CPU implementer", impl, sizeof impl) &&
+               cpuinfo_field(path, "CPU part", part, sizeof part)) {
+        unsigned i = (unsigned)strtoul(impl, NULL, 0), p = (unsigned)strtoul(part, NULL, 0);
+        const char *n = arm_part_name(i, p);
+        if (n != NULL)
+            snprintf(out, len, "%s", n);
+        else
+            snprintf(out, len, "aarch64 CPU (MIDR implementer 0x%02x, part 0x%03x)", i, p);
+    } else {
+        snprintf(out, len, "%s", have ? name : "unknown CPU");
+    }
+}
+
+#if defined(__aarch64__)
+enum { defined_aarch64 = 1 };
+#else
+enum { defined_aarch64 = 0 };
 #endif
 
 const char *sb_cpu_model(void)
 {
     static char model[160];
-    if (model[0] != '\0')
-        return model;
-    char name[128];
-    int have = cpuinfo_field("model name", name, sizeof name);
-#if defined(__aarch64__)
-    char impl[32], part[32];
-    if (sb_emulated()) {
-        snprintf(model, sizeof model, "aarch64 under qemu-user on %s", have ? name : "unknown CPU");
-        return model;
-    }
-    if (cpuinfo_field("CPU implementer", impl, sizeof impl) &&
-        cpuinfo_field("CPU part", part, sizeof part)) {
-        unsigned i = (unsigned)strtoul(impl, NULL, 0), p = (unsigned)strtoul(part, NULL, 0);
-        const char *n = arm_part_name(i, p);
-        if (n != NULL)
-            snprintf(model, sizeof model, "%s", n);
-        else
-            snprintf(model, sizeof model, "aarch64 CPU (MIDR implementer 0x%02x, part 0x%03x)", i, p);
-        return model;
-    }
-#endif
-    snprintf(model, sizeof model, "%s", have ? name : "unknown CPU");
+    if (model[0] == '\0')
+        sb_cpu_model_of("/proc/cpuinfo", defined_aarch64, model, sizeof model);
     return model;
 }
 

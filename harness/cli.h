@@ -74,6 +74,11 @@ const char *sb_cpu_model(void);
 /* 1 when this process runs under a user-mode emulator (qemu-user): its
  * times measure the emulator, not a CPU. */
 int sb_emulated(void);
+/* The CPU's name from a cpuinfo file (path): x86's "model name"; for an
+ * aarch64 process (aarch64 nonzero) the core's name from the MIDR fields,
+ * or the numbers where the core is not known, or "aarch64 under qemu-user
+ * on HOST" where the file is an x86 host's. "unknown CPU" without one. */
+void sb_cpu_model_of(const char *path, int aarch64, char *out, size_t len);
 
 int sb_cmd_list(int argc, char **argv);
 int sb_cmd_verify(int argc, char **argv);

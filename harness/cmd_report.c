@@ -96,6 +96,7 @@ struct mach {
     const struct sb_jnode *hist;    /* verify's "histogram", checked, or NULL */
     size_t nhist_bins;
     int plot_ok[8];                 /* per plot_scripts entry: it has data */
+    int emulated;                   /* bench ran under an emulator: no recommendation */
 };
 
 struct report {
@@ -507,6 +508,7 @@ static int candidate(const struct kinfo *k)
 static void recommend(struct mach *m, double budget)
 {
     int emulated = m->machine != NULL && is_true(m->machine, "emulated");
+    m->emulated = emulated;
     for (int b = 0; b < NBANDS; b++)
         for (int g = 0; g < 2; g++) {
             struct rec *r = &m->rec[b][g];
@@ -915,6 +917,16 @@ static int write_plot_data(const struct report *r, struct mach *m, const char *d
     return ok ? 0 : -1;
 }
 
+/* The cross plot's machines: those whose times measure the CPU (an emulated
+ * one's would sit a hundred times above, meaning nothing). */
+static size_t timed_machines(const struct report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nm; i++)
+        n += !r->m[i].emulated;
+    return n;
+}
+
 static int write_cross_data(const struct report *r, const char *data)
 {
     FILE *f = open_in(data, "cross.dat");
@@ -922,6 +934,8 @@ static int write_cross_data(const struct report *r, const char *data)
         return -1;
     for (size_t i = 0; i < r->nm; i++) {
         const struct mach *m = &r->m[i];
+        if (m->emulated)
+            continue;
         fprintf(f, "# %s (%s): n, ns per element of the fastest safe kernel or peer\n", m->cpu,
                 m->isa);
         for (size_t j = 0; j < m->nsizes; j++) {
@@ -941,11 +955,13 @@ static int write_cross_data(const struct report *r, const char *data)
     f = open_in(data, "cross.gp");
     if (f == NULL)
         return -1;
-    fprintf(f, "N = %zu\n", r->nm);
-    for (size_t i = 0; i < r->nm; i++) {
+    fprintf(f, "N = %zu\n", timed_machines(r));
+    for (size_t i = 0, j = 0; i < r->nm; i++) {
+        if (r->m[i].emulated)
+            continue;
         char t[300];
         snprintf(t, sizeof t, "%s (%s)", r->m[i].cpu, r->m[i].isa);
-        fprintf(f, "cpu%zu = ", i + 1);
+        fprintf(f, "cpu%zu = ", ++j);
         gp_str(f, t);
         fputc('\n', f);
     }
@@ -1152,9 +1168,17 @@ static void write_csvs(const struct report *r, FILE *vf, FILE *bf, FILE *ef, FIL
     }
 }
 
+#define EMULATED_NOTE                                                                          \
+    "None: these times were taken under an emulator (qemu-user). They measure the emulator, "  \
+    "not the CPU, so no kernel is recommended from them; the accuracy figures hold."
+
 /* The recommendation table, in Markdown (md) or HTML. */
 static void rec_table(FILE *f, const struct mach *m, int md, double budget)
 {
+    if (m->emulated) {
+        fprintf(f, md ? "%s\n" : "<p class=\"emulated\">%s</p>\n", EMULATED_NOTE);
+        return;
+    }
     if (md)
         fprintf(f, "| size band | budget | kernel | ns per element | max ULP | runner-up | "
                    "margin |\n|---|---|---|---|---|---|---|\n");
@@ -1498,14 +1522,17 @@ static void write_html(FILE *f, const struct report *r)
                 const struct rec *c = &r->m[i].rec[b][0];
                 char ns[32];
                 fmt_ns(ns, sizeof ns, c->ns);
-                fprintf(f, "<td>%s (%s)</td>", c->k ? c->k->name : "none", ns);
+                fprintf(f, "<td>%s (%s)</td>", c->k ? c->k->name : "none",
+                        r->m[i].emulated ? "emulated" : ns);
             }
             fputs("</tr>\n", f);
         }
-        fputs("</table>\n<figure><img src=\"cross.svg\" alt=\"time per element across "
-              "machines\"><figcaption>The fastest safe kernel or peer at each n, one line per "
-              "CPU.</figcaption></figure>\n",
-              f);
+        fputs("</table>\n", f);
+        if (timed_machines(r) > 0)
+            fputs("<figure><img src=\"cross.svg\" alt=\"time per element across "
+                  "machines\"><figcaption>The fastest safe kernel or peer at each n, one line per "
+                  "CPU (emulated ones left out).</figcaption></figure>\n",
+                  f);
     }
     for (size_t i = 0; i < r->nm; i++) {
         const struct mach *m = &r->m[i];
@@ -1568,11 +1595,14 @@ static void write_md(FILE *f, const struct report *r)
                 char ns[32];
                 fmt_ns(ns, sizeof ns, r->m[i].rec[b][0].ns);
                 fprintf(f, " %s (%s) |", r->m[i].rec[b][0].k ? r->m[i].rec[b][0].k->name : "none",
-                        ns);
+                        r->m[i].emulated ? "emulated" : ns);
             }
             fputc('\n', f);
         }
-        fputs("\n![time per element across machines](cross.png)\n\n", f);
+        fputs(timed_machines(r) > 0
+                  ? "\n![time per element across machines, emulated ones left out](cross.png)\n\n"
+                  : "\n",
+              f);
     }
     for (size_t i = 0; i < r->nm; i++) {
         const struct mach *m = &r->m[i];
@@ -1650,7 +1680,7 @@ static int write_all(struct report *r)
             if (r->m[i].plot_ok[p])
                 rc = draw(r, prefix, plot_scripts[p]);
     }
-    if (rc == 0 && r->nm > 1) {
+    if (rc == 0 && r->nm > 1 && timed_machines(r) > 0) {
         if (write_cross_data(r, data) != 0)
             rc = sb_usage_error("report: cannot write the plot data in %s", data);
         else
@@ -1768,8 +1798,9 @@ int sb_cmd_report(int argc, char **argv)
                     printf("  %s: %s -> %s (%.3f ns per element)\n", r.m[i].cpu, bands[b].name,
                            cr->k->name, cr->ns);
                 else
-                    printf("  %s: %s -> none (no candidate measured there)\n", r.m[i].cpu,
-                           bands[b].name);
+                    printf("  %s: %s -> none (%s)\n", r.m[i].cpu, bands[b].name,
+                           r.m[i].emulated ? "emulated: times under qemu recommend nothing"
+                                           : "no candidate measured there");
             }
     }
     for (size_t i = 0; i < r.nm; i++) {

@@ -9,12 +9,16 @@ set -eu
 build=$1 cc=$2 san=${3:-}
 mkdir -p "$build"
 
-# a header the compiler finds, and the shared library the link will take
+# a header the compiler finds, and a library it links (so -L and
+# LIBRARY_PATH count, as they do for the build's own link)
 have() {
   echo "#include <$1>" | $cc -E -x c - >/dev/null 2>&1 || return 1
-  local p
-  p=$($cc -print-file-name="$2" 2>/dev/null) || return 1
-  [ "$p" != "$2" ] && [ -e "$p" ]
+  local t
+  t=$(mktemp "$build/have.XXXXXX")
+  echo 'int main(void) { return 0; }' | $cc -x c - -o "$t" "-l$2" >/dev/null 2>&1
+  local rc=$?
+  rm -f "$t"
+  return $rc
 }
 
 dnnl="" xnn="" xver="" why=""
@@ -22,9 +26,11 @@ if [ -n "$san" ]; then
   # their runtimes keep allocations LeakSanitizer would report
   why="sanitizer build"
 else
-  have oneapi/dnnl/dnnl.h libdnnl.so && dnnl=1
-  have xnnpack.h libXNNPACK.so && have pthreadpool.h libpthreadpool.so && xnn=1
-  [ -n "$xnn" ] && xver=$(dpkg-query -W -f='${Version}' libxnnpack-dev 2>/dev/null || echo unknown)
+  have oneapi/dnnl/dnnl.h dnnl && dnnl=1
+  have xnnpack.h XNNPACK && have pthreadpool.h pthreadpool && xnn=1
+  # the package of the target's architecture (a cross build's is not the host's)
+  case $($cc -dumpmachine 2>/dev/null) in aarch64*) darch=arm64 ;; x86_64*) darch=amd64 ;; *) darch="" ;; esac
+  [ -n "$xnn" ] && xver=$(dpkg-query -W -f='${Version}' "libxnnpack-dev${darch:+:$darch}" 2>/dev/null || echo unknown)
 fi
 
 tmp=$(mktemp "$build/config.mk.XXXXXX")

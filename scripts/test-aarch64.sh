@@ -7,7 +7,8 @@
 # cases and guard pages run below through `edge` at every vector length;
 # those that run no vector kernel at the first only) and the kernel-facing
 # commands: list (which kernels run), run, verify and
-# edge over the aarch64 kernels. The four run two at a time (qemu-user is
+# edge over the aarch64 kernels, and (at SVE 256) a report that merges
+# these results with the x86 build's (build/gcc/softbench). The four run two at a time (qemu-user is
 # one thread). Results go to build/test-results.txt as the other passes'.
 # The binaries use the arm64 libraries through multiarch, without
 # QEMU_LD_PREFIX: qemu 7.2 with a prefix hangs in fork(), which edge's
@@ -71,6 +72,26 @@ one() {
   $run $b/softbench edge -k $ks >"$tmp/edge.txt"
   check "edge -k (the aarch64 kernels): every case, guard pages included" $?
   tail -n1 "$tmp/edge.txt"
+  # report: this machine's results merged with x86's (build/gcc) in one report
+  if [ "$cfg" = sve256=on ]; then
+    local x86=build/gcc/softbench few=neon.threepass,sve.threepass,sve.twopass
+    $run $b/softbench list --json "$tmp/a-list.json" >/dev/null &&
+      $run $b/softbench verify -k $few -n 100,1000 --json "$tmp/a-verify.json" >/dev/null &&
+      $run $b/softbench edge -k $few -c n1,nan,tails --json "$tmp/a-edge.json" >/dev/null &&
+      $run $b/softbench bench -k $few -n 1000,4096 --json "$tmp/a-bench.json" >/dev/null &&
+      $x86 list --json "$tmp/x-list.json" >/dev/null &&
+      $x86 verify -k scalar.threepass,scalar.twopass -n 100,1000 --json "$tmp/x-verify.json" >/dev/null &&
+      $x86 bench -k scalar.threepass,scalar.twopass -n 1000,4096 --json "$tmp/x-bench.json" >/dev/null &&
+      $x86 report --out "$tmp/rep" "$tmp"/a-*.json "$tmp"/x-*.json >"$tmp/report.txt" &&
+      grep -q '(2 machines)' "$tmp/report.txt" &&
+      grep -q '^| aarch64 under qemu-user on .* (sve) | none (emulated) |' "$tmp/rep/report.md" &&
+      grep -Eq '^\| [^|]* \((avx512|avx2|scalar)\) \| scalar\.(threepass|twopass) \(' "$tmp/rep/report.md" &&
+      grep -q 'None: these times were taken under an emulator' "$tmp/rep/report.md" &&
+      grep -q '^# .* (avx512\|avx2\|scalar)' "$tmp/rep/data/cross.dat" &&
+      ! grep -q qemu "$tmp/rep/data/cross.dat" &&
+      grep -q '"emulated": *true' "$tmp/a-bench.json"
+    check "report: aarch64 (emulated, no recommendation, out of the cross plot) merged with x86" $?
+  fi
   rm -rf "$tmp"
   echo "$b/cli[qemu $cfg] $p $f 0" >>"$results"
   [ $f -eq 0 ]

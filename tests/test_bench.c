@@ -4,8 +4,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "bench.h"
+#include "cli.h"
 #include "json.h"
 
 /* A virtual clock: each call of the work advances it by the next cost. */
@@ -192,6 +194,45 @@ static void floors_run(void **state)
     assert_true(sb_tsc_hz() > 1e8 || sb_tsc_hz() == 0.0);
 }
 
+/* The machine line's CPU name from cpuinfo files as an x86 kernel, an
+ * aarch64 one (Graviton 3's Neoverse V1, an unknown part) and qemu-user
+ * (an aarch64 process reading the x86 host's file) write them. */
+static void cpu_names_from_cpuinfo(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int aarch64;
+        const char *want;
+    } cases[] = {
+        {"processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9R14\n", 0,
+         "AMD EPYC 9R14"},
+        {"processor\t: 0\nBogoMIPS\t: 2100.00\nCPU implementer\t: 0x41\nCPU architecture: 8\n"
+         "CPU variant\t: 0x1\nCPU part\t: 0xd40\n",
+         1, "Arm Neoverse V1"},
+        {"processor\t: 0\nCPU implementer\t: 0x48\nCPU part\t: 0xd01\n", 1,
+         "aarch64 CPU (MIDR implementer 0x48, part 0xd01)"},
+        {"processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\n", 1,
+         "aarch64 under qemu-user on AMD EPYC"},
+        {"processor\t: 0\n", 0, "unknown CPU"},
+    };
+    char path[] = "/tmp/softbench-cpuinfo-XXXXXX", got[160];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(cases[i].text, f);
+        fclose(f);
+        sb_cpu_model_of(path, cases[i].aarch64, got, sizeof got);
+        assert_string_equal(got, cases[i].want);
+    }
+    remove(path);
+    sb_cpu_model_of("/nonexistent/cpuinfo", 1, got, sizeof got);
+    assert_string_equal(got, "unknown CPU");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +243,7 @@ int main(void)
         cmocka_unit_test(statistics),
         cmocka_unit_test(json_reader),
         cmocka_unit_test(floors_run),
+        cmocka_unit_test(cpu_names_from_cpuinfo),
     };
     return cmocka_run_group_tests_name("bench", tests, NULL, NULL);
 }

@@ -231,6 +231,13 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_EXP_C5 0x1.126fa6p-7f
 #define SB_EXP_C6 0x1.6d7532p-10f
 
+/* The accurate kernels' double exponential (derivation in avx2/dlayer.h):
+ * the coefficients of h(g) = (2^g - 1)/g, highest degree first, as an
+ * initializer, so each ISA's layer holds them as its own array. */
+#define SB_EXP2_H                                                                            \
+    0x1.63b2d7971923fp-20, 0x1.00c0e4e15189cp-16, 0x1.4308c7183d6a2p-13, 0x1.5d877598350dep-10, \
+        0x1.3b2ab70ad2565p-7, 0x1.c6b08da70cce3p-5, 0x1.ebfbdff82a734p-3, 0x1.62e42fef9cc69p-1
+
 /* The body of the safe three-pass softmax, shared by scalar.threepass and
  * by the fallbacks of the other algorithms for extreme inputs. Assumes the
  * arguments are valid; applies the contract's special cases itself. */

@@ -69,6 +69,10 @@ one() {
     grep -q ' 0 FAIL' "$tmp/shape.txt" && ! grep -q ' 0 ok' "$tmp/shape.txt"
   check "verify -k $one --shape 37x131 (causal, stride, 2 threads)" $?
   tail -n1 "$tmp/shape.txt"
+  # the judge is live under qemu: held to 1% of its bound, a kernel fails (exit 1)
+  $run $b/softbench verify -k $one -n 1000 --bound-scale 0.01 >/dev/null 2>&1
+  [ $? -eq 1 ]
+  check "verify -k $one --bound-scale 0.01 fails (exit 1)" $?
   $run $b/softbench edge -k $ks >"$tmp/edge.txt"
   check "edge -k (the aarch64 kernels): every case, guard pages included" $?
   tail -n1 "$tmp/edge.txt"

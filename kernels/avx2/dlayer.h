@@ -49,10 +49,7 @@ static inline sbv sbd_pack(sbd lo, sbd hi)
 static inline int sbv_any_gt(sbv a, sbv b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
 
 /* h(g) = (2^g - 1)/g, highest degree first. */
-static const double sbd_h[8] = {
-    0x1.63b2d7971923fp-20, 0x1.00c0e4e15189cp-16, 0x1.4308c7183d6a2p-13, 0x1.5d877598350dep-10,
-    0x1.3b2ab70ad2565p-7,  0x1.c6b08da70cce3p-5,  0x1.ebfbdff82a734p-3,  0x1.62e42fef9cc69p-1,
-};
+static const double sbd_h[8] = {SB_EXP2_H};
 #define SBD_MAGIC 0x1.8p52
 
 struct sbd_exp {

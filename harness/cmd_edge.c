@@ -14,7 +14,7 @@ static const char help[] =
     "usage: softbench edge [-k KERNEL...] [-c CASE...] [--bound-scale F] [--batch]\n"
     "                      [--json FILE]\n"
     "\n"
-    "Runs the edge-case contract (README) on each kernel: one row per case, one\n"
+    "Runs the edge-case contract (docs/contract.md) on each kernel: one row per case, one\n"
     "column per kernel. A failure of a safe kernel exits 1; the unsafe kernels'\n"
     "failures are shown as 'fail*' and do not count; a peer, which declares no\n"
     "bound, shows 'ulp*' where its only fault is not being correctly rounded.\n"

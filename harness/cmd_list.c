@@ -89,7 +89,7 @@ int sb_cmd_list(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         puts("usage: softbench list [--json FILE]\n\nEvery kernel: name, ISA, whether this CPU "
              "runs it, safety and declared bound in ULP.\nBound: c0 + c_arg*r*(a_i + abar) + "
-             "c_sum*g(n); see README, 'Declared bounds'.\n--json FILE writes the records too.");
+             "c_sum*g(n); see docs/kernels.md, 'Declared bounds'.\n--json FILE writes the records too.");
         return SB_EXIT_OK;
     }
     if (argc == 3 && strcmp(argv[1], "--json") == 0)
@@ -116,8 +116,8 @@ int sb_cmd_list(int argc, char **argv)
     for (size_t i = 0; i < sb_peer_missing_count(); i++)
         printf("%-18s %-7s %-4s %-6s %s\n", sb_peer_missing_name(i), "-", "no", "peer",
                sb_peer_missing_reason(i));
-    printf("\nlog-softmax kernels (-k log; bound in ULP of max(|y|, 0.5), README "
-           "'Log-softmax'):\n");
+    printf("\nlog-softmax kernels (-k log; bound in ULP of max(|y|, 0.5), docs/"
+           "log-softmax.md):\n");
     for (size_t i = 0; i < softmax_log_kernel_count(); i++)
         text_kernel(softmax_log_kernel_at(i));
     printf("logof.K for each kernel K above (-k logof): log of K's softmax, reported, not "

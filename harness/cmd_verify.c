@@ -603,7 +603,7 @@ int sb_cmd_verify(int argc, char **argv)
     if (rc == 0) {
         printf("softbench verify: cpu %s, usable ISA %s, seed %llu\n", sb_cpu_model(),
                softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
-        printf("reference: MPFR %s, correctly rounded; ULP as in README; bound = worst "
+        printf("reference: MPFR %s, correctly rounded; ULP as in docs/accuracy.md; bound = worst "
                "error/declared bound\n\n",
                sbref_mpfr_version());
         print_header();

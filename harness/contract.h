@@ -1,7 +1,7 @@
 /* contract.h - the edge-case contract and the mathematical properties, as
  * executable cases. One engine serves `softbench edge`, the tests and the
  * report: each case runs one kernel and says pass or fail, and on failure
- * shows the offending input and output. README, "The edge-case contract",
+ * shows the offending input and output. docs/contract.md,
  * is the same list in prose. */
 #ifndef SB_CONTRACT_H
 #define SB_CONTRACT_H

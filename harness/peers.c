@@ -257,7 +257,7 @@ const struct softmax_kernel *sb_kernel_any(size_t i)
 
 /* logof.K: log applied to kernel K's softmax, elementwise (glibc logf),
  * the way a user without a log-softmax kernel gets log-probabilities: the
- * other side of README's "is log-softmax more stable for a loss?". One
+ * other side of docs/log-softmax.md, "Is log-softmax more stable for a loss?". One
  * function per library kernel, since a kernel record carries no state. */
 #define NLOGOF 16
 static struct softmax_kernel logof[NLOGOF];

@@ -23,7 +23,7 @@ const struct softmax_kernel *sb_kernel_lookup(const char *name);
 /* Peers, and logof.K: reported, never judged (they declare no bound). */
 int sb_is_peer(const struct softmax_kernel *k);
 /* logof.K, K a library softmax kernel: log of K's output, elementwise, as a
- * log-softmax record (the comparison of README, "Log-softmax"). */
+ * log-softmax record (the comparison of docs/log-softmax.md). */
 size_t sb_logof_count(void);
 const struct softmax_kernel *sb_logof_at(size_t i);
 

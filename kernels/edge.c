@@ -1,5 +1,5 @@
 /* edge.c - the edge-case contract's special inputs, shared by the safe
- * kernels of every ISA (see sb_edge in internal.h and the README table). */
+ * kernels of every ISA (see sb_edge in internal.h and docs/contract.md). */
 #include "internal.h"
 
 static int is_pinf(float v) { return v == INFINITY; }

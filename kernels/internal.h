@@ -54,7 +54,7 @@ static inline int sb_check_rows(const void *x, size_t ldx, const void *y, size_t
 
 /* Handles the inputs whose result is a limit or undefined, so that the fast
  * paths only ever see finite logits with a finite max and finite T. Returns 1
- * when it wrote y, 0 when the input is ordinary. The contract (README):
+ * when it wrote y, 0 when the input is ordinary. The contract (docs/contract.md):
  *   any NaN            -> every output NaN
  *   k entries +inf     -> 1/k there, 0 elsewhere (the limit)
  *   every entry -inf   -> every output NaN (0/0: undefined)
@@ -62,7 +62,7 @@ static inline int sb_check_rows(const void *x, size_t ldx, const void *y, size_t
  * Reads all of x before writing y, so x == y is fine. */
 int sb_edge(const float *x, float *y, size_t n, float T);
 
-/* The same contract for log-softmax (README, "Log-softmax"): NaN -> NaN
+/* The same contract for log-softmax (docs/log-softmax.md): NaN -> NaN
  * everywhere; k entries +inf -> -log k there, -inf elsewhere; all -inf ->
  * NaN; T = +inf -> -log k on the k finite entries, -inf on -inf entries. */
 int sb_edge_log(const float *x, float *y, size_t n, float T);

@@ -153,7 +153,7 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
 }
 
 /* Dispatch table, chosen with softbench bench on the development machine
- * (Zen 5, AVX-512, pinned, samples side by side; README, "Default kernel").
+ * (Zen 5, AVX-512, pinned, samples side by side; docs/kernels.md, "Default kernel").
  * AVX-512: three-pass below 2M elements (in cache 0.17 ns per element
  * against two-pass's 0.20; from 256K to 1M a tie within 3%, either way from
  * run to run), two-pass from 2M on, faster in every run (2M: 0.235 against
@@ -190,7 +190,7 @@ int softmax(const float *x, float *y, size_t n, float T)
  * once for the sum and the max, its output pass is a subtraction; 25 to 35%
  * faster than three-pass at every n, and as accurate at T = 1, where its
  * arguments are exact); elsewhere the three-pass kernel: at T != 1 the
- * two-pass sum rounds x/T at the logits' magnitude (README, "Log-softmax"),
+ * two-pass sum rounds x/T at the logits' magnitude (docs/log-softmax.md),
  * and on AVX2, without vscalefps, two-pass is not faster. */
 const struct softmax_kernel *log_softmax_choose(size_t n, float T)
 {

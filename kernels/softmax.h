@@ -10,8 +10,8 @@
  * touched. Kernels never print, abort or allocate.
  *
  * A kernel is a record (struct softmax_kernel): a stable name "isa.algorithm",
- * its function, whether it is safe (meets the edge-case contract in the
- * README) and its declared accuracy bound, which softbench verify holds every
+ * its function, whether it is safe (meets the edge-case contract of
+ * docs/contract.md) and its declared accuracy bound, which softbench verify holds every
  * output element to. Use softmax() for the dispatcher's choice, or look a
  * kernel up by name and call softmax_run() (or its fn directly).
  */
@@ -61,7 +61,7 @@ enum softmax_sum { SOFTMAX_SUM_PAIRWISE = 0, SOFTMAX_SUM_SEQUENTIAL = 1 };
 /* What a kernel writes: probabilities, or their natural logarithms. */
 enum softmax_output { SOFTMAX_OUT_PROB = 0, SOFTMAX_OUT_LOG = 1 };
 
-/* Declared bound, in ULP of the correctly rounded result (see README), for
+/* Declared bound, in ULP of the correctly rounded result (docs/accuracy.md), for
  * element i:
  *   c0 + c_arg * r * (a_i + abar) + c_mag * a_i + c_sum * g(n)
  * where a_i = |x_i - max| / T (SHIFTED) or |x_i| / T (RAW), abar is the mean
@@ -70,7 +70,7 @@ enum softmax_output { SOFTMAX_OUT_PROB = 0, SOFTMAX_OUT_LOG = 1 };
  * plus 1 for the division when T != 1. Each kernel derives its constants in
  * its header comment. For log-softmax kernels the unit is the ULP of
  * max(|result|, 0.5): outputs near 0 are held to an absolute error in units
- * of 2^-24 (README, "Log-softmax"); c_mag covers a RAW log kernel's log S,
+ * of 2^-24 (docs/log-softmax.md); c_mag covers a RAW log kernel's log S,
  * as large as the logits, rounded even at T = 1. */
 struct softmax_bound {
     double c0;

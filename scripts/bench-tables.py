@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the README's speed tables from softbench bench JSON files.
+"""Prints the speed tables of docs/vector-kernels.md from softbench bench JSON files.
 
 Usage: scripts/bench-tables.py MAIN.json AVX2.json
 MAIN.json: `softbench bench --pin 1 --json MAIN.json`; AVX2.json: the same

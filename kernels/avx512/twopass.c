@@ -4,7 +4,7 @@
  * (mantissa, exponent) pair, rescaled with vscalefps when the exponent grows;
  * pass 2 recomputes p * 2^n and writes p * 2^(n - E) / M. Two reads of x and
  * one write of y: 12 bytes per element against the three-pass kernel's 20.
- * Plain stores: non-temporal ones measured slower (README, "Stores").
+ * Plain stores: non-temporal ones measured slower (docs/vector-kernels.md, the "Stores" item).
  *
  * Pass 1 takes the full blocks of 32 vectors alternately from the two
  * halves of x (two streams keep more reads in flight), each block's

@@ -54,7 +54,7 @@ typedef sbv (*sbv_out_fn)(sbv v, sbv a, sbv b, sbv c, int scaled);
 /* y = out(x), vector by vector, tails masked. Plain stores at every size:
  * non-temporal ones (no read for ownership of y) measured slower on this
  * Zen 5 at 16M, the two-pass kernel 0.43 against 0.35 ns per element, since
- * the kernel is not purely memory bound (README, "Stores"). */
+ * the kernel is not purely memory bound (docs/vector-kernels.md, the "Stores" item). */
 static inline __attribute__((always_inline)) void sbv_write(const float *x, float *y, size_t n,
                                                             float fill, sbv_out_fn out,
                                                             SBV_OUT_ARGS)

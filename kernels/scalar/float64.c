@@ -1,7 +1,7 @@
 /* float64.c - the scalar algorithms on doubles, in and out: naive,
  * three-pass, two-pass, online, and an accurate kernel whose internals are
  * long double (64 significant bits). The same edge-case contract as the
- * float kernels (README), applied by edge64 below.
+ * float kernels (docs/contract.md), applied by edge64 below.
  *
  * Bounds, in ULP of the correctly rounded double, u = 2^-53, derived as for
  * the float kernels (scalar/threepass.c and the others): glibc's exp within

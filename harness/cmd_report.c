@@ -1139,20 +1139,26 @@ static void write_csvs(const struct report *r, FILE *vf, FILE *bf, FILE *ef, FIL
           rf);
     for (size_t i = 0; i < r->nm; i++) {
         const struct mach *m = &r->m[i];
-        for (size_t j = 0; j < m->nv; j++)
-            fprintf(vf, "\"%s\",%s,%s,\"%s\",%zu,%s,%g,%g,%g\n", m->cpu, m->isa, m->v[j].kernel,
-                    m->v[j].dataset, m->v[j].n, m->v[j].status, m->v[j].ulp, m->v[j].sum_err,
-                    m->v[j].ratio);
-        for (size_t j = 0; j < m->nb; j++)
-            fprintf(bf, "\"%s\",%s,%s,%s,%zu,%.6g,%.6g,%.6g\n", m->cpu, m->isa, m->b[j].kernel,
-                    m->b[j].kind, m->b[j].n, m->b[j].ns, m->b[j].lo, m->b[j].hi);
+        for (size_t j = 0; j < m->nv; j++) {
+            sb_csv_str(vf, m->cpu);
+            fprintf(vf, ",%s,%s,", m->isa, m->v[j].kernel);
+            sb_csv_str(vf, m->v[j].dataset); /* a user's file name may hold quotes or commas */
+            fprintf(vf, ",%zu,%s,%g,%g,%g\n", m->v[j].n, m->v[j].status, m->v[j].ulp,
+                    m->v[j].sum_err, m->v[j].ratio);
+        }
+        for (size_t j = 0; j < m->nb; j++) {
+            sb_csv_str(bf, m->cpu);
+            fprintf(bf, ",%s,%s,%s,%zu,%.6g,%.6g,%.6g\n", m->isa, m->b[j].kernel, m->b[j].kind,
+                    m->b[j].n, m->b[j].ns, m->b[j].lo, m->b[j].hi);
+        }
         const struct sb_jnode *e = m->doc[DOC_EDGE];
         for (const struct sb_jnode *c = first(e, "cases"); c != NULL; c = c->next) {
             const struct sb_jnode *name = first(e, "kernels");
             for (const struct sb_jnode *res = first(c, "results"); res != NULL && name != NULL;
                  res = res->next, name = name->next) {
-                fprintf(ef, "\"%s\",%s,%s,%s,%s,", m->cpu, m->isa, sb_json_str_of(c, "name"),
-                        name->str, sb_json_str_of(res, "status"));
+                sb_csv_str(ef, m->cpu);
+                fprintf(ef, ",%s,%s,%s,%s,", m->isa, sb_json_str_of(c, "name"), name->str,
+                        sb_json_str_of(res, "status"));
                 sb_csv_str(ef, sb_json_str_of(res, "detail"));
                 fputc('\n', ef);
             }
@@ -1160,7 +1166,8 @@ static void write_csvs(const struct report *r, FILE *vf, FILE *bf, FILE *ef, FIL
         for (int b = 0; b < NBANDS; b++)
             for (int g = 0; g < 2; g++) {
                 const struct rec *c = &m->rec[b][g];
-                fprintf(rf, "\"%s\",%s,%s,%s,%s,%s,%g,%g,%s,%g,%g\n", m->cpu, m->isa,
+                sb_csv_str(rf, m->cpu);
+                fprintf(rf, ",%s,%s,%s,%s,%s,%g,%g,%s,%g,%g\n", m->isa,
                         bands[b].name, budget_names[g], c->k ? c->k->name : "",
                         c->k && strcmp(c->k->kind, "peer") == 0 ? "yes" : "no", c->ns, c->ulp,
                         c->second ? c->second->name : "", c->second_ns, margin_pct(c));

@@ -152,8 +152,11 @@ static struct sb_jnode *container(struct parser *ps, int obj)
         if (obj) {
             key = string(ps);
             ws(ps);
-            if (!ps->failed && *ps->p++ != ':')
+            /* never step past the text's end: the callers read on after a failure */
+            if (!ps->failed && *ps->p != ':')
                 bad(ps, "expected ':'");
+            else if (!ps->failed)
+                ps->p++;
         }
         struct sb_jnode *v = ps->failed ? NULL : value(ps);
         if (v == NULL) {

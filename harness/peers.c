@@ -259,7 +259,7 @@ const struct softmax_kernel *sb_kernel_any(size_t i)
  * the way a user without a log-softmax kernel gets log-probabilities: the
  * other side of docs/log-softmax.md, "Is log-softmax more stable for a loss?". One
  * function per library kernel, since a kernel record carries no state. */
-#define NLOGOF 16
+#define NLOGOF 32 /* at least the registry's size: test_registry checks it */
 static struct softmax_kernel logof[NLOGOF];
 static char logof_name[NLOGOF][48];
 
@@ -278,10 +278,14 @@ static int logof_run(size_t i, const float *x, float *y, size_t n, float T)
     }
 LOGOF_FN(0) LOGOF_FN(1) LOGOF_FN(2) LOGOF_FN(3) LOGOF_FN(4) LOGOF_FN(5) LOGOF_FN(6) LOGOF_FN(7)
 LOGOF_FN(8) LOGOF_FN(9) LOGOF_FN(10) LOGOF_FN(11) LOGOF_FN(12) LOGOF_FN(13) LOGOF_FN(14)
-LOGOF_FN(15)
+LOGOF_FN(15) LOGOF_FN(16) LOGOF_FN(17) LOGOF_FN(18) LOGOF_FN(19) LOGOF_FN(20) LOGOF_FN(21)
+LOGOF_FN(22) LOGOF_FN(23) LOGOF_FN(24) LOGOF_FN(25) LOGOF_FN(26) LOGOF_FN(27) LOGOF_FN(28)
+LOGOF_FN(29) LOGOF_FN(30) LOGOF_FN(31)
 static const softmax_fn logof_fns[NLOGOF] = {
-    logof_0, logof_1, logof_2,  logof_3,  logof_4,  logof_5,  logof_6,  logof_7,
-    logof_8, logof_9, logof_10, logof_11, logof_12, logof_13, logof_14, logof_15};
+    logof_0,  logof_1,  logof_2,  logof_3,  logof_4,  logof_5,  logof_6,  logof_7,
+    logof_8,  logof_9,  logof_10, logof_11, logof_12, logof_13, logof_14, logof_15,
+    logof_16, logof_17, logof_18, logof_19, logof_20, logof_21, logof_22, logof_23,
+    logof_24, logof_25, logof_26, logof_27, logof_28, logof_29, logof_30, logof_31};
 
 size_t sb_logof_count(void)
 {

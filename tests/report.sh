@@ -280,6 +280,22 @@ expect_bad "missing scripts" --scripts "$tmp/none" "${in[@]}"
 "$sb" report --out "$tmp/r1" "${in[@]}" >/dev/null 2>"$tmp/err"
 check "an existing folder is refused" test $? -eq 2
 
+# CSV fields are escaped: a dataset named with quotes and commas (a user's
+# file name can be) reads back whole from verify.csv
+python3 - "$tmp/verify.json" "$tmp/verify-q.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["rows"]:
+    r["dataset"] = 'my "logits", v2'
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$sb" report --out "$tmp/rq" "$tmp/list.json" "$tmp/verify-q.json" "$tmp/bench.json" >/dev/null 2>"$tmp/err"
+check "a report from a quoted dataset name" test $? -eq 0
+check "verify.csv keeps the quoted name whole" python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r['dataset'] == 'my \"logits\", v2' and r['n'] for r in rows), rows[:1]" "$tmp/rq/verify.csv"
+
 # the reference cache: a second verify reads it, a different input misses it
 "$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
 check "cache computed" grep -q "1 computed, 0 read" "$tmp/out"

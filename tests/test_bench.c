@@ -176,6 +176,21 @@ static void json_reader(void **state)
         assert_null(sb_json_parse(bad[i], err, sizeof err));
         assert_non_null(strstr(err, "at byte"));
     }
+    /* A document that ends where a ':' is due, in a buffer of exactly its
+     * size (AddressSanitizer sees a read past it): refused at its last byte,
+     * nothing beyond read. The first is what a fuzzer found. */
+    const char *cut[] = {"{\"a\xff\xff\xff\xff\xff\xff\xff\xff[{:\"", "{\"a\"", "{\"a\" \n",
+                         "[{\"k\": 1}, {\"b\""};
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        size_t len = strlen(cut[i]);
+        char *t = malloc(len + 1), want[64];
+        assert_non_null(t);
+        memcpy(t, cut[i], len + 1);
+        assert_null(sb_json_parse(t, err, sizeof err));
+        snprintf(want, sizeof want, "expected ':' at byte %zu", len);
+        assert_non_null(strstr(err, want));
+        free(t);
+    }
 }
 
 static void floors_run(void **state)

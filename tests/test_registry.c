@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "peers.h"
 #include "softmax.h"
 
 static void records_are_complete(void **state)
@@ -135,6 +136,19 @@ static void bound_model(void **state)
     assert_true(fabs(softmax_bound_ulp(&b, 0.0, 0.0, 1000, 1.0f) - 502.0) < 1e-12);
 }
 
+/* logof.K exists for every kernel K: its table of functions is fixed in
+ * size, and a registry that outgrew it would lose the last ones silently. */
+static void logof_covers_the_registry(void **state)
+{
+    (void)state;
+    assert_int_equal(sb_logof_count(), softmax_kernel_count());
+    for (size_t i = 0; i < sb_logof_count(); i++) {
+        char want[64];
+        snprintf(want, sizeof want, "logof.%s", softmax_kernel_at(i)->name);
+        assert_string_equal(sb_logof_at(i)->name, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +157,7 @@ int main(void)
         cmocka_unit_test(default_entry_point),
         cmocka_unit_test(dispatch_table),
         cmocka_unit_test(bound_model),
+        cmocka_unit_test(logof_covers_the_registry),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

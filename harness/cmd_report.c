@@ -288,6 +288,16 @@ static int add_file(struct report *r, const struct sb_jnode *doc, const char *fi
     return 0;
 }
 
+/* The kernel's entry, or NULL: never adds one (which kernel_of's realloc
+ * would do under pointers the caller holds). */
+static const struct kinfo *kernel_find(const struct mach *m, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < m->nk; i++)
+        if (strcmp(m->k[i].name, name) == 0)
+            return &m->k[i];
+    return NULL;
+}
+
 static struct kinfo *kernel_of(struct mach *m, const char *name, const char *kind)
 {
     for (size_t i = 0; i < m->nk; i++)
@@ -653,7 +663,7 @@ static int write_hist_data(struct mach *m, const char *data, const char *prefix)
     i = 0;
     for (const struct sb_jnode *k = first(m->hist, "kernels"); k != NULL; k = k->next) {
         if (hist_total(k) > 0) {
-            const struct kinfo *ki = kernel_of(m, sb_json_str_of(k, "kernel"), "kernel");
+            const struct kinfo *ki = kernel_find(m, sb_json_str_of(k, "kernel"));
             fprintf(f, "%s%s", i++ ? " " : "", ki != NULL ? ki->kind : "kernel");
         }
     }

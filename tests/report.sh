@@ -296,6 +296,21 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert rows and all(r['dataset'] == 'my \"logits\", v2' and r['n'] for r in rows), rows[:1]" "$tmp/rq/verify.csv"
 
+# a histogram that names a kernel the verify rows do not (a hand-merged
+# file): the report draws it as a kernel, and reads no freed memory (the
+# sanitizer pass runs this too)
+python3 - "$tmp/verify.json" "$tmp/verify-h.json" <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+extra = copy.deepcopy(d["histogram"]["kernels"][0])
+extra["kernel"] = "scalar.extra"
+d["histogram"]["kernels"].append(extra)
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$sb" report --out "$tmp/rh" "$tmp/list.json" "$tmp/verify-h.json" "$tmp/bench.json" >/dev/null 2>"$tmp/err"
+check "a report whose histogram names an extra kernel" test $? -eq 0
+check "which its histogram plot lists" grep -q 'scalar.extra' "$tmp/rh/data/m1-hist.gp"
+
 # the reference cache: a second verify reads it, a different input misses it
 "$sb" verify -k scalar.threepass -n 40000 -d normal --cache "$tmp/cache" >"$tmp/out"
 check "cache computed" grep -q "1 computed, 0 read" "$tmp/out"

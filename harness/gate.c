@@ -26,6 +26,7 @@ static const struct sb_gate_case cases[] = {
     {"llm", 32000, 1.0f},      {"attention", 1000, 1.0f},  {"underflow", 1000, 1.0f},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
+_Static_assert(NCASES <= SB_GATE_MAX_CASES, "sb_gate_figures.acc holds one entry per case");
 
 size_t sb_gate_case_count(void) { return NCASES; }
 const struct sb_gate_case *sb_gate_case_at(size_t i) { return i < NCASES ? &cases[i] : NULL; }

@@ -32,6 +32,7 @@ const struct sb_gate_case *sb_gate_case_at(size_t i);
 #define SB_GATE_TIME_N 4096   /* and timed on, in cache */
 #define SB_GATE_MAX_ROUNDS 64
 #define SB_GATE_MAX_EDGE 64
+#define SB_GATE_MAX_CASES 16 /* gate.c asserts its case table fits */
 
 struct sb_gate_acc {
     double max_ulp, sum_err;
@@ -40,7 +41,7 @@ struct sb_gate_acc {
 
 struct sb_gate_figures {
     int measured;                          /* 0: the CPU cannot run the kernel */
-    struct sb_gate_acc acc[16];            /* one per case */
+    struct sb_gate_acc acc[SB_GATE_MAX_CASES]; /* one per case */
     size_t nacc;
     const char *edge_failed[SB_GATE_MAX_EDGE]; /* names of the contract cases failed */
     size_t nedge_failed;

@@ -216,7 +216,8 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_TWOPASS_A_LO -4194304.0f
 #define SB_TWOPASS_K_LO (-(1 << 21))
 
-/* The vector exponential's constants (derivation in avx512/common.h): ln2
+/* The polynomial vector exponential's constants (derivation in
+ * avx2/common.h; AVX2, NEON and SVE use them): ln2
  * split for the two-FMA reduction, and the degree-6 interpolant of exp on
  * [-ln2/2, ln2/2], constant term first, rounded to float. */
 #define SB_EXP_LOG2E 1.44269504088896341f

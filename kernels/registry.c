@@ -158,8 +158,8 @@ int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t
  * against two-pass's 0.20; from 256K to 1M a tie within 3%, either way from
  * run to run), two-pass from 2M on, faster in every run (2M: 0.235 against
  * 0.270, 0.240 against 0.258, 0.251 against 0.289; 4M: 0.30-0.32 against
- * 0.38-0.41), where its 12 bytes per element and two streams beat three-pass's
- * 20 bytes. AVX2: three-pass at every n (two-pass, without vscalefps, was
+ * 0.38-0.41), where its 12 bytes of traffic per element (16 with y's write-allocate
+ * read) and two streams beat three-pass's 20 (24; docs/vector-kernels.md). AVX2: three-pass at every n (two-pass, without vscalefps, was
  * slower everywhere: 0.77 against 0.58 at 16M). Scalar: three-pass, faster
  * than scalar two-pass, and what the others fall back on. */
 

@@ -7,7 +7,11 @@
  * with x and y of any alignment, x == y allowed (in place), n == 0 allowed.
  * T must be > 0 and not NaN; T = +inf gives the uniform distribution over the
  * finite entries. Anything else is refused with SOFTMAX_EINVAL_T and y is not
- * touched. Kernels never print, abort or allocate.
+ * touched. Kernels never print or abort. The one that allocates is the
+ * accurate family's vector kernels, above 2048 elements (a buffer of the
+ * terms, kept up to 2^20); where malloc fails they take two passes instead,
+ * with the same guarantees. softmax_batch_t allocates its rows' float copies
+ * and returns SOFTMAX_ENOMEM without them; softmax_pool_create, its pool.
  *
  * A kernel is a record (struct softmax_kernel): a stable name "isa.algorithm",
  * its function, whether it is safe (meets the edge-case contract of
@@ -181,7 +185,8 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
  *    chunk order fixed), then each chunk scaled by exp((m_c - M)/T)/S;
  *  - two-pass (AVX-512, from 2M elements): each chunk's sum of exp(x/T) as
  *    s_c 2^e_c, summed in double in chunk order, then every chunk written
- *    as exp(x/T)/S, reading x again: 16 bytes per element against 20.
+ *    as exp(x/T)/S, reading x again: 12 bytes of memory traffic per element
+ *    (16 with y's write-allocate read) against three-pass's 20 (24).
  * The same bits for any thread count; each element within that kernel's
  * bound plus SOFTMAX_SPLIT_EXTRA_ULP (the merged factor's rounding). Inputs
  * with NaN or +inf, or beyond the form's range, go to softmax() in the

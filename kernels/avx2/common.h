@@ -1,8 +1,23 @@
 /* avx2/common.h - the vector layer for AVX2 with FMA: the same sbv_*
- * operations as avx512/common.h over 8 lanes, and the same exponential
- * (reduction and polynomial: the error derivation is there). AVX2 has no
- * vscalefps: 2^n is built in the exponent field, in two factors 2^n1 2^n2
- * with v 2^n1 still normal, so a result in the subnormals is rounded once.
+ * operations as avx512/common.h over 8 lanes, and the polynomial
+ * exponential that the NEON and SVE layers share operation for operation.
+ *
+ * exp(d), d <= 0: n = rint(d log2 e); r = d - n ln2 by two fused
+ * multiply-adds with ln2 split in float (SB_EXP_LN2_HI has few enough bits
+ * that n ln2_hi is exact inside the first FMA, so r is rounded once:
+ * |error| <= u |r|, plus u |r| in the second and |n| 2^-49 from the split);
+ * then a degree-6 polynomial on |r| <= ln2/2 (SB_EXP_C1..C6 in internal.h),
+ * the Chebyshev interpolant of exp (made for softbench; relative error
+ * 2.5e-9 = 0.04 u before its coefficients are rounded to float), by Horner
+ * with FMAs (about 1 u). AVX2 has no vscalefps: 2^n is built in the
+ * exponent field, one exact power-of-two factor while n >= -126, else two,
+ * 2^n1 2^n2 with p 2^n1 still normal, so that a result in the subnormals
+ * is rounded once (sbv_ldexp). Total, derived: under 2u + 0.04u + |n| 2^-49,
+ * so at most 2.5 ULP of the exponential's value for |d| <= 110; the kernels
+ * declare 3 u for it. Shifted arguments are clamped at -110 (the result is
+ * 0 below -104), which also maps -inf to 0. (AVX-512 has a table
+ * exponential of its own: avx512/common.h.)
+ *
  * Tails use vmaskmovps, which suppresses faults on the lanes it skips. */
 #ifndef SB_AVX2_COMMON_H
 #define SB_AVX2_COMMON_H
@@ -78,7 +93,7 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return _mm256_mul_ps(_mm256_mul_ps(v, sb256_pow2(k1)), sb256_pow2(_mm256_sub_epi32(k, k1)));
 }
 
-/* The two-pass body's argument range (see avx512/common.h). */
+/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
 #define SBV_K_LO SB_TWOPASS_K_LO

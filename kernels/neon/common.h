@@ -2,7 +2,8 @@
  * same sbv_* operations as avx2/common.h over 4 lanes, and the same
  * exponential, operation for operation (reduction, degree-6 polynomial in
  * fused multiply-adds, 2^n built in the exponent field in two factors): the
- * derivation in avx2/common.h and avx512/common.h holds here word for word,
+ * derivation and bound in avx2/common.h hold here word for word (FMLA and
+ * FRINTN round as vfmadd and vroundps do),
  * so each lane gives the AVX2 layer's bits.
  *
  * Two choices keep that true. max and min are x86's (a > b ? a : b): NEON's
@@ -101,7 +102,7 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return vmulq_f32(vmulq_f32(v, sbn_pow2(k1)), sbn_pow2(vsubq_s32(k, k1)));
 }
 
-/* The two-pass body's argument range (see avx512/common.h). */
+/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
 #define SBV_K_LO SB_TWOPASS_K_LO

@@ -3,7 +3,7 @@
  * the CPU's vector has (svcntw(): 4 at 128 bits to 64 at 2048), and the
  * same exponential, operation for operation (reduction, degree-6
  * polynomial in fused multiply-adds, 2^n built in the exponent field in two
- * factors): the derivation in avx2/common.h and avx512/common.h holds here
+ * factors): the derivation and bound in avx2/common.h hold here
  * word for word, so each lane gives the AVX2 and NEON layers' bits.
  *
  * Vector-length agnostic: SBV_W is read at run time, tails are predicated
@@ -101,7 +101,7 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return sbv_mul(sbv_mul(v, sbs_pow2(k1)), sbs_pow2(svsub_s32_x(sbs_all(), k, k1)));
 }
 
-/* The two-pass body's argument range (see avx512/common.h). */
+/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
 #define SBV_K_LO SB_TWOPASS_K_LO

@@ -1,6 +1,6 @@
 /* exp2tab.c - 2^(j/16), j = 0..15, correctly rounded to double (computed
  * with mpmath at 200 bits): the table of the accurate kernels' double
- * exponentials (scalar/accurate.c, avx512/dlayer.h). */
+ * exponentials (scalar/accurate.c, avx512/dvec_avx512.h). */
 #include "internal.h"
 
 const double sb_exp2_16[16] __attribute__((aligned(64))) = {

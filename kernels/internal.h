@@ -217,7 +217,7 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_TWOPASS_K_LO (-(1 << 21))
 
 /* The polynomial vector exponential's constants (derivation in
- * avx2/common.h; AVX2, NEON and SVE use them): ln2
+ * avx2/vec_avx2.h; AVX2, NEON and SVE use them): ln2
  * split for the two-FMA reduction, and the degree-6 interpolant of exp on
  * [-ln2/2, ln2/2], constant term first, rounded to float. */
 #define SB_EXP_LOG2E 1.44269504088896341f
@@ -232,7 +232,7 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_EXP_C5 0x1.126fa6p-7f
 #define SB_EXP_C6 0x1.6d7532p-10f
 
-/* The accurate kernels' double exponential (derivation in avx2/dlayer.h):
+/* The accurate kernels' double exponential (derivation in avx2/dvec_avx2.h):
  * the coefficients of h(g) = (2^g - 1)/g, highest degree first, as an
  * initializer, so each ISA's layer holds them as its own array. */
 #define SB_EXP2_H                                                                            \

@@ -4,7 +4,7 @@
  * accumulators and blocks of 256, so a term meets at most 7 additions in its
  * lane and 2 + 3 folding; the declared bound is the family's), over 8 lanes,
  * with vmaskmovps tails. */
-#include "common.h"
+#include "vec_avx2.h"
 
 #include "../body/threepass.h"
 

@@ -1,8 +1,8 @@
 /* avx2.twopass - the two-pass softmax of Dukhan and Ablavatski in AVX2
  * with FMA: the algorithm and bound of avx512.twopass (see its header), over
- * 8 lanes; the powers of two are built in the exponent field (avx2/common.h)
+ * 8 lanes; the powers of two are built in the exponent field (avx2/vec_avx2.h)
  * since AVX2 has no vscalefps, rounding once into the subnormals all the same. */
-#include "common.h"
+#include "vec_avx2.h"
 
 #include "../body/twopass.h"
 

@@ -1,6 +1,6 @@
 /* avx512.accurate - scalar.accurate's method in AVX-512F: every step before
  * the final rounding to float in double precision, 8 lanes, with the
- * exponential of avx512/dlayer.h (a table of 16 and degree 4: 2^-37.4
+ * exponential of avx512/dvec_avx512.h (a table of 16 and degree 4: 2^-37.4
  * relative), so that the result is faithful (1 ULP) and almost always
  * correctly rounded. The algorithm is body/accurate.h's: three passes with
  * the terms kept up to 2048 elements, two passes beyond (a trailing
@@ -28,7 +28,7 @@
  * double with libm's exp, so nothing past x[n-1] is read. Edges: NaN, +inf,
  * all -inf and T = +inf go to sb_edge.
  */
-#include "dlayer.h"
+#include "dvec_avx512.h"
 
 #include "../body/accurate.h"
 

@@ -21,7 +21,7 @@
  */
 #include <float.h>
 
-#include "common.h"
+#include "vec_avx512.h"
 
 #include "../body/online.h"
 

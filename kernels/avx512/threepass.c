@@ -10,7 +10,7 @@
  * ceil(log2 n) + 6.
  *
  * Bound: 0.5 (reference) + 1.5 (1/S rounded, then the product) + 0.5 (an
- * underflowed exp, S >= 1) + 1.01 * [3 (exp, common.h) + r*a_i + 3 + r*abar
+ * underflowed exp, S >= 1) + 1.01 * [3 (exp, vec_avx512.h) + r*a_i + 3 + r*abar
  * + ceil(log2 n) + 6], where the argument (x_i - max) * (1/T) suffers up to
  * three roundings (x_i - max, 1/T, the product): c_arg = 1.53, so that with
  * the model's r = 2 at T != 1 it covers 3 x 1.02. Hence c0 = 2.5 + 1.01 * 12
@@ -20,7 +20,7 @@
  * logits span more than FLT_MAX (x - max overflows in float), the scalar
  * body, which forms the argument in double, takes over.
  */
-#include "common.h"
+#include "vec_avx512.h"
 
 #include "../body/threepass.h"
 

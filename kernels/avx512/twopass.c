@@ -1,6 +1,6 @@
 /* avx512.twopass - the two-pass softmax of Dukhan and Ablavatski (2020) in
  * AVX-512F, as their paper does it: pass 1 computes each exp(x_i/T) as
- * p * 2^n (common.h, without the final scaling) and keeps per lane a sum as a
+ * p * 2^n (vec_avx512.h, without the final scaling) and keeps per lane a sum as a
  * (mantissa, exponent) pair, rescaled with vscalefps when the exponent grows;
  * pass 2 recomputes p * 2^n and writes p * 2^(n - E) / M. Two reads of x and
  * one write of y: 12 bytes per element against the three-pass kernel's 20.
@@ -10,7 +10,7 @@
  * halves of x (two streams keep more reads in flight), each block's
  * exponent per lane from the lane's largest logit, read one block ahead, and
  * its terms as exp(x_i/T) 2^-E with the power of two folded into the table
- * entry (avx512/common.h, sbv_block_term): the same roundings as p and an
+ * entry (avx512/vec_avx512.h, sbv_block_term): the same roundings as p and an
  * exact scaling, with arguments below (E - 120) ln 2 (about 119 binades
  * below the lane's largest) counted as about 2^(E-120) instead of less
  * (under 2^-118 of the lane's largest term each, so under n 2^-118 relative
@@ -35,7 +35,7 @@
  * c_arg = c_sum = 1.02.
  *
  * Extremes: the table exponential's range is narrower than scalar.twopass's
- * (avx512/common.h): a sum exponent above K_HI (x/T beyond about 136275;
+ * (avx512/vec_avx512.h): a sum exponent above K_HI (x/T beyond about 136275;
  * the block path's E sits up to 1.5 above the exponent, so its limits move by
  * a binade or two), NaN,
  * +inf, or every logit below about -90000 sends the input to the scalar
@@ -43,7 +43,7 @@
  * below their block's lane maximum (the block path) are clamped; T = +inf
  * goes to sb_edge.
  */
-#include "common.h"
+#include "vec_avx512.h"
 
 #define SBV_CHUNK2
 #include "../body/twopass.h"

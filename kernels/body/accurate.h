@@ -1,5 +1,5 @@
 /* body/accurate.h - the accurate softmax and log-softmax over the double
- * layer (avx2/dlayer.h, avx512/dlayer.h): included by avx2/accurate.c and
+ * layer (avx2/dvec_avx2.h, avx512/dvec_avx512.h): included by avx2/accurate.c and
  * avx512/accurate.c, where the error budgets are derived.
  *
  * Softmax, up to AC_KEEP elements: three passes, the terms kept on the
@@ -38,7 +38,7 @@
 #include <float.h>
 #include <stdlib.h>
 
-#include "common.h"
+#include "body.h"
 
 #define AC_BLOCK (4 * SBV_W)  /* elements per threshold test */
 #define AC_CHUNK 4096         /* elements per partial sum */

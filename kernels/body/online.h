@@ -2,7 +2,7 @@
  * vector layer: included by avx2/online.c and avx512/online.c. See
  * avx512/online.c for the bound's derivation and the edges. */
 
-#include "common.h"
+#include "body.h"
 
 #define OL_CHUNK (4 * SBV_W)
 #define OL_BLOCK (16 * SBV_W) /* four chunks, alternating two lane sets */

@@ -3,7 +3,7 @@
  * each compiled with its own ISA flags. See avx512/threepass.c for the
  * bound's derivation and the edges. */
 
-#include "common.h"
+#include "body.h"
 
 #define TP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define TP_STEP (4 * SBV_W)

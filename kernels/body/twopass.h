@@ -2,7 +2,7 @@
  * vector layer: included by avx2/twopass.c and avx512/twopass.c. See
  * avx512/twopass.c for the bound's derivation and the edges. */
 
-#include "common.h"
+#include "body.h"
 
 #define WP_BLOCK (32 * SBV_W) /* 8 terms per lane per block */
 #define WP_STEP (4 * SBV_W)
@@ -96,7 +96,7 @@ static inline __attribute__((always_inline)) void wp_block(const float *x, size_
 }
 
 #ifdef SBV_BLOCK_TERM
-/* The layer's block terms (avx512/common.h) need each lane's largest
+/* The layer's block terms (avx512/vec_avx512.h) need each lane's largest
  * argument in the block before its first term: the loop over a block also
  * takes the maximum of the next one, so those loads overlap the arithmetic
  * instead of stalling on memory ahead of it. The full blocks are visited

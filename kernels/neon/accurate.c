@@ -1,6 +1,6 @@
 /* neon.accurate - scalar.accurate's method in NEON: every step before the
  * final rounding to float in double precision, 2 lanes, with the
- * exponential of neon/dlayer.h (no table, degree 8: 2^-38.6 relative);
+ * exponential of neon/dvec_neon.h (no table, degree 8: 2^-38.6 relative);
  * faithful (1 ULP) and almost always correctly rounded. The algorithm is
  * body/accurate.h's: three passes with the terms kept up to 2048 elements,
  * two passes beyond.
@@ -17,7 +17,7 @@
  * double with libm's exp, so nothing past x[n-1] is read. Edges: NaN, +inf,
  * all -inf and T = +inf go to sb_edge.
  */
-#include "dlayer.h"
+#include "dvec_neon.h"
 
 #include "../body/accurate.h"
 

@@ -22,7 +22,7 @@
  */
 #include <float.h>
 
-#include "common.h"
+#include "vec_neon.h"
 
 #include "../body/online.h"
 

@@ -1,9 +1,9 @@
 /* neon.threepass - the safe three-pass softmax in NEON: the algorithm of
  * avx512.threepass (its header has the derivation, which holds here word for
- * word: the exponential of avx2/common.h, the same summation with blocks of
+ * word: the exponential of avx2/vec_avx2.h, the same summation with blocks of
  * 8 terms per lane, so a term meets at most 7 additions in its lane and
- * 2 + 2 folding), over 4 lanes, tails through a buffer (neon/common.h). */
-#include "common.h"
+ * 2 + 2 folding), over 4 lanes, tails through a buffer (neon/vec_neon.h). */
+#include "vec_neon.h"
 
 #include "../body/threepass.h"
 

@@ -1,8 +1,8 @@
 /* neon.twopass - the two-pass softmax of Dukhan and Ablavatski in NEON:
  * the algorithm and bound of avx512.twopass (see its header), over 4 lanes;
- * the powers of two are built in the exponent field (neon/common.h), as on
+ * the powers of two are built in the exponent field (neon/vec_neon.h), as on
  * AVX2, rounding once into the subnormals all the same. */
-#include "common.h"
+#include "vec_neon.h"
 
 #include "../body/twopass.h"
 

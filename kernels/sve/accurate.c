@@ -1,6 +1,6 @@
 /* sve.accurate - scalar.accurate's method in SVE, vector-length agnostic:
  * every step before the final rounding to float in double precision,
- * svcntd() lanes, with the exponential of sve/dlayer.h (no table, degree 8:
+ * svcntd() lanes, with the exponential of sve/dvec_sve.h (no table, degree 8:
  * 2^-38.6 relative); faithful (1 ULP) and almost always correctly rounded.
  * The algorithm is body/accurate.h's: three passes with the terms kept up
  * to 2048 elements, two passes beyond.
@@ -18,7 +18,7 @@
  * double with libm's exp, so nothing past x[n-1] is read. Edges: NaN, +inf,
  * all -inf and T = +inf go to sb_edge.
  */
-#include "dlayer.h"
+#include "dvec_sve.h"
 
 #include "../body/accurate.h"
 

@@ -12,7 +12,7 @@
  * at every W. */
 #include <float.h>
 
-#include "common.h"
+#include "vec_sve.h"
 
 #include "../body/online.h"
 

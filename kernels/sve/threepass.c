@@ -1,6 +1,6 @@
 /* sve.threepass - the safe three-pass softmax in SVE, vector-length
  * agnostic: the algorithm of avx512.threepass over W = svcntw() lanes (4 to
- * 64), tails predicated (sve/common.h).
+ * 64), tails predicated (sve/vec_sve.h).
  *
  * Bound: avx512.threepass's derivation, with W in place of 16. W enters
  * only through the lane fold (log2 W additions), and the blocks of 32 W
@@ -11,7 +11,7 @@
  * register-blocked row path keeps vectors in arrays, which SVE's sizeless
  * vectors cannot be; softmax_batch runs each row through the kernel.
  */
-#include "common.h"
+#include "vec_sve.h"
 
 #include "../body/threepass.h"
 

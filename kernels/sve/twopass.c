@@ -1,10 +1,10 @@
 /* sve.twopass - the two-pass softmax of Dukhan and Ablavatski in SVE,
  * vector-length agnostic: the algorithm and bound of avx512.twopass (see its
  * header) over W = svcntw() lanes, its per-step path (no block terms); the
- * powers of two are built in the exponent field (sve/common.h), as on AVX2,
+ * powers of two are built in the exponent field (sve/vec_sve.h), as on AVX2,
  * rounding once into the subnormals all the same. The summation count holds
  * at every W: 8 + 2 + ceil(log2(n/(32 W))) + log2 W <= ceil(log2 n) + 6. */
-#include "common.h"
+#include "vec_sve.h"
 
 #include "../body/twopass.h"
 

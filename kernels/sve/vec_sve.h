@@ -1,9 +1,9 @@
-/* sve/common.h - the vector layer for the Scalable Vector Extension: the
- * same sbv_* operations as avx2/common.h over however many 32-bit lanes
+/* sve/vec_sve.h - the vector layer for the Scalable Vector Extension: the
+ * same sbv_* operations as avx2/vec_avx2.h over however many 32-bit lanes
  * the CPU's vector has (svcntw(): 4 at 128 bits to 64 at 2048), and the
  * same exponential, operation for operation (reduction, degree-6
  * polynomial in fused multiply-adds, 2^n built in the exponent field in two
- * factors): the derivation and bound in avx2/common.h hold here
+ * factors): the derivation and bound in avx2/vec_avx2.h hold here
  * word for word, so each lane gives the AVX2 and NEON layers' bits.
  *
  * Vector-length agnostic: SBV_W is read at run time, tails are predicated
@@ -91,7 +91,7 @@ static inline sbv sbs_pow2(svint32_t k)
 {
     return svreinterpret_f32_s32(svlsl_n_s32_x(sbs_all(), svadd_n_s32_x(sbs_all(), k, 127), 23));
 }
-/* v * 2^n for integral n <= 0, |v| < 2^26, as avx2/common.h: n clamped at
+/* v * 2^n for integral n <= 0, |v| < 2^26, as avx2/vec_avx2.h: n clamped at
  * -226, 2^n1 with n1 = max(n, -100) keeps v 2^n1 normal, the second factor
  * rounds once. n is integral, so the truncating conversion is exact. */
 static inline sbv sbv_ldexp(sbv v, sbv n)

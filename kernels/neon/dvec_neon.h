@@ -1,6 +1,6 @@
-/* neon/dlayer.h - the double-precision layer of the accurate kernels
+/* neon/dvec_neon.h - the double-precision layer of the accurate kernels
  * (body/accurate.h) for NEON: sbd_* over 2 doubles, loaded from and stored
- * to floats, and the exponential of avx2/dlayer.h, operation for operation:
+ * to floats, and the exponential of avx2/dvec_avx2.h, operation for operation:
  * no table, z = dd c + 1.5 2^52 in a fused multiply-add (its low bits hold
  * n), g = dd c - n by a second one, 2^g s = s + g (s h(g)) with the same
  * degree-7 h, 2^n added into the exponent field as an integer. Its error
@@ -10,7 +10,7 @@
 #ifndef SB_NEON_DLAYER_H
 #define SB_NEON_DLAYER_H
 
-#include "common.h"
+#include "vec_neon.h"
 
 typedef float64x2_t sbd;
 #define SBD_W 2
@@ -39,7 +39,7 @@ static inline uint64x2_t vmvnq_u64_compat(uint64x2_t a)
     return vreinterpretq_u64_u32(vmvnq_u32(vreinterpretq_u32_u64(a)));
 }
 
-/* h(g) = (2^g - 1)/g, highest degree first (avx2/dlayer.h). */
+/* h(g) = (2^g - 1)/g, highest degree first (avx2/dvec_avx2.h). */
 static const double sbd_h[8] = {SB_EXP2_H};
 #define SBD_MAGIC 0x1.8p52
 
@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) sbd sbd_log_term(sbd v, sbd m, cons
 
 /* One vector of log-softmax output: d - L rounded to float, d = (v - m) t,
  * one double lower where L vanished in the difference and the true log S
- * is positive (pos: sb_accurate_log_round), as avx2/dlayer.h. */
+ * is positive (pos: sb_accurate_log_round), as avx2/dvec_avx2.h. */
 static inline void sbd_log_store(float *p, sbd v, sbd m, sbd t, sbd L, int pos)
 {
     float64x2_t d = vmulq_f64(vsubq_f64(v, m), t);

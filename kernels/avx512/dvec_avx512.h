@@ -1,4 +1,4 @@
-/* avx512/dlayer.h - the double-precision layer of the accurate kernels
+/* avx512/dvec_avx512.h - the double-precision layer of the accurate kernels
  * (body/accurate.h) for AVX-512F: sbd_* over 8 doubles, loaded from and
  * stored to floats, and the exponential.
  *
@@ -22,7 +22,7 @@
 #ifndef SB_AVX512_DLAYER_H
 #define SB_AVX512_DLAYER_H
 
-#include "common.h"
+#include "vec_avx512.h"
 
 typedef __m512d sbd;
 #define SBD_W 8

@@ -1,4 +1,4 @@
-/* avx512/common.h - the vector layer for AVX-512F: the sbv_* operations the
+/* avx512/vec_avx512.h - the vector layer for AVX-512F: the sbv_* operations the
  * algorithm bodies (kernels/body/) are written in, and the exponential.
  * Compiled only into files built with -mavx512f; nothing here is exported.
  *

@@ -1,4 +1,4 @@
-/* body/common.h - what the algorithm bodies share, over the vector layer. */
+/* body/body.h - what the algorithm bodies share, over the vector layer. */
 #ifndef SB_BODY_COMMON_H
 #define SB_BODY_COMMON_H
 

@@ -1,5 +1,5 @@
-/* avx2/common.h - the vector layer for AVX2 with FMA: the same sbv_*
- * operations as avx512/common.h over 8 lanes, and the polynomial
+/* avx2/vec_avx2.h - the vector layer for AVX2 with FMA: the same sbv_*
+ * operations as avx512/vec_avx512.h over 8 lanes, and the polynomial
  * exponential that the NEON and SVE layers share operation for operation.
  *
  * exp(d), d <= 0: n = rint(d log2 e); r = d - n ln2 by two fused
@@ -16,7 +16,7 @@
  * so at most 2.5 ULP of the exponential's value for |d| <= 110; the kernels
  * declare 3 u for it. Shifted arguments are clamped at -110 (the result is
  * 0 below -104), which also maps -inf to 0. (AVX-512 has a table
- * exponential of its own: avx512/common.h.)
+ * exponential of its own: avx512/vec_avx512.h.)
  *
  * Tails use vmaskmovps, which suppresses faults on the lanes it skips. */
 #ifndef SB_AVX2_COMMON_H

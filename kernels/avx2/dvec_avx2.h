@@ -1,4 +1,4 @@
-/* avx2/dlayer.h - the double-precision layer of the accurate kernels
+/* avx2/dvec_avx2.h - the double-precision layer of the accurate kernels
  * (body/accurate.h) for AVX2 with FMA: sbd_* over 4 doubles, loaded from
  * and stored to floats, and the exponential.
  *
@@ -18,7 +18,7 @@
 #ifndef SB_AVX2_DLAYER_H
 #define SB_AVX2_DLAYER_H
 
-#include "common.h"
+#include "vec_avx2.h"
 
 typedef __m256d sbd;
 #define SBD_W 4

@@ -1,8 +1,8 @@
-/* neon/common.h - the vector layer for aarch64 Advanced SIMD (NEON): the
- * same sbv_* operations as avx2/common.h over 4 lanes, and the same
+/* neon/vec_neon.h - the vector layer for aarch64 Advanced SIMD (NEON): the
+ * same sbv_* operations as avx2/vec_avx2.h over 4 lanes, and the same
  * exponential, operation for operation (reduction, degree-6 polynomial in
  * fused multiply-adds, 2^n built in the exponent field in two factors): the
- * derivation and bound in avx2/common.h hold here word for word (FMLA and
+ * derivation and bound in avx2/vec_avx2.h hold here word for word (FMLA and
  * FRINTN round as vfmadd and vroundps do),
  * so each lane gives the AVX2 layer's bits.
  *
@@ -92,7 +92,7 @@ static inline sbv sbn_pow2(int32x4_t k)
 {
     return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(k, vdupq_n_s32(127)), 23));
 }
-/* v * 2^n for integral n <= 0, |v| < 2^26, as avx2/common.h: n clamped at
+/* v * 2^n for integral n <= 0, |v| < 2^26, as avx2/vec_avx2.h: n clamped at
  * -226, 2^n1 with n1 = max(n, -100) keeps v 2^n1 normal, the second factor
  * rounds once. */
 static inline sbv sbv_ldexp(sbv v, sbv n)

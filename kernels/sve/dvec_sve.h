@@ -1,7 +1,7 @@
-/* sve/dlayer.h - the double-precision layer of the accurate kernels
+/* sve/dvec_sve.h - the double-precision layer of the accurate kernels
  * (body/accurate.h) for SVE: sbd_* over svcntd() doubles (half the float
  * lanes), loaded from and stored to floats, and the exponential of
- * avx2/dlayer.h, operation for operation: no table, z = dd c + 1.5 2^52 in
+ * avx2/dvec_avx2.h, operation for operation: no table, z = dd c + 1.5 2^52 in
  * a fused multiply-add (its low bits hold n), g = dd c - n by a second one
  * (FNMLS: b c - a, rounded once), 2^g s = s + g (s h(g)) with the same
  * degree-7 h, 2^n added into the exponent field as an integer. Its error
@@ -16,7 +16,7 @@
 #ifndef SB_SVE_DLAYER_H
 #define SB_SVE_DLAYER_H
 
-#include "common.h"
+#include "vec_sve.h"
 
 typedef svfloat64_t sbd;
 #define SBD_W ((size_t)svcntd())
@@ -54,7 +54,7 @@ static inline sbv sbd_pack(sbd lo, sbd hi)
 /* Nonzero when a lane of a is above b's (NaN lanes are not). */
 static inline int sbv_any_gt(sbv a, sbv b) { return sbv_any(svcmpgt_f32(sbs_all(), a, b)); }
 
-/* h(g) = (2^g - 1)/g, highest degree first (avx2/dlayer.h). */
+/* h(g) = (2^g - 1)/g, highest degree first (avx2/dvec_avx2.h). */
 static const double sbd_h[8] = {SB_EXP2_H};
 #define SBD_MAGIC 0x1.8p52
 
@@ -105,7 +105,7 @@ static inline __attribute__((always_inline)) sbd sbd_log_term(sbd v, sbd m, cons
 
 /* One vector of log-softmax output: d - L rounded to float, d = (v - m) t,
  * one double lower where L vanished in the difference and the true log S
- * is positive (pos: sb_accurate_log_round), as avx2/dlayer.h. */
+ * is positive (pos: sb_accurate_log_round), as avx2/dvec_avx2.h. */
 static inline void sbd_log_store(float *p, sbd v, sbd m, sbd t, sbd L, int pos)
 {
     const svbool_t a = sbd_all();

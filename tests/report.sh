@@ -227,6 +227,33 @@ check "two machines in the HTML" grep -q "Other CPU 9000" "$tmp/r3/index.html"
 check "cross table in Markdown" grep -q "^## Across machines" "$tmp/r3/report.md"
 check "two machines in results.json" python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))['machines']) == 2" "$tmp/r3/results.json"
 
+# the golden report: results of an earlier build (tests/data/report-v1, the
+# results format of 2026-12-07) give the same tables, CSVs and plot data as
+# that build wrote, whether read as the commands' files or as the report's
+# results.json; and with a second machine, the same cross-machine table
+fx=$root/tests/data/report-v1
+same_as() {  # same_as WHAT DIR EXPECTED: every expected file, byte for byte
+  local f miss=""
+  for f in $(cd "$3" && find . -type f | sort); do
+    cmp -s "$2/$f" "$3/$f" || miss+=" ${f#./}"
+  done
+  if [ -z "$miss" ]; then ok; else bad "$1 differs in:$miss"; fi
+}
+"$sb" report --out "$tmp/g1" "$fx"/{list,verify,edge,bench,shapes,bhh}.json >/dev/null 2>"$tmp/err"
+check "report from the v1 files" test $? -eq 0
+same_as "report from the v1 files" "$tmp/g1" "$fx/expected/one"
+"$sb" report --out "$tmp/g2" "$fx/results.json" >/dev/null 2>"$tmp/err"
+check "report from the v1 results.json" test $? -eq 0
+same_as "report from the v1 results.json" "$tmp/g2" "$fx/expected/one"
+mkdir -p "$tmp/fx2"
+for d in list verify edge bench; do
+  sed 's/"AMD EPYC"/"Test CPU B"/g' "$fx/$d.json" >"$tmp/fx2/$d.json"
+done
+"$sb" report --out "$tmp/g3" "$fx"/{list,verify,edge,bench,shapes,bhh}.json "$tmp"/fx2/{list,verify,edge,bench}.json \
+  >/dev/null 2>"$tmp/err"
+check "two-machine report from the v1 files" test $? -eq 0
+same_as "two-machine report from the v1 files" "$tmp/g3" "$fx/expected/two"
+
 # bad input: one error line, exit 2, nothing written
 expect_bad() {
   local what=$1; shift

@@ -2,7 +2,8 @@
 # dependencies, per-file ISA flags. `make CC=clang` works too.
 #
 #   make            build the library, the reference and build/softbench (needs
-#                   gcc, make, MPFR and GMP; installs them as root when missing)
+#                   gcc, make, MPFR, GMP and jansson; installs them as root
+#                   when missing)
 #   make report     the main job: verify, edge, bench and plots into a report in
 #                   reports/out/ (QUICK=1: under a minute); installs gnuplot
 #                   and the peers first
@@ -34,7 +35,7 @@ SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-poin
 CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -fno-strict-aliasing -pthread -MMD -MP $(if $(WERROR),-Werror) \
              $(if $(SAN),$(SANITIZE)) $(CFLAGS)
-LDLIBS_ALL = -lmpfr -lgmp -lm -pthread
+LDLIBS_ALL = -ljansson -lmpfr -lgmp -lm -pthread
 
 # Optional peers, built when their libraries are installed (never under the
 # sanitizers). scripts/configure.sh finds them and writes $(BUILD)/config.mk;
@@ -58,7 +59,7 @@ ISA_DIRS_x86_64  = kernels/avx2 kernels/avx512
 ISA_DIRS_aarch64 = kernels/neon kernels/sve
 KERNEL_SRC = $(wildcard kernels/*.c kernels/scalar/*.c $(ISA_DIRS_$(ARCH):%=%/*.c))
 REF_SRC    = reference/reference.c
-HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard datasets/*.c)
+HARNESS_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c harness/report/*.c)) $(wildcard datasets/*.c)
 TEST_SRC   = $(wildcard tests/test_*.c)
 
 KERNEL_OBJ  = $(KERNEL_SRC:%.c=$(BUILD)/%.o)
@@ -97,7 +98,7 @@ $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 .SECONDARY:
 all: $(LIB) $(REFLIB) $(BIN)
 
-# The build needs gcc, make, MPFR and GMP only; report and test install what
+# The build needs gcc, make, MPFR, GMP and jansson only; report and test install what
 # they use themselves (scripts/install-deps.sh GROUP).
 deps:
 	@scripts/install-deps.sh build

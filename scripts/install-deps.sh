@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, only those missing.
 #
-#   scripts/install-deps.sh build    what `make` needs: gcc, make, MPFR, GMP
+#   scripts/install-deps.sh build    what `make` needs: gcc, make, MPFR, GMP,
+#                                    jansson
 #   scripts/install-deps.sh report   build, gnuplot; the peers if they can be had
 #   scripts/install-deps.sh test     build, cmocka, clang, python3, xmllint,
 #                                    gnuplot; hyperfine and the peers if they can
@@ -22,7 +23,7 @@ check=0
 
 # kind:what:package. h: a header; l: a header and its shared library; c: a
 # command; f: a file
-build=("c:gcc:gcc" "c:make:make" "h:mpfr.h:libmpfr-dev" "h:gmp.h:libgmp-dev")
+build=("c:gcc:gcc" "c:make:make" "h:mpfr.h:libmpfr-dev" "h:gmp.h:libgmp-dev" "h:jansson.h:libjansson-dev")
 plots=("c:gnuplot:gnuplot-nox")
 tests=("h:cmocka.h:libcmocka-dev" "c:clang:clang" "c:python3:python3" "c:xmllint:libxml2-utils")
 peers=("l:oneapi/dnnl/dnnl.h,libdnnl.so:libdnnl-dev" "l:xnnpack.h,libXNNPACK.so:libxnnpack-dev"
@@ -30,6 +31,7 @@ peers=("l:oneapi/dnnl/dnnl.h,libdnnl.so:libdnnl-dev" "l:xnnpack.h,libXNNPACK.so:
 cross=("c:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu" "c:qemu-aarch64:qemu-user"
        "f:/usr/lib/aarch64-linux-gnu/libmpfr.so:libmpfr-dev:arm64"
        "f:/usr/lib/aarch64-linux-gnu/libgmp.so:libgmp-dev:arm64"
+       "f:/usr/lib/aarch64-linux-gnu/libjansson.so:libjansson-dev:arm64"
        "f:/usr/lib/aarch64-linux-gnu/libcmocka.so:libcmocka-dev:arm64")
 case $group in
   cross)  required=("${cross[@]}"); optional=() ;;

@@ -1,6 +1,9 @@
 /* bench.c - see bench.h. */
 #include "bench.h"
 
+#include "jsonio.h"
+#include "keys.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +324,60 @@ static void cpu_flags(char *out, size_t len)
         break;
     }
     fclose(f);
+}
+
+json_t *sb_machine_jobj(void)
+{
+    unsigned fam = 0, model = 0, step = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        fam = (a >> 8) & 0xf;
+        model = (a >> 4) & 0xf;
+        step = a & 0xf;
+        if (fam == 0xf)
+            fam += (a >> 20) & 0xff;
+        if (fam >= 6)
+            model |= ((a >> 16) & 0xf) << 4;
+    }
+#endif
+    char flags[512], date[32], os[256];
+    cpu_flags(flags, sizeof flags);
+    time_t now = time(NULL);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct utsname u;
+    int have_u = uname(&u) == 0;
+    snprintf(os, sizeof os, "%s %s %s", have_u ? u.sysname : "?", have_u ? u.release : "?",
+             have_u ? u.machine : "?");
+    json_t *m = json_object(), *cache = json_object();
+    int bad = m == NULL || cache == NULL;
+    if (!bad) {
+        bad |= sb_jset(cache, "L1d", json_integer(sb_cache_size(1)));
+        bad |= sb_jset(cache, "L2", json_integer(sb_cache_size(2)));
+        bad |= sb_jset(cache, "L3", json_integer(sb_cache_size(3)));
+        bad |= sb_jset(m, SBK_CPU, sb_jstr(sb_cpu_model()));
+        bad |= sb_jset(m, SBK_FAMILY, json_integer(fam));
+        bad |= sb_jset(m, SBK_MODEL, json_integer(model));
+        bad |= sb_jset(m, SBK_STEPPING, json_integer(step));
+        bad |= sb_jset(m, SBK_FLAGS, sb_jstr(flags));
+        bad |= sb_jset(m, SBK_EMULATED, json_boolean(sb_emulated()));
+        bad |= sb_jset(m, SBK_ISA_USABLE, sb_jstr(softmax_isa_name(softmax_isa_available())));
+        bad |= sb_jset(m, SBK_CORES, json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+        bad |= sb_jset(m, SBK_CACHE_BYTES, cache);
+        cache = NULL;
+        bad |= sb_jset(m, SBK_TSC_HZ, json_integer((json_int_t)sb_tsc_hz()));
+        bad |= sb_jset(m, SBK_COMPILER, sb_jstr(sb_build_compiler()));
+        bad |= sb_jset(m, SBK_CFLAGS, sb_jstr(sb_build_flags()));
+        bad |= sb_jset(m, SBK_COMMIT, sb_jstr(sb_build_commit()));
+        bad |= sb_jset(m, SBK_DATE, sb_jstr(date));
+        bad |= sb_jset(m, SBK_OS, sb_jstr(os));
+    }
+    json_decref(cache);
+    if (bad) {
+        json_decref(m);
+        return NULL;
+    }
+    return m;
 }
 
 void sb_machine_json(FILE *f, const char *in)

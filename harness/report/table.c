@@ -68,6 +68,12 @@ void sb_tab_col(struct sb_tab *t, const char *fmt, ...)
     t->ncols++;
 }
 
+void sb_tab_cols(struct sb_tab *t, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        sb_tab_col(t, "%s", names[i]);
+}
+
 /* Closes the header or the row open. */
 static void close_row(struct sb_tab *t)
 {

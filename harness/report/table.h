@@ -20,6 +20,8 @@ struct sb_tab {
 /* cls: the HTML table's class, or NULL. */
 void sb_tab_begin(struct sb_tab *t, FILE *f, enum sb_tab_fmt fmt, const char *cls);
 void sb_tab_col(struct sb_tab *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n columns named by names. */
+void sb_tab_cols(struct sb_tab *t, const char *const *names, int n);
 /* A new row; attrs (HTML only, NULL for none) go into its <tr>. */
 void sb_tab_row(struct sb_tab *t, const char *attrs);
 /* cls: the HTML cell's class, or NULL. */

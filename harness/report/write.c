@@ -70,12 +70,11 @@ static void rec_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m, double
         fprintf(f, fmt == SB_HTML ? "<p class=\"emulated\">%s</p>\n" : "%s\n", emulated_note);
         return;
     }
-    static const char *head[] = {"size band", "budget", "kernel",   "ns per element",
+    static const char *const head[] = {"size band", "budget", "kernel",   "ns per element",
                                  "max ULP",   "runner-up", "margin"};
     struct sb_tab t;
     sb_tab_begin(&t, f, fmt, "rec");
-    for (int i = 0; i < 7; i++)
-        sb_tab_col(&t, "%s", head[i]);
+    sb_tab_cols(&t, head, 7);
     for (int b = 0; b < SB_NBANDS; b++)
         for (int g = 0; g < 2; g++) {
             const struct sb_rec *c = &m->rec[b][g];
@@ -118,12 +117,11 @@ static void machine_line(FILE *f, const struct mach *m)
 
 static void kernel_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
 {
-    static const char *head[] = {"kernel", "kind", "max ULP", "worst error/bound",
+    static const char *const head[] = {"kernel", "kind", "max ULP", "worst error/bound",
                                  "max |sum - 1|", "verify rows (FAIL)", "edge cases failed"};
     struct sb_tab t;
     sb_tab_begin(&t, f, fmt, "kern");
-    for (int i = 0; i < 7; i++)
-        sb_tab_col(&t, "%s", head[i]);
+    sb_tab_cols(&t, head, 7);
     for (size_t i = 0; i < m->d.nk; i++) {
         const struct sb_kinfo *k = &m->d.k[i];
         if (strcmp(k->kind, "floor") == 0)
@@ -176,7 +174,7 @@ static void bench_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
  * a variant is worse than the shifted formula, and the lse error. */
 static void bhh_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
 {
-    static const char *head[] = {"format", "variant", "overflowed", "normwise mean",
+    static const char *const head[] = {"format", "variant", "overflowed", "normwise mean",
                                  "normwise median", "normwise max", "ULP median", "ULP max",
                                  "vectors worse than shifted", "lse max"};
     size_t len = strlen(m->bhh_data) + 64;
@@ -188,8 +186,7 @@ static void bhh_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
     }
     struct sb_tab t;
     sb_tab_begin(&t, f, fmt, NULL);
-    for (int i = 0; i < 10; i++)
-        sb_tab_col(&t, "%s", head[i]);
+    sb_tab_cols(&t, head, 10);
     for (size_t i = 0; i < m->nbsum; i++) {
         const struct sb_bsum *r = &m->bsum[i];
         if (!sb_rep_plain(r->format) || !sb_rep_plain(r->variant))

@@ -102,27 +102,23 @@ static int write_all(struct report *r)
         return sb_usage_error("report: cannot create %s/data: %s", r->dir, strerror(errno));
     }
     int rc = 0;
+    char err[PATH_MAX + 256];
     for (size_t i = 0; i < r->nm && rc == 0; i++) {
         char prefix[32];
         snprintf(prefix, sizeof prefix, "m%zu-", i + 1);
-        int w = sb_rep_write_plot_data(r, &r->m[i], data, prefix);
-        if (w == -1)
-            rc = sb_usage_error("report: cannot write the plot data in %s", data);
-        else
-            rc = w;
+        rc = sb_rep_write_plot_data(r, &r->m[i], data, prefix, err, sizeof err);
         for (size_t p = 0; p < NPLOTS && rc == 0; p++)
             if (r->m[i].plot_ok[p])
-                rc = sb_rep_draw(r, prefix, sb_rep_plot_scripts[p]);
+                rc = sb_rep_draw(r, prefix, sb_rep_plot_scripts[p], err, sizeof err);
     }
     if (rc == 0 && r->nm > 1 && sb_rep_timed_machines(r) > 0) {
-        if (sb_rep_write_cross_data(r, data) != 0)
-            rc = sb_usage_error("report: cannot write the plot data in %s", data);
-        else
-            rc = sb_rep_draw(r, "", "cross");
+        rc = sb_rep_write_cross_data(r, data) != 0
+                 ? sb_rep_fail(err, sizeof err, "report: cannot write the plot data in %s", data)
+                 : sb_rep_draw(r, "", "cross", err, sizeof err);
     }
     free(data);
     if (rc != 0)
-        return rc;
+        return sb_usage_error("%s", err);
     static const char *names[] = {"results.json", "index.html", "report.md",   "verify.csv",
                                   "bench.csv",    "edge.csv",   "recommendation.csv"};
     FILE *f[7];

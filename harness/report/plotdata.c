@@ -11,8 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-
 const char *const sb_rep_plot_scripts[NPLOTS] = {"time",   "speedup", "ulp", "sum",
                                                  "pareto", "hist",    "bhh"};
 const char *const sb_rep_plot_titles[NPLOTS] = {
@@ -169,7 +167,7 @@ static int write_bhh_data(struct mach *m, const char *data, const char *prefix)
 }
 
 int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *data,
-                           const char *prefix)
+                           const char *prefix, char *err, size_t len)
 {
     const struct sb_kinfo **s = calloc(m->d.nk + 1, sizeof *s);
     if (s == NULL)
@@ -198,13 +196,15 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
      * no speed-up plot */
     const char *base = r->baseline;
     if (base == NULL)
-        base = sb_rep_bench_at(m, "peer.libm", m->d.sizes[0]) != NULL ? "peer.libm" : "scalar.threepass";
+        base = sb_rep_bench_at(m, "peer.libm", m->d.sizes[0]) != NULL ? "peer.libm"
+                                                                      : "scalar.threepass";
     int have_base = 0;
     for (size_t j = 0; j < m->d.nb; j++)
         have_base |= strcmp(m->d.b[j].kernel, base) == 0;
     if (!have_base && r->baseline != NULL) {
         free(s);
-        return sb_usage_error("report: cpu '%s': no bench rows for the baseline %s", m->cpu, base);
+        return sb_rep_fail(err, len, "report: cpu '%s': no bench rows for the baseline %s",
+                           m->cpu, base);
     }
     m->plot_ok[PLOT_TIME] = 1;
     m->plot_ok[PLOT_SPEEDUP] = have_base;
@@ -365,7 +365,7 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
     free(vs);
     free(acc);
     free(s);
-    return ok ? 0 : -1;
+    return ok ? 0 : sb_rep_fail(err, len, "report: cannot write the plot data in %s", data);
 }
 
 int sb_rep_write_cross_data(const struct report *r, const char *data)
@@ -437,16 +437,19 @@ static int gnuplot(const char *dir, const char *sdir, const char *script, const 
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int sb_rep_draw(const struct report *r, const char *prefix, const char *which)
+int sb_rep_draw(const struct report *r, const char *prefix, const char *which, char *err,
+                size_t len)
 {
     char script[PATH_MAX];
     snprintf(script, sizeof script, "%s/%s.gp", r->scripts, which);
     if (access(script, R_OK) != 0)
-        return sb_usage_error("report: gnuplot script %s is missing (--scripts DIR)", script);
+        return sb_rep_fail(err, len, "report: gnuplot script %s is missing (--scripts DIR)",
+                           script);
     for (int t = 0; t < 2; t++) {
         int rc = gnuplot(r->dir, r->scripts, script, prefix, t == 0 ? "svg" : "png");
         if (rc == 127)
-            return sb_usage_error("report: cannot run gnuplot (apt-get install gnuplot-nox)");
+            return sb_rep_fail(err, len, "report: cannot run gnuplot (apt-get install "
+                               "gnuplot-nox)");
         if (rc != 0) {
             /* the log's last non-empty line says why */
             char *lp = sb_rep_path_in(r->dir, "data/gnuplot.log"), line[256] = "", last[256] = "";
@@ -457,8 +460,8 @@ int sb_rep_draw(const struct report *r, const char *prefix, const char *which)
             if (lf != NULL)
                 fclose(lf);
             free(lp);
-            return sb_usage_error("report: gnuplot failed on %s for %s: %s", script,
-                                  prefix[0] ? prefix : "the machines", last);
+            return sb_rep_fail(err, len, "report: gnuplot failed on %s for %s: %s", script,
+                               prefix[0] ? prefix : "the machines", last);
         }
     }
     return 0;

@@ -22,8 +22,7 @@
 const char *const sb_rep_doc_names[NDOC] = {SBK_IN_LIST, SBK_IN_VERIFY, SBK_IN_EDGE,
                                             SBK_IN_BENCH, SBK_IN_BHH, SBK_IN_SHAPES};
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t len, const char *fmt,
-                                                      ...)
+int sb_rep_fail(char *err, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -41,7 +40,7 @@ static int jr_fail(const struct sb_jr *jr, char *err, size_t len)
     return -1;
 }
 
-#define OOM(err, len) fail(err, len, "out of memory")
+#define OOM(err, len) sb_rep_fail(err, len, "out of memory")
 
 int sb_rep_plain(const char *s)
 {
@@ -85,8 +84,8 @@ static int add_doc(struct report *r, json_t *doc, const char *file, char *err, s
     if (jr_fail(&jr, err, len) != 0)
         return -1;
     if (kind < 0 || kind == NDOC)
-        return fail(err, len, "report: %s: not the JSON of softbench list, verify, edge, bench, "
-                    "bench --shape, bhh or report", file);
+        return sb_rep_fail(err, len, "report: %s: not the JSON of softbench list, verify, edge, "
+                           "bench, bench --shape, bhh or report", file);
     const json_t *mj = sb_jr_obj(&jr, doc, SBK_MACHINE);
     const char *cpu = sb_jr_str(&jr, mj, SBK_CPU);
     const char *isa =
@@ -95,16 +94,16 @@ static int add_doc(struct report *r, json_t *doc, const char *file, char *err, s
         return -1;
     for (const char *c = cpu; *c; c++)
         if (!isprint((unsigned char)*c) || strchr("\"\\<>&|", *c) != NULL)
-            return fail(err, len, "report: %s: the cpu name holds a character reports cannot "
-                        "show", file);
+            return sb_rep_fail(err, len, "report: %s: the cpu name holds a character reports "
+                               "cannot show", file);
     if (!sb_rep_plain(isa))
-        return fail(err, len, "report: %s: a malformed isa '%s'", file, isa);
+        return sb_rep_fail(err, len, "report: %s: a malformed isa '%s'", file, isa);
     struct mach *m = machine_for(r, cpu, isa);
     if (m == NULL)
         return OOM(err, len);
     if (m->doc[kind] != NULL)
-        return fail(err, len, "report: %s: a second %s result for cpu '%s' (%s); give one of "
-                    "each per machine", file, sb_rep_doc_names[kind], cpu, isa);
+        return sb_rep_fail(err, len, "report: %s: a second %s result for cpu '%s' (%s); give "
+                           "one of each per machine", file, sb_rep_doc_names[kind], cpu, isa);
     m->doc[kind] = doc;
     m->file[kind] = file;
     return 0;
@@ -163,8 +162,8 @@ static int read_list(struct mach *m, char *err, size_t len)
         struct sb_kinfo *ki = sb_rep_plain(name) ? kernel_of(m, name, peer ? "peer" : "kernel")
                                                  : NULL;
         if (ki == NULL)
-            return fail(err, len, "report: cpu '%s': a malformed list result (kernel names are "
-                        "letters, digits and . _ -)", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': a malformed list result (kernel "
+                               "names are letters, digits and . _ -)", m->cpu);
         ki->safe = safe;
     }
     return jr_fail(&jr, err, len);
@@ -212,13 +211,13 @@ static int read_bench(struct mach *m, char *err, size_t len)
             return -1;
         if (!sb_rep_plain(o->kernel) || o->n == 0 ||
             (strcmp(o->kind, "kernel") && strcmp(o->kind, "peer") && strcmp(o->kind, "floor")))
-            return fail(err, len, "report: cpu '%s': a malformed bench row", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': a malformed bench row", m->cpu);
         struct sb_kinfo *k = kernel_of(m, o->kernel, o->kind);
         if (k == NULL)
             return OOM(err, len);
         if (m->doc[DOC_LIST] == NULL && strcmp(o->kind, "kernel") == 0)
-            return fail(err, len, "report: cpu '%s': needs the list result too (which kernels "
-                        "are safe)", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': needs the list result too (which "
+                               "kernels are safe)", m->cpu);
         k->ran = 1;
         k->kind = o->kind;
         size_t j = 0;
@@ -229,7 +228,7 @@ static int read_bench(struct mach *m, char *err, size_t len)
         d->nb++;
     }
     if (d->nsizes == 0)
-        return fail(err, len, "report: cpu '%s': the bench result has no rows", m->cpu);
+        return sb_rep_fail(err, len, "report: cpu '%s': the bench result has no rows", m->cpu);
     qsort(d->sizes, d->nsizes, sizeof *d->sizes, cmp_size);
     return 0;
 }
@@ -266,7 +265,7 @@ static int read_verify(struct mach *m, char *err, size_t len)
         if (jr_fail(&jr, err, len) != 0)
             return -1;
         if (!sb_rep_plain(o->kernel))
-            return fail(err, len, "report: cpu '%s': a malformed verify row", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': a malformed verify row", m->cpu);
         o->skip = strcmp(o->status, SB_STATUS_SKIP) == 0 || strcmp(o->status, "skip") == 0;
         d->nv++;
         struct sb_kinfo *k = kernel_of(m, o->kernel, "kernel");
@@ -330,7 +329,7 @@ static int read_hist(struct mach *m, char *err, size_t len)
         }
     }
     if (!ok)
-        return fail(err, len, "report: cpu '%s': a malformed verify histogram", m->cpu);
+        return sb_rep_fail(err, len, "report: cpu '%s': a malformed verify histogram", m->cpu);
     m->nhist_bins = nb;
     m->nhist = nk;
     return 0;
@@ -354,7 +353,7 @@ static int read_edge(struct mach *m, char *err, size_t len)
     json_array_foreach(ks, i, k) {
         m->ek[i] = json_string_value(k);
         if (!sb_rep_plain(m->ek[i]))
-            return fail(err, len, "report: cpu '%s': a malformed edge result", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': a malformed edge result", m->cpu);
     }
     m->nek = nek;
     json_array_foreach(cs, i, c) {
@@ -365,7 +364,7 @@ static int read_edge(struct mach *m, char *err, size_t len)
         if (jr_fail(&jr, err, len) != 0)
             return -1;
         if (!sb_rep_plain(o->name) || json_array_size(rs) != nek)
-            return fail(err, len, "report: cpu '%s': a malformed edge result", m->cpu);
+            return sb_rep_fail(err, len, "report: cpu '%s': a malformed edge result", m->cpu);
         o->status = calloc(nek + 1, sizeof *o->status);
         o->detail = calloc(nek + 1, sizeof *o->detail);
         m->nec++;
@@ -465,8 +464,8 @@ static int read_shapes(struct mach *m, char *err, size_t len)
 int sb_rep_digest(struct mach *m, char *err, size_t len)
 {
     if (m->doc[DOC_BENCH] == NULL || m->doc[DOC_VERIFY] == NULL)
-        return fail(err, len, "report: cpu '%s' (%s): needs at least a bench and a verify "
-                    "result", m->cpu, m->isa);
+        return sb_rep_fail(err, len, "report: cpu '%s' (%s): needs at least a bench and a verify "
+                           "result", m->cpu, m->isa);
     /* in this order: it is the kernels' order in every table */
     if ((m->doc[DOC_LIST] != NULL && read_list(m, err, len) != 0) ||
         read_bench(m, err, len) != 0 || read_verify(m, err, len) != 0 ||

@@ -96,12 +96,17 @@ const struct sb_brow *sb_rep_bench_at(const struct mach *m, const char *kernel, 
 size_t sb_rep_series(const struct mach *m, const struct sb_kinfo **out);
 size_t sb_rep_timed_machines(const struct report *r);
 
-/* plotdata.c: 0, -1 on a write error, or an exit status whose line is
- * printed (a --baseline without rows, gnuplot failing). */
+/* -1, with the message in err. */
+int sb_rep_fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* plotdata.c: 0, or -1 with the message in err (a file not written, a
+ * --baseline without rows, gnuplot missing or failing). The cross data:
+ * 0 or -1. */
 int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *data,
-                           const char *prefix);
+                           const char *prefix, char *err, size_t len);
 int sb_rep_write_cross_data(const struct report *r, const char *data);
-int sb_rep_draw(const struct report *r, const char *prefix, const char *which);
+int sb_rep_draw(const struct report *r, const char *prefix, const char *which, char *err,
+                size_t len);
 char *sb_rep_path_in(const char *dir, const char *name);
 FILE *sb_rep_open_in(const char *dir, const char *name);
 

@@ -100,8 +100,9 @@ json_t *sb_rep_results(const struct report *r)
         e |= o == NULL;
         e |= sb_jset(o, SBK_NAME, sb_jstr(sb_bands[b].name));
         e |= sb_jset(o, SBK_LO, json_integer((json_int_t)sb_bands[b].lo));
-        e |= sb_jset(o, SBK_HI, sb_bands[b].hi == SIZE_MAX ? json_null()
-                                                         : json_integer((json_int_t)sb_bands[b].hi));
+        json_t *hi = sb_bands[b].hi == SIZE_MAX ? json_null()
+                                                : json_integer((json_int_t)sb_bands[b].hi);
+        e |= sb_jset(o, SBK_HI, hi); /* null: no upper end */
         e |= sb_jappend(bands, o);
     }
     for (size_t i = 0; ms != NULL && i < r->nm; i++)

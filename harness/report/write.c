@@ -307,10 +307,10 @@ static void edge_html(FILE *f, const struct mach *m)
         fputs("</th>", f);
         for (size_t k = 0; k < m->nek; k++) {
             const char *st = e->status[k], *d = e->detail[k];
-            const char *cls = strcmp(st, "pass") == 0   ? "pass"
-                              : strcmp(st, "SKIP") == 0 ? "skip"
-                              : strcmp(st, "FAIL") == 0 ? "fail"
-                                                        : "xfail";
+            const char *cls = strcmp(st, "pass") == 0           ? "pass"
+                              : strcmp(st, SB_STATUS_SKIP) == 0 ? "skip"
+                              : strcmp(st, "FAIL") == 0         ? "fail"
+                                                                : "xfail";
             fprintf(f, "<td class=\"%s\"", cls);
             if (*d) {
                 fputs(" title=\"", f);

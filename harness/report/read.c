@@ -295,7 +295,7 @@ static int read_hist(struct mach *m, char *err, size_t len)
         return -1;
     size_t nb = json_array_size(edges), nk = json_array_size(ks), i, j;
     int ok = nb >= 2 && nb <= 64;
-    m->hedges = calloc(nb, sizeof *m->hedges);
+    m->hedges = calloc(nb + 1, sizeof *m->hedges);
     m->hist = calloc(nk + 1, sizeof *m->hist);
     double *counts = calloc(nk * nb + 1, sizeof *counts);
     if (m->hedges == NULL || m->hist == NULL || counts == NULL) {

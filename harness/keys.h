@@ -29,6 +29,10 @@
 #define SBK_COMMIT "commit"
 #define SBK_DATE "date"
 #define SBK_OS "os"
+/* cache_bytes' members */
+#define SBK_L1D "L1d"
+#define SBK_L2 "L2"
+#define SBK_L3 "L3"
 
 /* list */
 #define SBK_BUILD "build"
@@ -86,6 +90,18 @@
 #define SBK_DATA "data"
 #define SBK_POINTS "points"
 #define SBK_VARIANT "variant"
+/* its summary rows (with SBK_FORMAT, SBK_VARIANT) and its points' formats */
+#define SBK_OVERFLOW "overflow"
+#define SBK_NORMWISE_MEAN "normwise_mean"
+#define SBK_NORMWISE_MEDIAN "normwise_median"
+#define SBK_NORMWISE_MAX "normwise_max"
+#define SBK_ULP_MEDIAN "ulp_median"
+#define SBK_ULP_MAX "ulp_max"
+#define SBK_WORSE_THAN_SHIFTED "worse_than_shifted"
+#define SBK_LSE_MAX "lse_max"
+#define SBK_FP32 "fp32"
+#define SBK_BF16 "bf16"
+#define SBK_FP16 "fp16"
 
 /* baseline (cmd_gate.c) */
 #define SBK_GATE "gate"
@@ -111,5 +127,32 @@
 /* report's results.json */
 #define SBK_MACHINES "machines"
 #define SBK_INPUTS "inputs"
+#define SBK_GENERATED "generated"
+#define SBK_ULP_BUDGET "ulp_budget"
+#define SBK_BANDS "bands"
+#define SBK_LO "lo"
+#define SBK_HI "hi"
+#define SBK_PREFIX "prefix"
+#define SBK_RECOMMENDATION "recommendation"
+#define SBK_BAND "band"
+#define SBK_BUDGET "budget"
+#define SBK_RUNNER_UP "runner_up"
+#define SBK_RUNNER_UP_NS "runner_up_ns_per_elem"
+#define SBK_MARGIN_PCT "margin_pct"
+#define SBK_MAX_SUM_ERR "max_sum_err"
+#define SBK_VERIFY_ROWS "verify_rows"
+#define SBK_VERIFY_FAIL "verify_fail"
+#define SBK_EDGE_CASES "edge_cases"
+#define SBK_EDGE_FAIL "edge_fail"
+#define SBK_NS_BY_BAND "ns_per_elem_by_band"
+/* the members of "inputs": each document under its command's name (bench
+ * --shape's is "shapes"); "report" is results.json's own command */
+#define SBK_IN_LIST "list"
+#define SBK_IN_VERIFY "verify"
+#define SBK_IN_EDGE "edge"
+#define SBK_IN_BENCH "bench"
+#define SBK_IN_BHH "bhh"
+#define SBK_IN_SHAPES "shapes"
+#define SBK_IN_REPORT "report"
 
 #endif

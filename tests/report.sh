@@ -153,21 +153,6 @@ for k in m["kernels"]:
     mdl = [l for l in md.splitlines() if l.startswith(f'| {k["name"]} |') and
            not re.match(r"\| \S+ \| \d+x\d+ \|", l)]  # not the shapes table's
     assert len(mdl) == 1 and [c.strip() for c in mdl[0].strip("|").split("|")][2] == g(k["max_ulp"]), mdl
-# the recommendation is what the inputs say: the fastest safe candidate per band
-bench = m["inputs"]["bench"]["rows"]
-safe = {x["name"] for x in m["inputs"]["list"]["kernels"] if x["safe"] or x["peer"]}
-for r in m["recommendation"]:
-    if r["budget"] != "fastest safe" or r["kernel"] is None:
-        continue
-    band = next(b for b in res["bands"] if b["name"] == r["band"])
-    hi = band["hi"] if band["hi"] is not None else 1 << 62
-    speed = {}
-    for x in bench:
-        if x["kind"] != "floor" and x["kernel"] in safe and band["lo"] <= x["n"] <= hi:
-            speed.setdefault(x["kernel"], []).append(math.log(x["ns_per_elem"]))
-    best = min(speed, key=lambda k: sum(speed[k]) / len(speed[k]))
-    assert best == r["kernel"], (r, best)
-    assert abs(math.exp(sum(speed[best]) / len(speed[best])) - r["ns_per_elem"]) < 1e-9 * r["ns_per_elem"]
 PY
 
 # the bhh section: every summary row of softbench bhh, its numbers as the

@@ -272,7 +272,8 @@ PY
 fi
 [ "$(wc -l <"$tmp/b.csv")" -eq 7 ] && ok || bad "bench CSV: header and 6 rows"
 expect 0 "bench cold pinned" -- "$sb" bench -k scalar.online -n 1000 --samples 2 --cold --pin 0 -q --json "$tmp/c.json"
-grep -q '"cold": true, "pinned_cpu": 0' "$tmp/c.json" && ok || bad "cold and pinning recorded"
+python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["params"]
+assert p["cold"] is True and p["pinned_cpu"] == 0, p' "$tmp/c.json" && ok || bad "cold and pinning recorded"
 expect 0 "bench isa cap" -- "$sb" bench -k scalar.threepass -n 16 --samples 1 --isa scalar -q
 has "$tmp/out" "usable ISA scalar" "cap shown"
 expect 2 "bench samples 0" -- "$sb" bench --samples 0; one_error_line "bench samples 0"

@@ -339,11 +339,14 @@ int sb_cmd_bench(int argc, char **argv)
                         json_string("x/T, prepared outside the timed loop")) |
                 sb_jset(params, SBK_PEERS, sb_jstr(sb_peers_versions())) |
                 sb_jset(params, SBK_KERNELS, names) | sb_jset(params, SBK_SKIPPED, skipped);
-        for (size_t i = 0; i < o.kernels.n && !jbad; i++)
-            jbad = sb_jappend(names, sb_jstr(((const struct softmax_kernel *)o.kernels.v[i])->name));
+        for (size_t i = 0; i < o.kernels.n && !jbad; i++) {
+            const struct softmax_kernel *k = o.kernels.v[i];
+            jbad = sb_jappend(names, sb_jstr(k->name));
+        }
         for (size_t i = 0; i < sb_peer_missing_count() && !jbad; i++) {
             json_t *m = json_object();
-            jbad = sb_jappend(skipped, m) | sb_jset(m, SBK_KERNEL, sb_jstr(sb_peer_missing_name(i))) |
+            jbad = sb_jappend(skipped, m) |
+                   sb_jset(m, SBK_KERNEL, sb_jstr(sb_peer_missing_name(i))) |
                    sb_jset(m, SBK_REASON, sb_jstr(sb_peer_missing_reason(i)));
         }
     }

@@ -329,7 +329,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             held[ki] = sb_scaled_kernel(&sk, c->o->bound_scale);
         }
         agg[ki] = (struct sb_vrow){.k = &held[ki], .dataset = label, .n = cols, .T = T,
-                               .rows = rows, .status = SB_ST_OK};
+                                   .rows = rows, .status = SB_ST_OK};
     }
     int rc = 0, need[2] = {0, 0};
     int *brc = yb != NULL ? calloc(nk, sizeof *brc) : NULL;

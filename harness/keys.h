@@ -47,7 +47,8 @@
 #define SBK_SUMMARY "summary"
 
 /* verify, and the rows of bench (the row columns themselves are named in
- * their column tables, cmd_verify.c and cmd_bench.c, through these) */
+ * their column tables, verify_rows.c and bench_rows.c, through these;
+ * docs/columns.md) */
 #define SBK_ROWS "rows"
 #define SBK_KERNEL "kernel"
 #define SBK_KIND "kind"

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench.h"
-#include "cli.h"
+#include "bench_cmd.h"
+#include "jsonio.h"
+#include "keys.h"
 #include "peers.h"
-#include "vecio.h"
 
 static const char help[] =
     "usage: softbench bench [-k KERNEL...] [-n SIZES] [-T TEMP] [-d DATASET] [--cold]\n"
@@ -76,68 +76,6 @@ static int cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-struct row {
-    const struct softmax_kernel *k;
-    const char *kind;
-    size_t n;
-    struct sb_result r;
-};
-
-/* Bytes an element moves: a read and a write, but the read floor only reads. */
-static double bytes_of(const struct softmax_kernel *k)
-{
-    return strcmp(k->name, "floor.read") == 0 ? 4.0 : 8.0;
-}
-
-static void print_row(const struct row *w, double tsc_hz)
-{
-    const struct sb_stats *s = &w->r.stats;
-    double ns = s->median * 1e9, per = w->n ? ns / (double)w->n : 0.0;
-    printf("%-17s %9zu %7zu %12.1f %8.3f %8.2f %8.3f %11.1f %11.1f %6.1f%% %s\n", w->k->name, w->n,
-           w->r.reps, ns, per, w->n ? bytes_of(w->k) * (double)w->n / s->median / 1e9 : 0.0,
-           per * tsc_hz / 1e9, s->min * 1e9, s->max * 1e9,
-           s->median > 0 ? 100.0 * s->mad / s->median : 0.0, s->noisy ? "noisy" : "");
-}
-
-static void json_row(FILE *f, const struct row *w, double tsc_hz, int first)
-{
-    const struct sb_stats *s = &w->r.stats;
-    fputs(first ? "\n    {\"kernel\": " : ",\n    {\"kernel\": ", f);
-    sb_json_str(f, w->k->name);
-    fprintf(f, ", \"kind\": \"%s\", \"n\": %zu, \"reps\": %zu, \"samples\": %zu, "
-               "\"bytes_per_elem\": %g, ",
-            w->kind, w->n, w->r.reps, s->k, bytes_of(w->k));
-    double per = w->n ? s->median * 1e9 / (double)w->n : 0.0;
-    const char *keys[] = {"median_ns", "min_ns", "max_ns", "mad_ns", "ns_per_elem", "gb_per_s",
-                          "ref_cycles_per_elem"};
-    double vals[] = {s->median * 1e9, s->min * 1e9, s->max * 1e9, s->mad * 1e9, per,
-                     w->n ? bytes_of(w->k) * (double)w->n / s->median / 1e9 : 0.0,
-                     per * tsc_hz / 1e9};
-    for (size_t i = 0; i < 7; i++) {
-        fprintf(f, "%s\"%s\": ", i ? ", " : "", keys[i]);
-        sb_json_num(f, vals[i]);
-    }
-    fprintf(f, ", \"noisy\": %s, \"per_call_ns\": [", s->noisy ? "true" : "false");
-    for (size_t i = 0; i < s->k; i++)
-        fprintf(f, "%s%.1f", i ? ", " : "", w->r.per_call[i] * 1e9);
-    fputs("]}", f);
-}
-
-static const char *kind_of(const struct softmax_kernel *k)
-{
-    return strncmp(k->name, "floor.", 6) == 0 ? "floor" : sb_is_peer(k) ? "peer" : "kernel";
-}
-
-struct opts {
-    struct sb_list kernels, sizes, temps, datasets, shapes, threads;
-    int cold, quiet, quick, pin, causal;
-    enum softmax_dtype xt, yt;
-    double min_time;
-    size_t samples;
-    const char *csv, *json, *isa;
-    uint64_t seed;
-};
-
 /* Kernel names as everywhere, and the floors by name too. */
 static int parse_kernels(const char *arg, struct sb_list *out)
 {
@@ -156,7 +94,7 @@ static int parse_kernels(const char *arg, struct sb_list *out)
     return rc;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+static int parse(int argc, char **argv, struct sb_bench_opts *o)
 {
     static const struct option lo[] = {{"cold", no_argument, 0, 'C'},
                                        {"pin", required_argument, 0, 'P'},
@@ -270,215 +208,9 @@ static int apply_isa(const char *name, const char **note)
     return sb_usage_error("bench: --isa takes scalar, avx2, avx512, neon or sve, not '%s'", name);
 }
 
-/* A batched call (or, split, the split of one row) as sb_measure's work. */
-struct shape_call {
-    const struct softmax_kernel *k;
-    const float *x;
-    float *y;
-    size_t rows, cols;
-    float T;
-    struct softmax_pool *pool;
-    int split, onednn, rc;
-    enum softmax_dtype xt, yt; /* 16-bit: x and y are the typed buffers */
-    const void *xh;
-    void *yh;
-    int mask;
-};
-
-static void shape_once(void *ctx)
-{
-    struct shape_call *c = ctx;
-    int st = c->split    ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
-             : c->onednn ? sb_peer_onednn_batch(c->x, c->y, c->rows, c->cols, c->T,
-                                                softmax_pool_threads(c->pool))
-             : c->xt != SOFTMAX_F32
-                 ? softmax_batch_t(c->k, c->xt, c->xh, c->cols, c->yt,
-                                   c->yt == SOFTMAX_F32 ? (void *)c->y : c->yh, c->cols, c->rows,
-                                   c->cols, c->T, c->pool)
-                 : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols, c->T,
-                                 c->pool);
-    c->rc = c->rc != SOFTMAX_OK ? c->rc : st;
-}
-
-/* The split's row name: not a kernel record. */
-static const struct softmax_kernel split_record = {.name = "split", .algorithm = "split"};
-
-/* bench --shape: per shape, every kernel (and the split for one row) at
- * every thread count, side by side. */
-static int bench_shapes(struct opts *o, struct sb_out *csv, struct sb_out *json)
-{
-    const struct sb_dataset_spec *ds = o->datasets.v[0];
-    float T = *(float *)o->temps.v[0];
-    size_t nt = o->threads.n, maxe = 0, nk = 0;
-    for (size_t i = 0; i < o->shapes.n; i++) {
-        const struct sb_shape *sh = o->shapes.v[i];
-        maxe = sh->rows * sh->cols > maxe ? sh->rows * sh->cols : maxe;
-    }
-    struct softmax_pool **pools = calloc(nt, sizeof *pools);
-    struct shape_call *calls = calloc((o->kernels.n + 1) * nt, sizeof *calls);
-    void **ctxs = calloc((o->kernels.n + 1) * nt, sizeof *ctxs);
-    struct sb_result *res = calloc((o->kernels.n + 1) * nt, sizeof *res);
-    size_t bytes = (maxe * sizeof(float) + 63) / 64 * 64;
-    float *x = aligned_alloc(64, bytes), *y = aligned_alloc(64, bytes);
-    /* oneDNN has no temperature: it gets x/T, made here, untimed */
-    float *xs = T != 1.0f ? aligned_alloc(64, bytes) : NULL;
-    uint16_t *xh = NULL, *yh = NULL;
-    if (o->xt != SOFTMAX_F32) {
-        xh = aligned_alloc(64, bytes / 2 + 64);
-        yh = aligned_alloc(64, bytes / 2 + 64);
-    }
-    int rc = 0, failed = 0;
-    if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL ||
-        (T != 1.0f && xs == NULL) ||
-        (o->xt != SOFTMAX_F32 && (xh == NULL || yh == NULL)))
-        rc = sb_usage_error("bench: cannot allocate %zu floats", maxe);
-    for (size_t t = 0; rc == 0 && t < nt; t++)
-        if ((pools[t] = softmax_pool_create(*(unsigned *)o->threads.v[t])) == NULL)
-            rc = sb_usage_error("bench: cannot start %u threads", *(unsigned *)o->threads.v[t]);
-    if (rc != 0)
-        goto out;
-    memset(y, 0, bytes);
-    struct sb_clock clk = {sb_clock_monotonic, NULL};
-    struct sb_plan plan = {.min_sample = o->min_time, .samples = o->samples, .max_reps = 1u << 30};
-    printf("softbench bench: cpu %s, usable ISA %s, input %s, mask %s, %s in, %s out, T=%g, "
-           "%ld cores online\n\n",
-           sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
-           sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
-           (double)T, sysconf(_SC_NPROCESSORS_ONLN));
-    if (sb_emulated())
-        printf("EMULATED: the times below measure qemu-user, not an aarch64 CPU\n");
-    printf("%-17s %13s %7s %7s %12s %8s %8s %11s %11s %7s\n", "kernel", "shape", "threads",
-           "reps", "median ns", "ns/elem", "GB/s", "min ns", "max ns", "MAD");
-    if (csv->f != NULL)
-        fputs("kernel,kind,rows,cols,mask,threads,T,reps,samples,median_ns,min_ns,max_ns,mad_ns,"
-              "ns_per_elem,gb_per_s,noisy\n",
-              csv->f);
-    if (json->f != NULL) {
-        fputs("{\n  \"softbench\": {\"command\": \"shapes\", \"format\": 1},\n  \"machine\": {\n",
-              json->f);
-        sb_machine_json(json->f, "    ");
-        fputs("  },\n  \"params\": {\"dataset\": ", json->f);
-        sb_json_str(json->f, ds->label);
-        fprintf(json->f, ", \"seed\": %llu, \"T\": ", (unsigned long long)o->seed);
-        sb_json_num(json->f, T);
-        fprintf(json->f, ", \"mask\": \"%s\", \"dtype\": \"%s\", \"out\": \"%s\", \"samples\": %zu, "
-                         "\"bytes_per_element\": 8},\n  \"rows\": [",
-                sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
-                o->samples);
-    }
-    for (size_t i = 0; i < o->kernels.n; i++) {
-        const struct softmax_kernel *k = o->kernels.v[i];
-        if (sb_is_peer(k) && strcmp(k->name, "peer.onednn") != 0)
-            printf("SKIP %s: only oneDNN's batched path (one 2-D primitive on its own OpenMP "
-                   "threads) is built for shapes\n", k->name);
-    }
-    size_t nrows = 0;
-    for (size_t si = 0; si < o->shapes.n; si++) {
-        const struct sb_shape *sh = o->shapes.v[si];
-        size_t n = sh->rows * sh->cols, nw = 0;
-        sb_dataset_generate(ds, x, n, o->seed);
-        const int mask = o->causal | sh->mask;
-        sb_apply_mask(x, sh->rows, sh->cols, sh->cols, mask);
-        if (xh != NULL)
-            softmax_from_f32(o->xt, x, xh, n);
-        for (size_t i = 0; xs != NULL && i < n; i++)
-            xs[i] = x[i] / T;
-        for (size_t i = 0; i <= o->kernels.n; i++) {
-            const struct softmax_kernel *k = i < o->kernels.n ? o->kernels.v[i] : &split_record;
-            int split = i == o->kernels.n, onednn = !split && strcmp(k->name, "peer.onednn") == 0;
-            if (split ? sh->rows != 1 || o->xt != SOFTMAX_F32
-                      : (sb_is_peer(k) && !onednn) || (onednn && o->xt != SOFTMAX_F32))
-                continue;
-            if (!split && !softmax_kernel_supported(k)) {
-                printf("%-17s %6zux%-6zu  SKIP: needs %s, which this CPU (or the cap) lacks\n",
-                       k->name, sh->rows, sh->cols, softmax_isa_name(k->isa));
-                continue;
-            }
-            for (size_t t = 0; t < nt; t++, nw++) {
-                int scaled = onednn && xs != NULL;
-                calls[nw] = (struct shape_call){k, scaled ? xs : x, y, sh->rows, sh->cols,
-                                                scaled ? 1.0f : T, pools[t], split, onednn, 0,
-                                                o->xt, o->yt, xh, yh, mask};
-            }
-        }
-        nk += nw;
-        /* oneDNN's OpenMP workers spin for a while after each call, taking a
-         * core from whatever runs next: its rows are measured side by side
-         * with each other, after ours */
-        size_t ours = 0;
-        for (size_t w = 0; w < nw; w++)
-            if (!calls[w].onednn) {
-                struct shape_call tmp = calls[ours];
-                calls[ours] = calls[w];
-                calls[w] = tmp;
-                ours++;
-            }
-        for (size_t w = 0; w < nw; w++)
-            ctxs[w] = &calls[w];
-        sb_measure_set(ours, shape_once, ctxs, &clk, &plan, res);
-        if (nw > ours)
-            sb_measure_set(nw - ours, shape_once, ctxs + ours, &clk, &plan, res + ours);
-        for (size_t w = 0; w < nw; w++) {
-            const struct shape_call *c = &calls[w];
-            const struct sb_stats *st = &res[w].stats;
-            unsigned th = softmax_pool_threads(c->pool);
-            char shape[48];
-            snprintf(shape, sizeof shape, "%zux%zu%s%s", c->rows, c->cols, c->mask ? ":" : "",
-                     c->mask ? sb_mask_name(c->mask) : "");
-            if (c->rc != SOFTMAX_OK) {
-                printf("%-17s %13s %7u  ERROR: status %d\n", c->k->name, shape, th, c->rc);
-                failed = 1;
-                continue;
-            }
-            double ns = st->median * 1e9, per = ns / (double)n,
-                   gbs = bytes_of(c->k) * (double)n / st->median / 1e9;
-            printf("%-17s %13s %7u %7zu %12.1f %8.3f %8.2f %11.1f %11.1f %6.1f%% %s\n",
-                   c->k->name, shape, th, res[w].reps, ns, per, gbs, st->min * 1e9,
-                   st->max * 1e9, st->median > 0 ? 100.0 * st->mad / st->median : 0.0,
-                   st->noisy ? "noisy" : "");
-            if (csv->f != NULL)
-                fprintf(csv->f, "%s,%s,%zu,%zu,%s,%u,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d\n",
-                        c->k->name, c->split ? "split" : kind_of(c->k), c->rows, c->cols,
-                        sb_mask_name(c->mask), th, (double)T, res[w].reps, st->k, ns,
-                        st->min * 1e9, st->max * 1e9, st->mad * 1e9, per, gbs, st->noisy);
-            if (json->f != NULL) {
-                fputs(nrows++ ? ",\n    {\"kernel\": " : "\n    {\"kernel\": ", json->f);
-                sb_json_str(json->f, c->k->name);
-                fprintf(json->f, ", \"kind\": \"%s\", \"rows\": %zu, \"cols\": %zu, "
-                                 "\"mask\": \"%s\", \"threads\": %u, \"reps\": %zu, "
-                                 "\"median_ns\": ",
-                        c->split ? "split" : kind_of(c->k), c->rows, c->cols,
-                        sb_mask_name(c->mask), th, res[w].reps);
-                sb_json_num(json->f, ns);
-                fputs(", \"ns_per_elem\": ", json->f);
-                sb_json_num(json->f, per);
-                fprintf(json->f, ", \"mad_ns\": %.1f, \"noisy\": %s}", st->mad * 1e9,
-                        st->noisy ? "true" : "false");
-            }
-        }
-    }
-    if (json->f != NULL)
-        fputs("\n  ]\n}\n", json->f);
-    if (nk == 0)
-        printf("no kernel this CPU runs was asked for\n");
-out:
-    for (size_t t = 0; pools != NULL && t < nt; t++)
-        softmax_pool_destroy(pools[t]);
-    free(pools);
-    free(calls);
-    free(ctxs);
-    free(res);
-    free(x);
-    free(y);
-    free(xs);
-    free(xh);
-    free(yh);
-    return rc != 0 ? rc : failed ? SB_EXIT_FAIL : 0;
-}
-
 int sb_cmd_bench(int argc, char **argv)
 {
-    struct opts o = {.min_time = 0.001, .pin = -1, .seed = 1};
+    struct sb_bench_opts o = {.min_time = 0.001, .pin = -1, .seed = 1};
     const char *isa_note = "";
     char err[512];
     struct sb_out csv = {0}, json = {0};
@@ -515,7 +247,7 @@ int sb_cmd_bench(int argc, char **argv)
                 break;
             }
     if (rc == 0 && o.shapes.n > 0) {
-        rc = bench_shapes(&o, &csv, &json);
+        rc = sb_bench_shapes(&o, &csv, &json);
         if (csv.f != NULL && sb_out_close(&csv, rc == 0, err, sizeof err) != 0 && rc == 0)
             rc = sb_usage_error("%s", err);
         if (json.f != NULL && sb_out_close(&json, rc == 0, err, sizeof err) != 0 && rc == 0)
@@ -533,7 +265,7 @@ int sb_cmd_bench(int argc, char **argv)
     /* per size: the calls measured side by side, and their results */
     struct sb_call *calls = calloc(o.kernels.n + 1, sizeof *calls);
     void **ctxs = calloc(o.kernels.n + 1, sizeof *ctxs);
-    struct row *rows = calloc(o.kernels.n + 1, sizeof *rows);
+    struct sb_brow *rows = calloc(o.kernels.n + 1, sizeof *rows);
     struct sb_result *results = calloc(o.kernels.n + 1, sizeof *results);
     if (rc == 0 && (calls == NULL || ctxs == NULL || rows == NULL || results == NULL))
         rc = sb_usage_error("out of memory");
@@ -587,49 +319,41 @@ int sb_cmd_bench(int argc, char **argv)
     printf("timer: CLOCK_MONOTONIC; TSC %.3f GHz (reference cycles, not core cycles); %s; "
            "peers: %s\n\n",
            tsc / 1e9, o.pin >= 0 ? "pinned" : "not pinned", sb_peers_versions());
-    printf("%-17s %9s %7s %12s %8s %8s %8s %11s %11s %7s\n", "kernel", "n", "reps", "median ns",
-           "ns/elem", "GB/s", "refcyc/e", "min ns", "max ns", "MAD");
+    sb_cols_text_head(stdout, sb_bench_cols, sb_bench_ncols);
     if (csv.f != NULL)
-        fputs("kernel,kind,n,T,reps,samples,median_ns,min_ns,max_ns,mad_ns,ns_per_elem,gb_per_s,"
-              "ref_cycles_per_elem,noisy\n",
-              csv.f);
-    if (json.f != NULL) {
-        fputs("{\n  \"softbench\": {\"command\": \"bench\", \"format\": 1},\n  \"machine\": {\n", json.f);
-        sb_machine_json(json.f, "    ");
-        fprintf(json.f, "  },\n  \"params\": {\"dataset\": ");
-        sb_json_str(json.f, ds->label);
-        fprintf(json.f, ", \"seed\": %llu, \"T\": ", (unsigned long long)o.seed);
-        sb_json_num(json.f, T);
-        fprintf(json.f, ", \"cold\": %s, \"pinned_cpu\": ", o.cold ? "true" : "false");
-        if (o.pin >= 0)
-            fprintf(json.f, "%d", o.pin);
-        else
-            fputs("null", json.f);
-        fprintf(json.f, ", \"min_sample_s\": %g, \"samples\": %zu, \"isa\": ", o.min_time,
-                o.samples);
-        sb_json_str(json.f, softmax_isa_name(softmax_isa_available()));
-        fputs(", \"bytes_per_element\": 8, \"timer\": \"CLOCK_MONOTONIC\",\n    \"peers_input\": "
-              "\"x/T, prepared outside the timed loop\", \"peers\": ", json.f);
-        sb_json_str(json.f, sb_peers_versions());
-        fputs(",\n    \"kernels\": [", json.f);
-        for (size_t i = 0; i < o.kernels.n; i++) {
-            fputs(i ? ", " : "", json.f);
-            sb_json_str(json.f, ((const struct softmax_kernel *)o.kernels.v[i])->name);
+        sb_cols_csv_head(csv.f, sb_bench_cols, sb_bench_ncols);
+    json_t *doc = NULL, *params = NULL, *jrows = NULL;
+    int jbad = json.f != NULL && (doc = sb_bench_doc("bench", &params, &jrows)) == NULL;
+    if (doc != NULL) {
+        json_t *names = json_array(), *skipped = json_array();
+        jbad |= sb_jset(params, SBK_DATASET, sb_jstr(ds->label)) |
+                sb_jset(params, SBK_SEED, sb_juint(o.seed)) | sb_jset(params, SBK_T, sb_jnum(T)) |
+                sb_jset(params, SBK_COLD, json_boolean(o.cold)) |
+                sb_jset(params, SBK_PINNED_CPU, o.pin >= 0 ? json_integer(o.pin) : json_null()) |
+                sb_jset(params, SBK_MIN_SAMPLE_S, sb_jnum(sb_spelled("%g", o.min_time))) |
+                sb_jset(params, SBK_SAMPLES, sb_juint(o.samples)) |
+                sb_jset(params, SBK_ISA, sb_jstr(softmax_isa_name(softmax_isa_available()))) |
+                sb_jset(params, SBK_BYTES_PER_ELEMENT, json_integer(8)) |
+                sb_jset(params, SBK_TIMER, json_string("CLOCK_MONOTONIC")) |
+                sb_jset(params, SBK_PEERS_INPUT,
+                        json_string("x/T, prepared outside the timed loop")) |
+                sb_jset(params, SBK_PEERS, sb_jstr(sb_peers_versions())) |
+                sb_jset(params, SBK_KERNELS, names) | sb_jset(params, SBK_SKIPPED, skipped);
+        for (size_t i = 0; i < o.kernels.n && !jbad; i++) {
+            const struct softmax_kernel *k = o.kernels.v[i];
+            jbad = sb_jappend(names, sb_jstr(k->name));
         }
-        fputs("],\n    \"skipped\": [", json.f);
-        for (size_t i = 0; i < sb_peer_missing_count(); i++) {
-            fprintf(json.f, "%s{\"kernel\": \"%s\", \"reason\": ", i ? ", " : "",
-                    sb_peer_missing_name(i));
-            sb_json_str(json.f, sb_peer_missing_reason(i));
-            fputc('}', json.f);
+        for (size_t i = 0; i < sb_peer_missing_count() && !jbad; i++) {
+            json_t *m = json_object();
+            jbad = sb_jappend(skipped, m) |
+                   sb_jset(m, SBK_KERNEL, sb_jstr(sb_peer_missing_name(i))) |
+                   sb_jset(m, SBK_REASON, sb_jstr(sb_peer_missing_reason(i)));
         }
-        fputs("]},\n  \"rows\": [", json.f);
     }
     for (size_t i = 0; i < sb_peer_missing_count(); i++)
         printf("SKIP %s: %s\n", sb_peer_missing_name(i), sb_peer_missing_reason(i));
 
     int tty = isatty(2) && !o.quiet, failed = 0;
-    size_t nrows = 0;
     for (size_t si = 0; si < o.sizes.n; si++) {
         size_t n = *(size_t *)o.sizes.v[si];
         sb_dataset_generate(ds, x, n, o.seed);
@@ -649,7 +373,8 @@ int sb_cmd_bench(int argc, char **argv)
             calls[nw] = (struct sb_call){.k = k, .x = peer_t ? xs : x, .y = y, .n = n,
                                          .T = peer_t ? 1.0f : T};
             ctxs[nw] = &calls[nw];
-            rows[nw] = (struct row){.k = k, .kind = kind_of(k), .n = n};
+            rows[nw] = (struct sb_brow){.k = k, .kind = sb_bench_kind(k), .n = n, .T = T,
+                                        .tsc_hz = tsc};
             nw++;
         }
         if (tty)
@@ -660,39 +385,29 @@ int sb_cmd_bench(int argc, char **argv)
             fputs("\r\033[K", stderr);
         for (size_t w = 0; w < nw; w++) {
             const struct softmax_kernel *k = calls[w].k;
-            struct row r = rows[w];
+            struct sb_brow r = rows[w];
             r.r = results[w];
             if (calls[w].rc != SOFTMAX_OK) {
                 printf("%-17s %9zu  ERROR: the kernel returned %d\n", k->name, n, calls[w].rc);
                 failed = 1;
                 continue;
             }
-            print_row(&r, tsc);
-            if (csv.f != NULL)
-                fprintf(csv.f, "%s,%s,%zu,%.9g,%zu,%zu,%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%.4f,%d\n",
-                        k->name, r.kind, n, (double)T, r.r.reps, r.r.stats.k,
-                        r.r.stats.median * 1e9, r.r.stats.min * 1e9, r.r.stats.max * 1e9,
-                        r.r.stats.mad * 1e9, n ? r.r.stats.median * 1e9 / (double)n : 0.0,
-                        n ? bytes_of(k) * (double)n / r.r.stats.median / 1e9 : 0.0,
-                        n ? r.r.stats.median * tsc / (double)n : 0.0, r.r.stats.noisy);
-            if (json.f != NULL)
-                json_row(json.f, &r, tsc, nrows == 0);
-            nrows++;
+            jbad |= sb_brow_emit(sb_bench_cols, sb_bench_ncols, &r, csv.f, jrows) != 0;
         }
     }
     free(calls);
     free(ctxs);
     free(rows);
     free(results);
-    if (json.f != NULL)
-        fputs("\n  ]\n}\n", json.f);
+    if (json.f != NULL && sb_bench_doc_write(&json, doc, jbad) != 0)
+        rc = sb_usage_error("%s: %s", o.json, jbad ? "out of memory" : "cannot write");
     free(x);
     free(y);
     free(xs);
     free(ev.buf);
     if (csv.f != NULL && sb_out_close(&csv, 1, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (json.f != NULL && sb_out_close(&json, 1, err, sizeof err) != 0)
+    if (json.f != NULL && sb_out_close(&json, rc == 0, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (rc == 0 && failed)
         rc = SB_EXIT_FAIL;

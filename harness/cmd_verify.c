@@ -12,11 +12,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "columns.h"
+#include "jsonio.h"
+#include "keys.h"
 #include "metrics.h"
-#include "peers.h"
 #include "reference.h"
 #include "refcache.h"
 #include "vecio.h"
+#include "verify_rows.h"
 
 static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
@@ -67,177 +70,6 @@ static const char *default_datasets[] = {"uniform",   "normal",   "normal:sigma=
                                          "equal",     "uniform:a=80,b=120", "llm",
                                          "attention", "underflow", "huge:mag=1e30"};
 #define NDEFAULT_DATASETS (sizeof default_datasets / sizeof default_datasets[0])
-
-struct row {
-    const struct softmax_kernel *k;
-    const char *dataset;
-    size_t n, rows; /* rows > 1: a batch, figures are the worst over rows */
-    float T;
-    enum sbref_kind ref_kind;
-    const char *status; /* ok, xfail, FAIL, skip */
-    struct sb_metrics m;
-    float y_at, ref_at;  /* at worst_at */
-    double bound_at;
-    int kernel_rc;
-};
-
-static const char *csv_header =
-    "kernel,isa,safe,dataset,seed,rows,n,T,reference,status,max_ulp,max_ulp_at,mean_ulp,"
-    "worst_ratio,worst_at,n_over_bound,max_rel,normwise,sum_err,kl,argmax_ok,frac_cr\n";
-
-static void csv_row(FILE *f, const struct row *r, uint64_t seed)
-{
-    const struct sb_metrics *m = &r->m;
-    fprintf(f, "%s,%s,%d,\"%s\",%llu,%zu,%zu,%.9g,%s,%s,%.17g,%zu,%.17g,%.17g,%zu,%zu,%.17g,%.17g,"
-               "%.17g,%.17g,%d,%.17g\n",
-            r->k->name, softmax_isa_name(r->k->isa), r->k->safe, r->dataset,
-            (unsigned long long)seed, r->rows, r->n, (double)r->T, sbref_kind_name(r->ref_kind),
-            r->status, m->max_ulp, m->max_ulp_at, m->mean_ulp, m->worst_ratio, m->worst_at,
-            m->n_over, m->max_rel, m->normwise, m->sum_err, m->kl, m->argmax_ok, m->frac_cr);
-}
-
-static void json_row(FILE *f, const struct row *r, uint64_t seed, int first)
-{
-    const struct sb_metrics *m = &r->m;
-    fputs(first ? "\n    {" : ",\n    {", f);
-    fputs("\"kernel\": ", f);
-    sb_json_str(f, r->k->name);
-    fprintf(f, ", \"isa\": \"%s\", \"safe\": %s, \"dataset\": ", softmax_isa_name(r->k->isa),
-            r->k->safe ? "true" : "false");
-    sb_json_str(f, r->dataset);
-    fprintf(f, ", \"seed\": %llu, \"rows\": %zu, \"n\": %zu, \"T\": ", (unsigned long long)seed,
-            r->rows, r->n);
-    sb_json_num(f, r->T);
-    fprintf(f, ", \"reference\": \"%s\", \"status\": \"%s\"", sbref_kind_name(r->ref_kind),
-            r->status);
-    const char *names[] = {"max_ulp", "mean_ulp", "worst_ratio", "max_rel",
-                           "normwise", "sum_err", "kl", "frac_cr"};
-    double vals[] = {m->max_ulp, m->mean_ulp, m->worst_ratio, m->max_rel,
-                     m->normwise, m->sum_err, m->kl, m->frac_cr};
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
-        fprintf(f, ", \"%s\": ", names[i]);
-        sb_json_num(f, vals[i]);
-    }
-    fprintf(f, ", \"max_ulp_at\": %zu, \"worst_at\": %zu, \"n_over_bound\": %zu, "
-               "\"argmax_ok\": %s}",
-            m->max_ulp_at, m->worst_at, m->n_over, m->argmax_ok ? "true" : "false");
-}
-
-static void fmt_num(char *buf, size_t len, double v, const char *fmt)
-{
-    if (isnan(v))
-        snprintf(buf, len, "nan");
-    else if (isinf(v))
-        snprintf(buf, len, "inf");
-    else
-        snprintf(buf, len, fmt, v);
-}
-
-static void print_header(void)
-{
-    printf("%-17s %-22s %8s %6s %8s %8s %7s %6s %9s %8s %9s %9s %3s %6s  %s\n", "kernel",
-           "dataset", "n", "T", "max_ulp", "@index", "mean", "bound", "max_rel", "normwise",
-           "|sum-1|", "KL", "arg", "CR%", "status");
-}
-
-static void print_row(const struct row *r)
-{
-    const struct sb_metrics *m = &r->m;
-    char mu[16], mean[16], ratio[16], rel[16], nw[16], se[16], kl[16];
-    fmt_num(mu, sizeof mu, m->max_ulp, "%.1f");
-    fmt_num(mean, sizeof mean, m->mean_ulp, "%.3f");
-    fmt_num(ratio, sizeof ratio, m->worst_ratio * 100.0, "%.0f%%");
-    if (strcmp(r->status, "peer") == 0)
-        snprintf(ratio, sizeof ratio, "-");
-    fmt_num(rel, sizeof rel, m->max_rel, "%.2e");
-    fmt_num(nw, sizeof nw, m->normwise, "%.2f");
-    fmt_num(se, sizeof se, m->sum_err, "%.2e");
-    fmt_num(kl, sizeof kl, m->kl, "%.2e");
-    char n[32];
-    if (r->rows > 1)
-        snprintf(n, sizeof n, "%zux%zu", r->rows, r->n);
-    else
-        snprintf(n, sizeof n, "%zu", r->n);
-    if (strcmp(r->status, "skip") == 0) {
-        printf("%-17s %-22s %8s %6g  SKIP: needs %s, this CPU (or SOFTMAX_ISA) lacks it\n",
-               r->k->name, r->dataset, n, (double)r->T, softmax_isa_name(r->k->isa));
-        return;
-    }
-    printf("%-17s %-22.22s %8s %6g %8s %8zu %7s %6s %9s %8s %9s %9s %3s %6.2f  %s\n",
-           r->k->name, r->dataset, n, (double)r->T, mu, m->max_ulp_at, mean, ratio, rel, nw,
-           se, kl, m->argmax_ok ? "yes" : "NO", m->frac_cr * 100.0, r->status);
-}
-
-static void print_failure(const struct row *r)
-{
-    fprintf(stderr, "FAIL %s on %s n=%zu T=%g: ", r->k->name, r->dataset, r->n, (double)r->T);
-    if (r->kernel_rc != SOFTMAX_OK)
-        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc,
-                softmax_strerror(r->kernel_rc));
-    else if (r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF)
-        fprintf(stderr, "reference is %s; the contract wants NaN everywhere\n",
-                sbref_kind_name(r->ref_kind));
-    else
-        fprintf(stderr, "%zu element(s) over the bound; worst at %zu: y=%.9g ref=%.9g (%.1f ULP, "
-                        "bound %.2f)\n",
-                r->m.n_over, r->m.worst_at, (double)r->y_at, (double)r->ref_at,
-                sb_ulp_error(r->y_at, r->ref_at), r->bound_at);
-}
-
-/* Folds the row judged at element offset off into the batch's aggregate. */
-static void merge_row(struct row *agg, const struct row *r, size_t off)
-{
-    static const char *order[] = {"ok", "peer", "skip", "xfail", "FAIL"};
-    int a = 0, b = 0;
-    for (int i = 0; i < 5; i++) {
-        a = strcmp(agg->status, order[i]) == 0 ? i : a;
-        b = strcmp(r->status, order[i]) == 0 ? i : b;
-    }
-    if (b > a || (b == a && r->m.worst_ratio > agg->m.worst_ratio)) {
-        agg->status = r->status;
-        agg->kernel_rc = r->kernel_rc;
-        agg->y_at = r->y_at;
-        agg->ref_at = r->ref_at;
-        agg->bound_at = r->bound_at;
-    }
-    sb_metrics_merge(&agg->m, &r->m, off);
-}
-
-/* Judges a kernel's output y (status rc) of type yt against the reference:
- * the figures, the worst element, and the row's status. */
-static void judge_output(struct row *r, const float *x, const float *ref, const float *y, int rc,
-                         enum softmax_dtype yt)
-{
-    const struct softmax_kernel *k = r->k;
-    r->kernel_rc = rc;
-    int pass = sb_judge_t(k, yt, x, y, ref, r->n, r->T, r->ref_kind, &r->m) && rc == SOFTMAX_OK;
-    if (r->n > 0) {
-        size_t w = r->m.worst_at;
-        r->y_at = y[w];
-        r->ref_at = ref[w];
-        r->bound_at = r->m.worst_bound;
-    }
-    if (sb_is_peer(k))
-        r->status = "peer"; /* reported, not judged: it declares no bound */
-    else if (pass)
-        r->status = "ok";
-    else if (!k->safe && k->in_domain != NULL && !k->in_domain(x, r->n, r->T))
-        r->status = "xfail";
-    else
-        r->status = "FAIL";
-}
-
-/* Runs one kernel on one prepared input and judges it. */
-static void judge(struct row *r, const float *x, const float *ref, float *y)
-{
-    if (!softmax_kernel_supported(r->k)) {
-        r->status = "skip";
-        return;
-    }
-    for (size_t i = 0; i < r->n; i++) /* nothing inherited from the previous kernel */
-        y[i] = NAN;
-    judge_output(r, x, ref, y, softmax_run(r->k, x, y, r->n, r->T), SOFTMAX_F32);
-}
 
 struct opts {
     struct sb_list kernels, sizes, datasets, temps, shapes;
@@ -352,29 +184,33 @@ static int parse(int argc, char **argv, struct opts *o)
 struct ctx {
     struct opts *o;
     struct sb_out csv, json, hist_out;
+    json_t *doc, *jrows; /* --json: the document, written at the end */
+    int jbad;            /* a JSON value could not be made */
     struct sb_hist *hist; /* kernel ki, dataset di at ki * (ndatasets + 1) + di; the last: all */
     size_t nok, nx, nskip, nfail, nrows, npeer, nref, nhit;
 };
 
-static void emit(struct ctx *c, const struct row *r)
+static void emit(struct ctx *c, const struct sb_vrow *row)
 {
-    print_row(r);
+    struct sb_vrow r = *row;
+    r.seed = c->o->seed;
+    sb_vrow_print(&r);
     if (c->csv.f != NULL)
-        csv_row(c->csv.f, r, c->o->seed);
-    if (c->json.f != NULL)
-        json_row(c->json.f, r, c->o->seed, c->nrows == 0);
+        sb_cols_csv_row(c->csv.f, sb_vrow_cols, sb_vrow_ncols, &r);
+    if (c->jrows != NULL)
+        c->jbad |= sb_jappend(c->jrows, sb_cols_json_row(sb_vrow_cols, sb_vrow_ncols, &r)) != 0;
     c->nrows++;
-    if (strcmp(r->status, "ok") == 0)
+    if (strcmp(r.status, SB_ST_OK) == 0)
         c->nok++;
-    else if (strcmp(r->status, "xfail") == 0)
+    else if (strcmp(r.status, SB_ST_XFAIL) == 0)
         c->nx++;
-    else if (strcmp(r->status, "skip") == 0)
+    else if (strcmp(r.status, SB_ST_SKIP) == 0)
         c->nskip++;
-    else if (strcmp(r->status, "peer") == 0)
+    else if (strcmp(r.status, SB_ST_PEER) == 0)
         c->npeer++;
     else {
         c->nfail++;
-        print_failure(r);
+        sb_vrow_print_failure(&r);
     }
 }
 
@@ -386,31 +222,57 @@ static const char *hist_name(const struct ctx *c, size_t ki)
                                 : "split";
 }
 
-/* The all-datasets histograms of the kernels that ran, closing the rows
- * array: "histogram": {"edges": [...], "kernels": [{"kernel", "counts"}]}. */
-static void json_hist(struct ctx *c)
+/* The all-datasets histograms of the kernels that ran: {"edges": [...],
+ * "kernels": [{"kernel", "counts"}]}; NULL if memory ran out. */
+static json_t *json_hist(const struct ctx *c)
 {
     size_t nd = c->o->datasets.n + 1;
-    fputs("\n  ],\n  \"histogram\": {\"edges\": [", c->json.f);
-    for (int j = 0; j < SB_HIST_BINS; j++) {
-        fputs(j ? ", " : "", c->json.f);
-        sb_json_num(c->json.f, sb_hist_edge(j)); /* the last: "inf" */
-    }
-    fputs("],\n    \"kernels\": [", c->json.f);
-    int first = 1;
-    for (size_t ki = 0; ki <= c->o->kernels.n; ki++) {
-        const struct sb_hist *h = &c->hist[ki * nd + nd - 1];
-        if (sb_hist_total(h) == 0)
+    json_t *h = json_object(), *edges = json_array(), *ks = json_array();
+    int bad = sb_jset(h, SBK_EDGES, edges) | sb_jset(h, SBK_KERNELS, ks);
+    for (int j = 0; j < SB_HIST_BINS && !bad; j++)
+        bad = sb_jappend(edges, sb_jnum(sb_hist_edge(j))); /* the last: "inf" */
+    for (size_t ki = 0; ki <= c->o->kernels.n && !bad; ki++) {
+        const struct sb_hist *hk = &c->hist[ki * nd + nd - 1];
+        if (sb_hist_total(hk) == 0)
             continue;
-        fputs(first ? "\n      {\"kernel\": " : ",\n      {\"kernel\": ", c->json.f);
-        first = 0;
-        sb_json_str(c->json.f, hist_name(c, ki));
-        fputs(", \"counts\": [", c->json.f);
-        for (int j = 0; j < SB_HIST_BINS; j++)
-            fprintf(c->json.f, "%s%llu", j ? ", " : "", h->count[j]);
-        fputs("]}", c->json.f);
+        json_t *k = json_object(), *counts = json_array();
+        bad = sb_jappend(ks, k) | sb_jset(k, SBK_KERNEL, sb_jstr(hist_name(c, ki))) |
+              sb_jset(k, SBK_COUNTS, counts);
+        for (int j = 0; j < SB_HIST_BINS && !bad; j++)
+            bad = sb_jappend(counts, sb_juint(hk->count[j]));
     }
-    fputs("\n    ]}", c->json.f);
+    if (bad)
+        json_decref(h);
+    return bad ? NULL : h;
+}
+
+/* The --json document up to its rows, which emit appends to c->jrows. */
+static int json_head(struct ctx *c)
+{
+    json_t *sb = json_object(), *mach = json_object();
+    c->doc = json_object();
+    c->jrows = json_array();
+    return sb_jset(c->doc, SBK_SOFTBENCH, sb) | sb_jset(sb, SBK_COMMAND, json_string("verify")) |
+           sb_jset(sb, SBK_FORMAT, json_integer(1)) | sb_jset(c->doc, SBK_MACHINE, mach) |
+           sb_jset(mach, SBK_CPU, sb_jstr(sb_cpu_model())) |
+           sb_jset(mach, SBK_ISA, sb_jstr(softmax_isa_name(softmax_isa_available()))) |
+           sb_jset(c->doc, SBK_REFERENCE, sb_jstr(sbref_mpfr_version())) |
+           sb_jset(c->doc, SBK_SEED, sb_juint(c->o->seed)) |
+           sb_jset(c->doc, SBK_BOUND_SCALE, sb_jnum(c->o->bound_scale)) |
+           sb_jset(c->doc, SBK_ROWS, c->jrows);
+}
+
+/* The histogram and the summary after the rows, and the document out. */
+static int json_tail(struct ctx *c)
+{
+    json_t *sum = json_object();
+    c->jbad |= sb_jset(c->doc, SBK_HISTOGRAM, json_hist(c)) | sb_jset(c->doc, SBK_SUMMARY, sum) |
+               sb_jset(sum, SBK_ROWS, sb_juint(c->nrows)) | sb_jset(sum, SBK_OK, sb_juint(c->nok)) |
+               sb_jset(sum, SBK_XFAIL, sb_juint(c->nx)) |
+               sb_jset(sum, SBK_PEER, sb_juint(c->npeer)) |
+               sb_jset(sum, SBK_SKIP, sb_juint(c->nskip)) |
+               sb_jset(sum, SBK_FAIL, sb_juint(c->nfail));
+    return c->jbad ? -1 : sb_jwrite(c->json.f, c->doc);
 }
 
 /* One line per kernel, dataset ("all": every dataset) and bin: lo < error
@@ -451,7 +313,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
     int split = yb != NULL && rows == 1 && c->o->xt == SOFTMAX_F32;
     size_t nk = c->o->kernels.n + split;
     struct softmax_kernel *held = calloc(nk, sizeof *held);
-    struct row *agg = calloc(nk, sizeof *agg);
+    struct sb_vrow *agg = calloc(nk, sizeof *agg);
     if (held == NULL || agg == NULL) {
         free(held);
         free(agg);
@@ -466,8 +328,8 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             sk.bound.c0 += SOFTMAX_SPLIT_EXTRA_ULP;
             held[ki] = sb_scaled_kernel(&sk, c->o->bound_scale);
         }
-        agg[ki] = (struct row){.k = &held[ki], .dataset = label, .n = cols, .T = T,
-                               .rows = rows, .status = "ok"};
+        agg[ki] = (struct sb_vrow){.k = &held[ki], .dataset = label, .n = cols, .T = T,
+                                   .rows = rows, .status = SB_ST_OK};
     }
     int rc = 0, need[2] = {0, 0};
     int *brc = yb != NULL ? calloc(nk, sizeof *brc) : NULL;
@@ -513,15 +375,16 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         }
         for (size_t ki = 0; ki < nk && rc == 0; ki++) {
             int o = held[ki].output == SOFTMAX_OUT_LOG;
-            struct row r = agg[ki];
+            struct sb_vrow r = agg[ki];
             r.ref_kind = info[o].kind;
             if (yb == NULL)
-                judge(&r, xi, refs[o], y + i * cols);
+                sb_vrow_judge(&r, xi, refs[o], y + i * cols);
             else if (!softmax_kernel_supported(r.k) || (c->o->yt != SOFTMAX_F32 && o))
-                r.status = "skip"; /* 16-bit outputs: probabilities only */
+                r.status = SB_ST_SKIP; /* 16-bit outputs: probabilities only */
             else
-                judge_output(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki], c->o->yt);
-            if (info[o].kind == SBREF_EXACT && strcmp(r.status, "skip") != 0 &&
+                sb_vrow_judge_output(&r, xi, refs[o], yb + ki * rows * ld + i * ld, brc[ki],
+                                     c->o->yt);
+            if (info[o].kind == SBREF_EXACT && strcmp(r.status, SB_ST_SKIP) != 0 &&
                 r.kernel_rc == SOFTMAX_OK) {
                 size_t nd = c->o->datasets.n + 1;
                 const float *yi = yb != NULL ? yb + ki * rows * ld + i * ld : y + i * cols;
@@ -531,7 +394,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             if (i == 0)
                 agg[ki] = r;
             else
-                merge_row(&agg[ki], &r, i * cols);
+                sb_vrow_merge(&agg[ki], &r, i * cols);
         }
     }
     for (size_t ki = 0; ki < nk && rc == 0; ki++)
@@ -606,21 +469,12 @@ int sb_cmd_verify(int argc, char **argv)
         printf("reference: MPFR %s, correctly rounded; ULP as in docs/accuracy.md; bound = worst "
                "error/declared bound\n\n",
                sbref_mpfr_version());
-        print_header();
+        sb_cols_text_head(stdout, sb_vrow_cols, sb_vrow_ncols);
     }
     if (rc == 0 && c.csv.f != NULL)
-        fputs(csv_header, c.csv.f);
-    if (rc == 0 && c.json.f != NULL) {
-        fprintf(c.json.f, "{\n  \"softbench\": {\"command\": \"verify\", \"format\": 1},\n"
-                          "  \"machine\": {\"cpu\": ");
-        sb_json_str(c.json.f, sb_cpu_model());
-        fprintf(c.json.f, ", \"isa\": \"%s\"},\n  \"reference\": ",
-                softmax_isa_name(softmax_isa_available()));
-        sb_json_str(c.json.f, sbref_mpfr_version());
-        fprintf(c.json.f, ",\n  \"seed\": %llu,\n  \"bound_scale\": ", (unsigned long long)o.seed);
-        sb_json_num(c.json.f, o.bound_scale);
-        fputs(",\n  \"rows\": [", c.json.f);
-    }
+        sb_cols_csv_head(c.csv.f, sb_vrow_cols, sb_vrow_ncols);
+    if (rc == 0 && c.json.f != NULL && json_head(&c) != 0)
+        rc = sb_usage_error("out of memory");
 
     for (size_t di = 0; di < o.datasets.n && rc == 0; di++) {
         const struct sb_dataset_spec *ds = o.datasets.v[di];
@@ -667,14 +521,11 @@ int sb_cmd_verify(int argc, char **argv)
                                   *(float *)o.temps.v[ti]);
         }
     }
-    if (rc == 0 && c.json.f != NULL)
-        json_hist(&c);
     if (rc == 0 && c.hist_out.f != NULL)
         csv_hist(&c);
-    if (rc == 0 && c.json.f != NULL)
-        fprintf(c.json.f, ",\n  \"summary\": {\"rows\": %zu, \"ok\": %zu, \"xfail\": %zu, "
-                          "\"peer\": %zu, \"skip\": %zu, \"fail\": %zu}\n}\n",
-                c.nrows, c.nok, c.nx, c.npeer, c.nskip, c.nfail);
+    if (rc == 0 && c.json.f != NULL && json_tail(&c) != 0)
+        rc = sb_usage_error("%s: %s", o.json, c.jbad ? "out of memory" : "cannot write");
+    json_decref(c.doc);
     free(x);
     free(ref);
     free(lref);

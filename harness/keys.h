@@ -51,7 +51,8 @@
 #define SBK_SUMMARY "summary"
 
 /* verify, and the rows of bench (the row columns themselves are named in
- * their column tables, cmd_verify.c and cmd_bench.c, through these) */
+ * their column tables, verify_rows.c and bench_rows.c, through these;
+ * docs/columns.md) */
 #define SBK_ROWS "rows"
 #define SBK_KERNEL "kernel"
 #define SBK_KIND "kind"
@@ -66,6 +67,30 @@
 #define SBK_HISTOGRAM "histogram"
 #define SBK_EDGES "edges"
 #define SBK_COUNTS "counts"
+#define SBK_REFERENCE "reference"
+#define SBK_BOUND_SCALE "bound_scale"
+#define SBK_MAX_ULP_AT "max_ulp_at"
+#define SBK_MEAN_ULP "mean_ulp"
+#define SBK_MEDIAN_ULP "median_ulp"
+#define SBK_WORST_AT "worst_at"
+#define SBK_N_OVER_BOUND "n_over_bound"
+#define SBK_MAX_REL "max_rel"
+#define SBK_NORMWISE "normwise"
+#define SBK_KL "kl"
+#define SBK_ARGMAX_OK "argmax_ok"
+#define SBK_FRAC_CR "frac_cr"
+/* verify's summary (with "rows", "ok" and "peer") */
+#define SBK_XFAIL "xfail"
+#define SBK_SKIP "skip"
+#define SBK_FAIL "fail"
+
+/* The values of verify's "status" (edge marks a skipped kernel SKIP too):
+ * written and compared through these only. */
+#define SB_ST_OK "ok"
+#define SB_ST_FAIL "FAIL"
+#define SB_ST_XFAIL "xfail"
+#define SB_ST_PEER "peer"
+#define SB_ST_SKIP "SKIP"
 
 /* edge */
 #define SBK_CASES "cases"
@@ -81,10 +106,27 @@
 #define SBK_MAD_NS "mad_ns"
 #define SBK_SAMPLES "samples"
 #define SBK_NS_PER_ELEM "ns_per_elem"
+#define SBK_REPS "reps"
+#define SBK_BYTES_PER_ELEM "bytes_per_elem"
+#define SBK_GB_PER_S "gb_per_s"
+#define SBK_REF_CYCLES_PER_ELEM "ref_cycles_per_elem"
+#define SBK_NOISY "noisy"
+#define SBK_PER_CALL_NS "per_call_ns"
+/* bench's params */
+#define SBK_COLD "cold"
+#define SBK_PINNED_CPU "pinned_cpu"
+#define SBK_MIN_SAMPLE_S "min_sample_s"
+#define SBK_BYTES_PER_ELEMENT "bytes_per_element"
+#define SBK_TIMER "timer"
+#define SBK_PEERS_INPUT "peers_input"
+#define SBK_SKIPPED "skipped"
+#define SBK_REASON "reason"
 /* bench --shape */
 #define SBK_COLS "cols"
 #define SBK_MASK "mask"
 #define SBK_THREADS "threads"
+#define SBK_DTYPE "dtype"
+#define SBK_OUT "out"
 
 /* bhh */
 #define SBK_DATA "data"

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "reference.h"
 
@@ -144,6 +145,39 @@ double sb_element_bound(const struct softmax_kernel *k, const float *x, size_t i
     return softmax_bound_ulp(&k->bound, arg_of(k, x[i], xmax, T), abar, n, T);
 }
 
+/* The lower middle of n > 0 errors (element (n - 1) / 2 of them sorted),
+ * reordering e: a quickselect whose three-way partition keeps it linear on
+ * average even when most errors are equal, as they are (small whole numbers
+ * mostly). sb_error_of never returns NaN, so the order is total. */
+static double lower_median(double *e, size_t n)
+{
+    size_t want = (n - 1) / 2, lo = 0, hi = n; /* the answer lies in [lo, hi) */
+    while (hi - lo > 1) {
+        double a = e[lo], b = e[lo + (hi - lo) / 2], c = e[hi - 1];
+        double p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t lt = lo, i = lo, gt = hi; /* [lo, lt) < p, [lt, i) = p, [gt, hi) > p */
+        while (i < gt) {
+            double v = e[i];
+            if (v < p) {
+                e[i++] = e[lt];
+                e[lt++] = v;
+            } else if (v > p) {
+                e[i] = e[--gt];
+                e[gt] = v;
+            } else {
+                i++;
+            }
+        }
+        if (want < lt)
+            hi = lt;
+        else if (want >= gt)
+            lo = gt;
+        else
+            return p;
+    }
+    return e[lo];
+}
+
 static size_t argmax_first(const float *v, size_t n)
 {
     size_t best = 0;
@@ -166,10 +200,13 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
     const int lg = is_log(k);
     double abar = hold == SB_HOLD_BOUND ? sb_abar(k, x, ref, n, xmax, T) : 0.0;
     double rmax = 0.0, sum_ulp = 0.0, kl = 0.0, max_abs = 0.0;
+    double *err = malloc(n * sizeof *err); /* for the median */
     size_t ncr = 0;
     for (size_t i = 0; i < n; i++) {
         float yi = y[i], ri = ref[i];
         double e = sb_error_of(k, yi, ri);
+        if (err != NULL)
+            err[i] = e;
         if (!isnan(yi))
             out->all_nan = 0;
         if (e > out->max_ulp) {
@@ -217,6 +254,8 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
             kl += yi;
     }
     out->mean_ulp = sum_ulp / (double)n;
+    out->median_ulp = err != NULL ? lower_median(err, n) : NAN;
+    free(err);
     out->frac_cr = (double)ncr / (double)n;
     out->normwise = rmax > 0.0 ? max_abs / (0x1p-24 * rmax) : INFINITY;
     double s = 0.0;
@@ -246,6 +285,7 @@ void sb_metrics_merge(struct sb_metrics *acc, const struct sb_metrics *m, size_t
         acc->worst_at = off + m->worst_at;
         acc->worst_bound = m->worst_bound;
     }
+    acc->median_ulp = m->median_ulp > acc->median_ulp ? m->median_ulp : acc->median_ulp;
     acc->n = n;
     acc->n_over += m->n_over;
     acc->max_rel = m->max_rel > acc->max_rel ? m->max_rel : acc->max_rel;
@@ -299,6 +339,7 @@ int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float
         return m->all_nan || n == 0;
     float xmax = finite_max(x, n);
     double abar = sb_abar(k, x, ref, n, xmax, T), sum = 0.0;
+    double *err = malloc(n * sizeof *err); /* for the median, in ULP of t */
     size_t ncr = 0;
     m->max_ulp = m->worst_ratio = 0.0;
     m->n_over = 0;
@@ -311,6 +352,8 @@ int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float
             e = same ? 0.0 : INFINITY;
         else
             e = fabs((double)y[i] - (double)ref[i]) / ut;
+        if (err != NULL)
+            err[i] = e;
         double allowed = kind == SBREF_LIMIT ? 0.0
                          : 0.5 + (sb_element_bound(k, x, i, xmax, abar, n, T) + 0.5) *
                                      sb_ulp_of(ref[i]) / ut;
@@ -328,6 +371,8 @@ int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float
         m->n_over += ratio > 1.0;
     }
     m->mean_ulp = sum / (double)n;
+    m->median_ulp = err != NULL ? lower_median(err, n) : NAN;
+    free(err);
     m->frac_cr = (double)ncr / (double)n;
     return m->n_over == 0;
 }

@@ -42,6 +42,11 @@ struct sb_metrics {
     double max_ulp;
     size_t max_ulp_at;
     double mean_ulp;
+    /* The median of the per-element errors: the lower middle of the sorted
+     * errors for an even n (element (n - 1) / 2 counting from 0), 0 for
+     * n = 0; NaN if no scratch memory could be had. Over a batch
+     * (sb_metrics_merge): the largest of the rows' medians. */
+    double median_ulp;
     double worst_ratio;   /* max over i of error / declared bound */
     size_t worst_at;
     double worst_bound;   /* the bound at worst_at */

@@ -59,7 +59,7 @@ status=0
 pid=$!
 # a row counter where someone watches; nothing in a log
 while [[ -t 1 ]] && kill -0 "$pid" 2>/dev/null; do
-    printf '\r      %d rows so far' "$(grep -cE ' (ok|FAIL|xfail|peer|skip) *$' "$work/verify.txt" || true)"
+    printf '\r      %d rows so far' "$(grep -cE ' (ok|FAIL|xfail|peer) *$| SKIP: ' "$work/verify.txt" || true)"
     sleep 1
 done
 [[ -t 1 ]] && printf '\r%40s\r' ''

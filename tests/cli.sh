@@ -95,6 +95,17 @@ has "$tmp/out" "0 FAIL of safe kernels" "edge --batch summary"
 expect 0 "skip under a cap" -- env SOFTMAX_ISA=scalar "$sb" verify -k avx512.threepass,scalar.threepass -n 10 -d normal
 has "$tmp/out" "SKIP: needs avx512" "SKIP line names the ISA"
 has "$tmp/out" "1 skipped" "skip counted"
+# the same spelling in the files; median_ulp there too (docs/columns.md)
+expect 0 "skip under a cap, files" -- env SOFTMAX_ISA=scalar "$sb" verify -k avx512.threepass,scalar.threepass \
+  -n 10 -d normal --json "$tmp/vskip.json" --csv "$tmp/vskip.csv"
+python3 - "$tmp/vskip.json" "$tmp/vskip.csv" <<'PY' && ok || bad "verify files: SKIP status, median_ulp"
+import csv, json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+assert [r["status"] for r in rows] == ["SKIP", "ok"], rows
+assert 0 <= rows[1]["median_ulp"] <= rows[1]["max_ulp"], rows
+c = list(csv.DictReader(open(sys.argv[2])))
+assert [r["status"] for r in c] == ["SKIP", "ok"] and float(c[1]["median_ulp"]) == rows[1]["median_ulp"]
+PY
 expect 0 "edge skip under a cap" -- env SOFTMAX_ISA=scalar "$sb" edge -k avx512.twopass -c n1
 has "$tmp/out" "SKIP" "edge shows SKIP"
 
@@ -112,7 +123,7 @@ import json, sys
 rows = json.load(open(sys.argv[1]))["rows"]
 runs = {k["name"]: k["runs"] for k in json.load(open(sys.argv[2]))["kernels"]}
 assert len(rows) >= 8 * 8, len(rows)
-assert all(r["status"] == ("ok" if runs[r["kernel"]] else "skip") for r in rows), rows
+assert all(r["status"] == ("ok" if runs[r["kernel"]] else "SKIP") for r in rows), rows
 assert {r["rows"] for r in rows} == {70, 300} and all("causal,rows strided" in r["dataset"] for r in rows)
 PY
 # one row: softmax_split judged too, as 'split', ok on 3 threads (its
@@ -139,7 +150,7 @@ rows = json.load(open(sys.argv[1]))["rows"]
 t, out = sys.argv[2], sys.argv[3]
 runs = {k["name"]: k["runs"] for k in json.load(open(sys.argv[4]))["kernels"]}
 assert rows and all(f"{t}->{out}" in r["dataset"] for r in rows)
-assert all(r["status"] == ("ok" if runs[r["kernel"]] else "skip") for r in rows), rows
+assert all(r["status"] == ("ok" if runs[r["kernel"]] else "SKIP") for r in rows), rows
 rows = [r for r in rows if r["status"] == "ok"]
 assert {r["kernel"] for r in rows} >= {"scalar.threepass", "scalar.accurate"}
 if out != "f32":  # ULP of the 16-bit type: within half of one, nearly always exact
@@ -188,7 +199,7 @@ expect 0 "accurate kernels on adversarial inputs" -- "$sb" verify -k scalar.accu
 python3 - "$tmp/adv.json" <<'PY' && ok || bad "adversarial inputs: accurate within 1 ULP, three-pass stressed"
 import json, sys
 rows = json.load(open(sys.argv[1]))["rows"]
-acc = [r for r in rows if r["kernel"].endswith(".accurate") and r["status"] != "skip"]
+acc = [r for r in rows if r["kernel"].endswith(".accurate") and r["status"] != "SKIP"]
 assert len(acc) >= 6 and all(r["status"] == "ok" and r["max_ulp"] <= 1 for r in acc), acc
 assert all(r["frac_cr"] >= 0.99 for r in acc), [r["frac_cr"] for r in acc]
 tp = {r["dataset"].split("(")[0]: r["max_ulp"] for r in rows if r["kernel"] == "scalar.threepass" and r["n"] == 65536}
@@ -204,7 +215,7 @@ expect 0 "log kernels" -- "$sb" verify -k log,logof.avx2.threepass,logof.scalar.
   -d "normal:sigma=16;underflow;llm;uniform:a=80,b=120;huge:mag=1e30" -T 1,0.3 --json "$tmp/log.json"
 python3 - "$tmp/log.json" <<'PY' && ok || bad "log kernels: bounds, accuracy, stability"
 import json, sys
-rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["status"] != "skip"]
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["status"] != "SKIP"]
 mu = lambda r: float(r["max_ulp"])
 logk = [r for r in rows if ".log_" in r["kernel"]]
 assert len(logk) >= 60 and all(r["status"] in ("ok", "xfail") for r in logk)
@@ -261,7 +272,8 @@ PY
 fi
 [ "$(wc -l <"$tmp/b.csv")" -eq 7 ] && ok || bad "bench CSV: header and 6 rows"
 expect 0 "bench cold pinned" -- "$sb" bench -k scalar.online -n 1000 --samples 2 --cold --pin 0 -q --json "$tmp/c.json"
-grep -q '"cold": true, "pinned_cpu": 0' "$tmp/c.json" && ok || bad "cold and pinning recorded"
+python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["params"]
+assert p["cold"] is True and p["pinned_cpu"] == 0, p' "$tmp/c.json" && ok || bad "cold and pinning recorded"
 expect 0 "bench isa cap" -- "$sb" bench -k scalar.threepass -n 16 --samples 1 --isa scalar -q
 has "$tmp/out" "usable ISA scalar" "cap shown"
 expect 2 "bench samples 0" -- "$sb" bench --samples 0; one_error_line "bench samples 0"

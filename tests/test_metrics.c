@@ -100,6 +100,76 @@ static void figures_on_known_errors(void **state)
     assert_true(m.all_nan && isinf(m.max_ulp));
 }
 
+/* r moved up by k ULPs (r in [1, 2): each step is one ULP of r exactly). */
+static float ulps_up(float r, int k)
+{
+    while (k-- > 0)
+        r = nextafterf(r, 2.0f);
+    return r;
+}
+
+/* The median of the per-element ULP errors of y against ref = 1, y made
+ * with the given errors (-1: a NaN output, an infinite error). */
+static double median_of_errors(const int *err, size_t n)
+{
+    const struct softmax_kernel *k = softmax_kernel_find("scalar.threepass");
+    float x[1024], y[1024], ref[1024];
+    assert_true(n <= 1024);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 0.0f;
+        ref[i] = 1.0f;
+        y[i] = err[i] < 0 ? NAN : ulps_up(1.0f, err[i]);
+    }
+    struct sb_metrics m;
+    sb_metrics_compute(x, y, ref, n, 1.0f, k, SB_HOLD_NONE, &m);
+    return m.median_ulp;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* median_ulp: the lower middle of the sorted errors (element (n - 1) / 2),
+ * not the mean, nor the mean of the two middles. */
+static void median_ulp(void **state)
+{
+    (void)state;
+    const int odd[] = {4, 0, 1, 9, 2};         /* 0 1 [2] 4 9: the mean is 3.2 */
+    assert_true(median_of_errors(odd, 5) == 2.0);
+    const int even[] = {5, 1, 0, 3, 7, 2};     /* 0 1 [2] 3 5 7: not 2.5, not 3 */
+    assert_true(median_of_errors(even, 6) == 2.0);
+    const int two[] = {8, 1};
+    assert_true(median_of_errors(two, 2) == 1.0);
+    const int one[] = {6};
+    assert_true(median_of_errors(one, 1) == 6.0);
+    const int ties[] = {1, 1, 1, 1, 0, 50, 1}; /* the mean is 55/7 */
+    assert_true(median_of_errors(ties, 7) == 1.0);
+    const int nan_out[] = {-1, 0, 3};          /* 0 [3] inf */
+    assert_true(median_of_errors(nan_out, 3) == 3.0);
+    const int mostly_nan[] = {-1, -1, 0};
+    assert_true(isinf(median_of_errors(mostly_nan, 3)));
+    assert_true(median_of_errors(one, 0) == 0.0);
+
+    /* larger, scrambled, with many ties: against a sort, odd and even n */
+    int e[1000], sorted[1000];
+    for (size_t n = 999; n <= 1000; n++) {
+        for (size_t i = 0; i < n; i++)
+            e[i] = (int)((i * 7919 + 13) % 41);
+        memcpy(sorted, e, n * sizeof *e);
+        qsort(sorted, n, sizeof *sorted, cmp_int);
+        assert_true(median_of_errors(e, n) == (double)sorted[(n - 1) / 2]);
+    }
+
+    /* a batch: the largest of its rows' medians */
+    struct sb_metrics a = {.n = 5, .median_ulp = 2.0}, b = {.n = 6, .median_ulp = 3.0};
+    sb_metrics_merge(&a, &b, 5);
+    assert_true(a.median_ulp == 3.0);
+    b.median_ulp = 1.0;
+    sb_metrics_merge(&a, &b, 11);
+    assert_true(a.median_ulp == 3.0);
+}
+
 /* Each error lands in the bin (edge[j-1], edge[j]]; 0 alone in bin 0; the
  * infinite and the enormous in the last. */
 static void histogram_bins(void **state)
@@ -158,6 +228,7 @@ int main(void)
         cmocka_unit_test(compensated_sum),
         cmocka_unit_test(log_error_units),
         cmocka_unit_test(figures_on_known_errors),
+        cmocka_unit_test(median_ulp),
         cmocka_unit_test(bound_per_element),
         cmocka_unit_test(histogram_bins),
     };

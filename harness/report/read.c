@@ -266,7 +266,8 @@ static int read_verify(struct mach *m, char *err, size_t len)
             return -1;
         if (!sb_rep_plain(o->kernel))
             return sb_rep_fail(err, len, "report: cpu '%s': a malformed verify row", m->cpu);
-        o->skip = strcmp(o->status, SB_STATUS_SKIP) == 0 || strcmp(o->status, "skip") == 0;
+        /* format-1 files spell it "skip" */
+        o->skip = strcmp(o->status, SB_ST_SKIP) == 0 || strcmp(o->status, "skip") == 0;
         d->nv++;
         struct sb_kinfo *k = kernel_of(m, o->kernel, "kernel");
         if (k == NULL)
@@ -378,7 +379,7 @@ static int read_edge(struct mach *m, char *err, size_t len)
             struct sb_kinfo *ki = kernel_of(m, m->ek[j], "kernel");
             if (ki == NULL)
                 return OOM(err, len);
-            if (strcmp(st, SB_STATUS_SKIP) != 0) {
+            if (strcmp(st, SB_ST_SKIP) != 0) {
                 ki->edge_total++;
                 ki->edge_fail += strcmp(st, "pass") != 0;
             }

@@ -17,9 +17,6 @@ enum { DOC_LIST, DOC_VERIFY, DOC_EDGE, DOC_BENCH, DOC_BHH, DOC_SHAPES, NDOC };
 /* Each document's command, and its key in results.json's "inputs". */
 extern const char *const sb_rep_doc_names[NDOC];
 
-/* verify's "SKIP" (once spelled "skip": both are read as this) */
-#define SB_STATUS_SKIP "SKIP"
-
 struct sb_ecase { /* an edge case: a result per edge kernel */
     const char *name, *rule;
     const char **status, **detail;

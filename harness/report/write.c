@@ -1,6 +1,7 @@
 /* write.c - index.html and report.md: one writer, the format a parameter;
  * the tables through table.h, so that each is declared once. */
 #include "report.h"
+#include "keys.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -308,7 +309,7 @@ static void edge_html(FILE *f, const struct mach *m)
         for (size_t k = 0; k < m->nek; k++) {
             const char *st = e->status[k], *d = e->detail[k];
             const char *cls = strcmp(st, "pass") == 0           ? "pass"
-                              : strcmp(st, SB_STATUS_SKIP) == 0 ? "skip"
+                              : strcmp(st, SB_ST_SKIP) == 0 ? "skip"
                               : strcmp(st, "FAIL") == 0         ? "fail"
                                                                 : "xfail";
             fprintf(f, "<td class=\"%s\"", cls);

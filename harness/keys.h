@@ -45,6 +45,14 @@
 #define SBK_BOUND "bound"
 #define SBK_BATCHED "batched"
 #define SBK_SUMMARY "summary"
+#define SBK_REASON "reason"
+/* a kernel's declared bound */
+#define SBK_C0 "c0"
+#define SBK_C_ARG "c_arg"
+#define SBK_ARG "arg"
+#define SBK_C_SUM "c_sum"
+#define SBK_SUM "sum"
+#define SBK_C_MAG "c_mag"
 
 /* verify, and the rows of bench (the row columns themselves are named in
  * their column tables, cmd_verify.c and cmd_bench.c, through these) */
@@ -68,6 +76,10 @@
 #define SBK_RULE "rule"
 #define SBK_RESULTS "results"
 #define SBK_DETAIL "detail"
+/* edge's summary */
+#define SBK_FAIL "fail"
+#define SBK_EXPECTED "expected"
+#define SBK_SKIP "skip"
 
 /* bench */
 #define SBK_PARAMS "params"
@@ -86,6 +98,15 @@
 #define SBK_DATA "data"
 #define SBK_POINTS "points"
 #define SBK_VARIANT "variant"
+#define SBK_OVERFLOW "overflow"
+#define SBK_NORMWISE_MEAN "normwise_mean"
+#define SBK_NORMWISE_MEDIAN "normwise_median"
+#define SBK_NORMWISE_MAX "normwise_max"
+#define SBK_ULP_MEDIAN "ulp_median"
+#define SBK_ULP_MAX "ulp_max"
+#define SBK_WORSE_THAN_SHIFTED "worse_than_shifted"
+#define SBK_LSE_MAX "lse_max"
+#define SBK_LSE_MEAN "lse_mean"
 
 /* baseline (cmd_gate.c) */
 #define SBK_GATE "gate"

@@ -80,10 +80,9 @@ double sb_tsc_hz(void);
 size_t sb_floor_count(void);
 const struct softmax_kernel *sb_floor_at(size_t i);
 
-/* Writes "machine": {...} (CPU, family, flags, cores, caches, compiler,
- * flags, commit, date, OS, TSC) as JSON members into f. */
-void sb_machine_json(FILE *f, const char *indent);
-/* The same as a JSON object (keys.h), or NULL if memory ran out. */
+/* The machine as a JSON object (CPU, family, flags, cores, caches,
+ * compiler, flags, commit, date, OS, TSC; keys.h), or NULL if memory ran
+ * out. */
 struct json_t;
 struct json_t *sb_machine_jobj(void);
 /* What built this binary: compiler and version, the flags, the commit. */

@@ -1,5 +1,6 @@
 /* cli.c - see cli.h. */
 #include "cli.h"
+#include "keys.h"
 #include "peers.h"
 
 #include <errno.h>
@@ -273,19 +274,34 @@ int sb_parse_scale(const char *arg, double *s)
     return 0;
 }
 
-void sb_json_str(FILE *f, const char *s)
+json_t *sb_jhead(const char *command, int format, json_t *machine)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+    json_t *doc = json_object(), *head = json_object();
+    int bad = sb_jset(head, SBK_COMMAND, sb_jstr(command));
+    bad |= sb_jset(head, SBK_FORMAT, json_integer(format));
+    if (machine == NULL) {
+        machine = json_object();
+        bad |= sb_jset(machine, SBK_CPU, sb_jstr(sb_cpu_model()));
+        bad |= sb_jset(machine, SBK_ISA, sb_jstr(softmax_isa_name(softmax_isa_available())));
     }
-    fputc('"', f);
+    bad |= sb_jset(doc, SBK_SOFTBENCH, head);
+    bad |= sb_jset(doc, SBK_MACHINE, machine);
+    return sb_jdone(doc, bad);
+}
+
+int sb_jout_close(struct sb_out *o, json_t *doc, char *err, size_t errlen)
+{
+    if (doc == NULL)
+        snprintf(err, errlen, "%s: out of memory", o->path);
+    else if (sb_jwrite(o->f, doc) != 0)
+        snprintf(err, errlen, "%s: write failed: %s", o->path, strerror(errno));
+    else {
+        json_decref(doc);
+        return sb_out_close(o, 1, err, errlen);
+    }
+    json_decref(doc);
+    sb_out_close(o, 0, err, errlen);
+    return -1;
 }
 
 void sb_csv_str(FILE *f, const char *s)
@@ -294,16 +310,6 @@ void sb_csv_str(FILE *f, const char *s)
     for (; s != NULL && *s; s++)
         fputs(*s == '"' ? "\"\"" : (char[]){*s, 0}, f);
     fputc('"', f);
-}
-
-void sb_json_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("\"nan\"", f);
-    else if (isinf(v))
-        fputs(v > 0 ? "\"inf\"" : "\"-inf\"", f);
-    else
-        fprintf(f, "%.17g", v);
 }
 
 /* The value of the first line of a cpuinfo file starting with key, into

@@ -8,7 +8,9 @@
 #include <stdio.h>
 
 #include "datasets.h"
+#include "jsonio.h"
 #include "softmax.h"
+#include "vecio.h"
 
 #define SB_EXIT_OK 0
 #define SB_EXIT_FAIL 1
@@ -63,11 +65,16 @@ struct softmax_kernel sb_scaled_kernel(const struct softmax_kernel *k, double s)
 /* Parses --bound-scale's value: finite and > 0. */
 int sb_parse_scale(const char *arg, double *s);
 
-/* JSON string literal with escapes; numbers, with non-finite as strings. */
-void sb_json_str(FILE *f, const char *s);
 /* s as a quoted CSV field, inner quotes doubled. */
 void sb_csv_str(FILE *f, const char *s);
-void sb_json_num(FILE *f, double v);
+
+/* A document's head (keys.h): {"softbench": {"command": command, "format":
+ * format}, "machine": machine}, machine taken; NULL gives the short one,
+ * {"cpu": ..., "isa": usable ISA}. NULL when memory ran out. */
+json_t *sb_jhead(const char *command, int format, json_t *machine);
+/* Writes doc (taken) into o and closes it: the file appears whole, or not
+ * at all and -1 with the reason in err (a NULL doc: memory ran out). */
+int sb_jout_close(struct sb_out *o, json_t *doc, char *err, size_t errlen);
 
 /* The machine line shared by every output: CPU model and available ISA. */
 const char *sb_cpu_model(void);

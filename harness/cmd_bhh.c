@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "datasets.h"
+#include "keys.h"
 #include "softmax.h"
 #include "vecio.h"
 
@@ -189,32 +190,50 @@ static int cmp_d(const void *a, const void *b)
     return (p > q) - (p < q);
 }
 
-static void summary_json(FILE *f, const struct fmt *fm, int v, const struct acc *a, int first)
+static json_t *summary_jobj(const struct fmt *fm, int v, const struct acc *a)
 {
     size_t m = a->rows - a->overflow;
-    double med = m ? a->nw[m / 2] : NAN, mx = m ? a->nw[m - 1] : NAN, mean = 0.0;
+    double mean = 0.0;
     for (size_t i = 0; i < m; i++)
         mean += a->nw[i] / (double)m;
-    fprintf(f, "%s\n    {\"format\": \"%s\", \"variant\": \"%s\", \"rows\": %zu, \"overflow\": %zu, ",
-            first ? "" : ",", fm->name, vname[v], a->rows, a->overflow);
-    fputs("\"normwise_mean\": ", f);
-    sb_json_num(f, mean);
-    fputs(", \"normwise_median\": ", f);
-    sb_json_num(f, med);
-    fputs(", \"normwise_max\": ", f);
-    sb_json_num(f, mx);
-    fputs(", \"ulp_median\": ", f);
-    sb_json_num(f, m ? a->ulp[m / 2] : NAN);
-    fputs(", \"ulp_max\": ", f);
-    sb_json_num(f, m ? a->ulp[m - 1] : NAN);
-    fprintf(f, ", \"worse_than_shifted\": %zu", a->worse);
+    json_t *o = json_object();
+    int bad = sb_jset(o, SBK_FORMAT, sb_jstr(fm->name));
+    bad |= sb_jset(o, SBK_VARIANT, sb_jstr(vname[v]));
+    bad |= sb_jset(o, SBK_ROWS, json_integer((json_int_t)a->rows));
+    bad |= sb_jset(o, SBK_OVERFLOW, json_integer((json_int_t)a->overflow));
+    bad |= sb_jset(o, SBK_NORMWISE_MEAN, sb_jnum(mean));
+    bad |= sb_jset(o, SBK_NORMWISE_MEDIAN, sb_jnum(m ? a->nw[m / 2] : NAN));
+    bad |= sb_jset(o, SBK_NORMWISE_MAX, sb_jnum(m ? a->nw[m - 1] : NAN));
+    bad |= sb_jset(o, SBK_ULP_MEDIAN, sb_jnum(m ? a->ulp[m / 2] : NAN));
+    bad |= sb_jset(o, SBK_ULP_MAX, sb_jnum(m ? a->ulp[m - 1] : NAN));
+    bad |= sb_jset(o, SBK_WORSE_THAN_SHIFTED, json_integer((json_int_t)a->worse));
     if (v == V_BASIC || v == V_SHIFTED) {
-        fputs(", \"lse_max\": ", f);
-        sb_json_num(f, a->lse_max);
-        fputs(", \"lse_mean\": ", f);
-        sb_json_num(f, m ? a->lse_sum / (double)m : NAN);
+        bad |= sb_jset(o, SBK_LSE_MAX, sb_jnum(a->lse_max));
+        bad |= sb_jset(o, SBK_LSE_MEAN, sb_jnum(m ? a->lse_sum / (double)m : NAN));
     }
-    fputc('}', f);
+    return sb_jdone(o, bad);
+}
+
+/* "points": {"fp32": [[basic, alt, shifted, altshifted], ...], ...}, four
+ * significant digits (plot data), null where an lse or output overflowed */
+static json_t *points_jobj(const double *pts, size_t rows)
+{
+    json_t *o = json_object();
+    int bad = 0;
+    for (int fi = 0; fi < NFMT; fi++) {
+        json_t *all = json_array();
+        for (size_t r = 0; r < rows; r++) {
+            json_t *row = json_array();
+            int b = 0;
+            for (int v = 0; v < 4; v++) {
+                double p = pts[(fi * rows + r) * 4 + v];
+                b |= sb_jappend(row, isnan(p) ? json_null() : sb_jnum_sig(p, 4));
+            }
+            bad |= sb_jappend(all, sb_jdone(row, b));
+        }
+        bad |= sb_jset(o, fmts[fi].name, all);
+    }
+    return sb_jdone(o, bad);
 }
 
 int sb_cmd_bhh(int argc, char **argv)
@@ -371,15 +390,15 @@ int sb_cmd_bhh(int argc, char **argv)
         printf("%-5s %-14s %9s %10s %10s %10s %9s %9s %8s %9s\n", "fmt", "variant", "overflow",
                "nw mean", "nw median", "nw max", "ulp med", "ulp max", ">shift", "lse max");
     }
+    json_t *doc = NULL, *sums = NULL;
+    int bad = 0;
     if (rc == 0 && jo.f != NULL) {
-        fprintf(jo.f, "{\n  \"softbench\": {\"command\": \"bhh\", \"format\": 1},\n"
-                      "  \"machine\": {\"cpu\": ");
-        sb_json_str(jo.f, sb_cpu_model());
-        fprintf(jo.f, ", \"isa\": \"%s\"},\n  \"data\": ", softmax_isa_name(softmax_isa_available()));
-        sb_json_str(jo.f, ds.label);
-        fprintf(jo.f, ",\n  \"rows\": %zu, \"n\": %zu,\n  \"summary\": [", rows, n);
+        doc = sb_jhead("bhh", 1, NULL);
+        sums = json_array();
+        bad |= sb_jset(doc, SBK_DATA, sb_jstr(ds.label));
+        bad |= sb_jset(doc, SBK_ROWS, json_integer((json_int_t)rows));
+        bad |= sb_jset(doc, SBK_N, json_integer((json_int_t)n));
     }
-    int first = 1;
     for (int fi = 0; fi < NFMT && rc == 0; fi++)
         for (int v = 0; v < NV; v++) {
             struct acc *a = &acc[fi][v];
@@ -399,30 +418,13 @@ int sb_cmd_bhh(int argc, char **argv)
                    m ? a->nw[m - 1] : NAN, m ? a->ulp[m / 2] : NAN, m ? a->ulp[m - 1] : NAN,
                    100.0 * (double)a->worse / (double)a->rows, lse);
             if (jo.f != NULL)
-                summary_json(jo.f, &fmts[fi], v, a, first);
-            first = 0;
+                bad |= sb_jappend(sums, summary_jobj(&fmts[fi], v, a));
         }
     if (rc == 0 && jo.f != NULL) {
-        /* "points": {"fp32": [[basic, alt, shifted, altshifted], ...], ...} */
-        fputs("\n  ],\n  \"points\": {", jo.f);
-        for (int fi = 0; fi < NFMT; fi++) {
-            fprintf(jo.f, "%s\n    \"%s\": [", fi ? "," : "", fmts[fi].name);
-            for (size_t r = 0; r < rows; r++) {
-                fputs(r ? (r % 8 ? ", [" : ",\n      [") : "[", jo.f);
-                for (int v = 0; v < 4; v++) {
-                    double p = pts[(fi * rows + r) * 4 + v];
-                    if (v)
-                        fputs(", ", jo.f);
-                    if (isnan(p))
-                        fputs("null", jo.f);
-                    else
-                        fprintf(jo.f, "%.4g", p);
-                }
-                fputc(']', jo.f);
-            }
-            fputc(']', jo.f);
-        }
-        fputs("\n  }\n}\n", jo.f);
+        bad |= sb_jset(doc, SBK_SUMMARY, sums);
+        bad |= sb_jset(doc, SBK_POINTS, points_jobj(pts, rows));
+        if (sb_jout_close(&jo, sb_jdone(doc, bad), err, sizeof err) != 0)
+            rc = sb_usage_error("%s", err);
     }
     free(pts);
     for (int f = 0; f < NFMT; f++)
@@ -433,8 +435,8 @@ int sb_cmd_bhh(int argc, char **argv)
     free(X);
     if (co.f != NULL && sb_out_close(&co, rc == 0, err, sizeof err) != 0 && rc == 0)
         rc = sb_usage_error("%s", err);
-    if (jo.f != NULL && sb_out_close(&jo, rc == 0, err, sizeof err) != 0 && rc == 0)
-        rc = sb_usage_error("%s", err);
+    if (jo.f != NULL && rc != 0)
+        sb_out_close(&jo, 0, err, sizeof err);
     mpfr_free_cache();
     return rc;
 }

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json.h"
+#include "jsonio.h"
+#include "keys.h"
 
 /* The value after flag in a command line, or NULL. */
 static const char *arg_after(const char *cmd, const char *flag, char *buf, size_t len)
@@ -30,49 +31,65 @@ struct hf {
     size_t runs;
 };
 
-static int read_hf(const struct sb_jnode *r, struct hf *h)
+/* A result of one of our loop commands into h: 1; 0 for another command
+ * (skipped); errors into r. stddev is null (or, in older exports, absent)
+ * for a single run: no spread. */
+static int read_hf(struct sb_jr *r, const json_t *res, struct hf *h)
 {
-    const char *cmd = sb_json_str_of(r, "command");
+    const char *cmd = sb_jr_str(r, res, SBK_HF_COMMAND);
     char k[64], n[32], it[32];
     if (cmd == NULL || !arg_after(cmd, "-k", k, sizeof k) || !arg_after(cmd, "-n", n, sizeof n) ||
         !arg_after(cmd, "--iters", it, sizeof it))
-        return -1;
+        return 0;
     snprintf(h->kernel, sizeof h->kernel, "%s", k);
     h->n = (size_t)strtoull(n, NULL, 10);
     h->iters = strtod(it, NULL);
-    h->median = sb_json_num_of(r, "median", NAN);
-    h->sd = sb_json_num_of(r, "stddev", 0.0);
-    const struct sb_jnode *t = sb_json_get(r, "times");
-    h->runs = 0;
-    for (const struct sb_jnode *c = t ? t->child : NULL; c != NULL; c = c->next)
-        h->runs++;
-    return isnan(h->median) ? -1 : 0;
+    h->median = sb_jr_num(r, res, SBK_HF_MEDIAN);
+    h->sd = json_is_null(json_object_get(res, SBK_HF_STDDEV))
+                ? 0.0
+                : sb_jr_num_opt(r, res, SBK_HF_STDDEV, 0.0);
+    h->runs = json_array_size(sb_jr_arr(r, res, SBK_HF_TIMES));
+    return sb_jr_ok(r);
 }
 
 int sb_cmd_crosscheck(int argc, char **argv)
 {
     if (argc != 3)
         return sb_usage_error("usage: softbench crosscheck HYPERFINE.json BENCH.json");
-    char err[300];
-    struct sb_jnode *hfj = sb_json_load(argv[1], err, sizeof err), *bj = NULL;
+    char err[512];
+    json_t *hfj = sb_jload(argv[1], err, sizeof err), *bj = NULL;
     if (hfj == NULL)
         return sb_usage_error("%s", err);
-    bj = sb_json_load(argv[2], err, sizeof err);
+    bj = sb_jload(argv[2], err, sizeof err);
     if (bj == NULL) {
-        sb_json_free(hfj);
+        json_decref(hfj);
         return sb_usage_error("%s", err);
     }
-    const struct sb_jnode *res = sb_json_get(hfj, "results"), *rows = sb_json_get(bj, "rows");
-    if (res == NULL || res->type != SB_JARR || rows == NULL || rows->type != SB_JARR) {
-        sb_json_free(hfj);
-        sb_json_free(bj);
-        return sb_usage_error("crosscheck: want hyperfine's export (results) and bench's JSON (rows)");
-    }
+    struct sb_jr rh = {.file = argv[1]}, rb = {.file = argv[2]};
+    const json_t *res = sb_jr_arr(&rh, hfj, SBK_HF_RESULTS), *rows = sb_jr_arr(&rb, bj, SBK_ROWS),
+                 *e;
     struct hf h[256];
-    size_t nh = 0;
-    for (const struct sb_jnode *r = res->child; r != NULL && nh < 256; r = r->next)
-        if (read_hf(r, &h[nh]) == 0)
+    size_t nh = 0, at;
+    json_array_foreach(res, at, e)
+        if (nh < 256 && read_hf(&rh, e, &h[nh]))
             nh++;
+    /* every row names its kernel; a row of bench --shape has no n, and
+     * one with n has its figures */
+    json_array_foreach(rows, at, e) {
+        sb_jr_str(&rb, e, SBK_KERNEL);
+        if (json_object_get(e, SBK_N) == NULL)
+            continue;
+        sb_jr_num(&rb, e, SBK_N);
+        sb_jr_num(&rb, e, SBK_MEDIAN_NS);
+        sb_jr_num(&rb, e, SBK_MAD_NS);
+        sb_jr_num(&rb, e, SBK_SAMPLES);
+    }
+    if (!sb_jr_ok(&rh) || !sb_jr_ok(&rb)) {
+        int rc = sb_usage_error("crosscheck: %s", sb_jr_ok(&rh) ? rb.err : rh.err);
+        json_decref(hfj);
+        json_decref(bj);
+        return rc;
+    }
     printf("%-17s %9s %14s %14s %9s %9s  %s\n", "kernel", "n", "hyperfine ns", "bench ns",
            "diff", "3 sigma", "verdict");
     size_t pairs = 0, agree = 0;
@@ -86,20 +103,20 @@ int sb_cmd_crosscheck(int argc, char **argv)
             double s_hf = sqrt(a->sd * a->sd / (double)(a->runs ? a->runs : 1) +
                                b->sd * b->sd / (double)(b->runs ? b->runs : 1)) /
                           di * 1e9 * 1.2533; /* standard error of a median */
-            const struct sb_jnode *row = NULL;
-            for (const struct sb_jnode *r = rows->child; r != NULL; r = r->next) {
-                const char *k = sb_json_str_of(r, "kernel");
-                double rn = sb_json_num_of(r, "n", -1.0);
-                if (k != NULL && strcmp(k, a->kernel) == 0 && rn >= 0.0 && rn == (double)a->n)
+            const json_t *row = NULL, *r;
+            size_t ri;
+            json_array_foreach(rows, ri, r) {
+                const char *k = json_string_value(json_object_get(r, SBK_KERNEL));
+                double rn = sb_jr_num_opt(&rb, r, SBK_N, -1.0);
+                if (strcmp(k, a->kernel) == 0 && rn >= 0.0 && rn == (double)a->n)
                     row = r;
             }
             if (row == NULL) {
                 printf("%-17s %9zu %14.1f %14s  (no bench row)\n", a->kernel, a->n, per, "-");
                 continue;
             }
-            double med = sb_json_num_of(row, "median_ns", NAN),
-                   mad = sb_json_num_of(row, "mad_ns", 0.0),
-                   k = sb_json_num_of(row, "samples", 1.0);
+            double med = sb_jr_num(&rb, row, SBK_MEDIAN_NS), mad = sb_jr_num(&rb, row, SBK_MAD_NS),
+                   k = sb_jr_num(&rb, row, SBK_SAMPLES);
             double s_b = 1.4826 * mad / sqrt(k > 0 ? k : 1.0) * 1.2533;
             double sigma3 = 3.0 * sqrt(s_hf * s_hf + s_b * s_b), diff = per - med;
             int ok = fabs(diff) <= sigma3;
@@ -111,8 +128,8 @@ int sb_cmd_crosscheck(int argc, char **argv)
         }
     printf("\ncrosscheck: %zu of %zu (kernel, n) pairs agree within three standard errors\n",
            agree, pairs);
-    sb_json_free(hfj);
-    sb_json_free(bj);
+    json_decref(hfj);
+    json_decref(bj);
     return pairs == 0 ? sb_usage_error("crosscheck: no (kernel, n) pair found in both files")
                       : SB_EXIT_OK;
 }

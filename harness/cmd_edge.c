@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "contract.h"
+#include "keys.h"
 #include "peers.h"
 #include "vecio.h"
 
@@ -62,37 +63,38 @@ static int batch_wrap(const float *x, float *y, size_t n, float T)
     return st;
 }
 
-static void write_json(FILE *f, const struct sb_list *kernels, const struct sb_list *cases,
-                       const struct sb_case_result *res, size_t fails, size_t expected,
-                       size_t skips)
+static json_t *edge_jdoc(const struct sb_list *kernels, const struct sb_list *cases,
+                        const struct sb_case_result *res, size_t fails, size_t expected,
+                        size_t skips)
 {
     size_t nk = kernels->n;
-    fprintf(f, "{\n  \"softbench\": {\"command\": \"edge\", \"format\": 1},\n"
-               "  \"machine\": {\"cpu\": ");
-    sb_json_str(f, sb_cpu_model());
-    fprintf(f, ", \"isa\": \"%s\"},\n  \"kernels\": [", softmax_isa_name(softmax_isa_available()));
-    for (size_t k = 0; k < nk; k++) {
-        fputs(k ? ", " : "", f);
-        sb_json_str(f, ((const struct softmax_kernel *)kernels->v[k])->name);
-    }
-    fputs("],\n  \"cases\": [", f);
+    json_t *doc = sb_jhead("edge", 1, NULL), *names = json_array(), *cs = json_array(),
+           *sum = json_object();
+    int bad = 0;
+    for (size_t k = 0; k < nk; k++)
+        bad |= sb_jappend(names, sb_jstr(((const struct softmax_kernel *)kernels->v[k])->name));
     for (size_t ci = 0; ci < cases->n; ci++) {
-        const struct sb_case *cs = cases->v[ci];
-        fprintf(f, "%s\n    {\"name\": ", ci ? "," : "");
-        sb_json_str(f, cs->name);
-        fputs(", \"rule\": ", f);
-        sb_json_str(f, cs->rule);
-        fputs(", \"results\": [", f);
+        const struct sb_case *c = cases->v[ci];
+        json_t *o = json_object(), *rs = json_array();
+        int b = sb_jset(o, SBK_NAME, sb_jstr(c->name));
+        b |= sb_jset(o, SBK_RULE, sb_jstr(c->rule));
         for (size_t k = 0; k < nk; k++) {
             const struct sb_case_result *r = &res[ci * nk + k];
-            fprintf(f, "%s{\"status\": \"%s\", \"detail\": ", k ? ", " : "", r->mark);
-            sb_json_str(f, r->pass ? "" : r->detail);
-            fputc('}', f);
+            json_t *ro = json_object();
+            int rb = sb_jset(ro, SBK_STATUS, sb_jstr(r->mark));
+            rb |= sb_jset(ro, SBK_DETAIL, sb_jstr(r->pass ? "" : r->detail));
+            b |= sb_jappend(rs, sb_jdone(ro, rb));
         }
-        fputs("]}", f);
+        b |= sb_jset(o, SBK_RESULTS, rs);
+        bad |= sb_jappend(cs, sb_jdone(o, b));
     }
-    fprintf(f, "\n  ],\n  \"summary\": {\"fail\": %zu, \"expected\": %zu, \"skip\": %zu}\n}\n",
-            fails, expected, skips);
+    bad |= sb_jset(sum, SBK_FAIL, json_integer((json_int_t)fails));
+    bad |= sb_jset(sum, SBK_EXPECTED, json_integer((json_int_t)expected));
+    bad |= sb_jset(sum, SBK_SKIP, json_integer((json_int_t)skips));
+    bad |= sb_jset(doc, SBK_KERNELS, names);
+    bad |= sb_jset(doc, SBK_CASES, cs);
+    bad |= sb_jset(doc, SBK_SUMMARY, sum);
+    return sb_jdone(doc, bad);
 }
 
 int sb_cmd_edge(int argc, char **argv)
@@ -217,8 +219,8 @@ int sb_cmd_edge(int argc, char **argv)
                        kr->safe ? "" : " (not counted)", r->detail);
         }
     if (out.f != NULL) {
-        write_json(out.f, &kernels, &cases, res, fails, expected, skips);
-        if (sb_out_close(&out, 1, err, sizeof err) != 0) {
+        if (sb_jout_close(&out, edge_jdoc(&kernels, &cases, res, fails, expected, skips), err,
+                          sizeof err) != 0) {
             free(res);
             softmax_pool_destroy(edge_pool);
             sb_list_free(&kernels, 0);

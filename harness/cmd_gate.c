@@ -13,7 +13,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "gate.h"
-#include "json.h"
+#include "keys.h"
 #include "peers.h"
 #include "vecio.h"
 
@@ -159,42 +159,59 @@ static void default_kernels(struct sb_list *l)
         sb_list_push(l, (void *)softmax_kernel_at(i));
 }
 
-static void write_figures(FILE *f, const struct softmax_kernel *k, const struct sb_gate_figures *g,
-                          int first)
+static json_t *figures_jobj(const struct softmax_kernel *k, const struct sb_gate_figures *g)
 {
-    fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
-    sb_json_str(f, k->name);
-    fprintf(f, ", \"measured\": %s", g->measured ? "true" : "false");
-    if (!g->measured) {
-        fputc('}', f);
-        return;
-    }
-    fputs(",\n     \"accuracy\": [", f);
+    json_t *o = json_object();
+    int bad = sb_jset(o, SBK_NAME, sb_jstr(k->name));
+    bad |= sb_jset(o, SBK_MEASURED, json_boolean(g->measured));
+    if (!g->measured)
+        return sb_jdone(o, bad);
+    json_t *acc = json_array(), *ef = json_array(), *tr = json_array();
     for (size_t i = 0; i < g->nacc; i++) {
-        fprintf(f, "%s{\"max_ulp\": ", i ? ", " : "");
-        sb_json_num(f, g->acc[i].max_ulp);
-        fputs(", \"sum_err\": ", f);
-        /* %.17g: the check compares it exactly */
-        if (isfinite(g->acc[i].sum_err))
-            fprintf(f, "%.17g", g->acc[i].sum_err);
-        else
-            sb_json_num(f, g->acc[i].sum_err);
-        fprintf(f, ", \"ok\": %s}", g->acc[i].ok ? "true" : "false");
+        json_t *a = json_object();
+        /* 17 digits (sb_jwrite): the check compares them exactly */
+        int b = sb_jset(a, SBK_MAX_ULP, sb_jnum(g->acc[i].max_ulp));
+        b |= sb_jset(a, SBK_SUM_ERR, sb_jnum(g->acc[i].sum_err));
+        b |= sb_jset(a, SBK_OK, json_boolean(g->acc[i].ok));
+        bad |= sb_jappend(acc, sb_jdone(a, b));
     }
-    fputs("],\n     \"edge_failed\": [", f);
-    for (size_t i = 0; i < g->nedge_failed; i++) {
-        fputs(i ? ", " : "", f);
-        sb_json_str(f, g->edge_failed[i]);
-    }
-    fputs("],\n     \"instructions\": ", f);
-    if (g->insns > 0)
-        fprintf(f, "%llu", (unsigned long long)g->insns);
-    else
-        fputs("null", f);
-    fputs(",\n     \"time_ratio\": [", f);
+    for (size_t i = 0; i < g->nedge_failed; i++)
+        bad |= sb_jappend(ef, sb_jstr(g->edge_failed[i]));
+    /* six digits: a time ratio's noise is far above them */
     for (size_t i = 0; i < g->rounds; i++)
-        fprintf(f, "%s%.6g", i ? ", " : "", g->ratio[i]);
-    fputs("]}", f);
+        bad |= sb_jappend(tr, sb_jnum_sig(g->ratio[i], 6));
+    bad |= sb_jset(o, SBK_ACCURACY, acc);
+    bad |= sb_jset(o, SBK_EDGE_FAILED, ef);
+    bad |= sb_jset(o, SBK_INSTRUCTIONS,
+                   g->insns > 0 ? json_integer((json_int_t)g->insns) : json_null());
+    bad |= sb_jset(o, SBK_TIME_RATIO, tr);
+    return sb_jdone(o, bad);
+}
+
+/* The baseline's head: the machine, the build and the gate's inputs. */
+static json_t *baseline_jdoc(const char *flags)
+{
+    json_t *doc = sb_jhead("baseline", GATE_FORMAT, sb_machine_jobj()), *build = json_object(),
+           *gate = json_object(), *cases = json_array();
+    int bad = sb_jset(build, SBK_COMPILER, sb_jstr(sb_build_compiler()));
+    bad |= sb_jset(build, SBK_CODEGEN_FLAGS, sb_jstr(flags));
+    bad |= sb_jset(build, SBK_LIBC, sb_jstr(gnu_get_libc_version()));
+    bad |= sb_jset(build, SBK_LIBM_FMA, json_boolean(libm_fma()));
+    for (size_t i = 0; i < sb_gate_case_count(); i++) {
+        const struct sb_gate_case *c = sb_gate_case_at(i);
+        json_t *o = json_object();
+        int b = sb_jset(o, SBK_DATASET, sb_jstr(c->dataset));
+        b |= sb_jset(o, SBK_N, json_integer((json_int_t)c->n));
+        b |= sb_jset(o, SBK_T, sb_jnum((double)c->T));
+        bad |= sb_jappend(cases, sb_jdone(o, b));
+    }
+    bad |= sb_jset(gate, SBK_INSN_N, json_integer(SB_GATE_INSN_N));
+    bad |= sb_jset(gate, SBK_TIME_N, json_integer(SB_GATE_TIME_N));
+    bad |= sb_jset(gate, SBK_CASES, cases);
+    bad |= sb_jset(doc, SBK_BUILD, build);
+    bad |= sb_jset(doc, SBK_GATE, gate);
+    bad |= sb_jset(doc, SBK_KERNELS, json_array());
+    return sb_jdone(doc, bad);
 }
 
 /* A progress line where someone watches; nothing in a log. */
@@ -223,29 +240,10 @@ int sb_cmd_baseline(int argc, char **argv)
         return sb_usage_error("%s", err);
     }
     codegen_flags(flags, sizeof flags);
-    FILE *f = out.f;
-    fprintf(f, "{\n  \"softbench\": {\"command\": \"baseline\", \"format\": %d},\n"
-               "  \"machine\": {\n",
-            GATE_FORMAT);
-    sb_machine_json(f, "    ");
-    fputs("  },\n  \"build\": {\"compiler\": ", f);
-    sb_json_str(f, sb_build_compiler());
-    fputs(", \"codegen_flags\": ", f);
-    sb_json_str(f, flags);
-    fputs(", \"libc\": ", f);
-    sb_json_str(f, gnu_get_libc_version());
-    fprintf(f, ", \"libm_fma\": %s", libm_fma() ? "true" : "false");
-    fprintf(f, "},\n  \"gate\": {\"insn_n\": %d, \"time_n\": %d, \"cases\": [", SB_GATE_INSN_N,
-            SB_GATE_TIME_N);
-    for (size_t i = 0; i < sb_gate_case_count(); i++) {
-        const struct sb_gate_case *c = sb_gate_case_at(i);
-        fprintf(f, "%s{\"dataset\": \"%s\", \"n\": %zu, \"T\": %g}", i ? ", " : "", c->dataset,
-                c->n, (double)c->T);
-    }
-    fputs("]},\n  \"kernels\": [", f);
+    json_t *doc = baseline_jdoc(flags), *list = json_object_get(doc, SBK_KERNELS);
     struct sb_gate_opts go = {1, 1, o.no_time ? 0 : o.rounds};
     size_t nskip = 0;
-    for (size_t i = 0; rc == 0 && i < o.kernels.n; i++) {
+    for (size_t i = 0; rc == 0 && doc != NULL && i < o.kernels.n; i++) {
         const struct softmax_kernel *k = o.kernels.v[i];
         struct sb_gate_figures g;
         progress("baseline: measuring", k);
@@ -253,13 +251,18 @@ int sb_cmd_baseline(int argc, char **argv)
             rc = sb_usage_error("baseline: %s: %s", k->name, err);
         else {
             nskip += !g.measured;
-            write_figures(f, k, &g, i == 0);
+            if (sb_jappend(list, figures_jobj(k, &g)) != 0) {
+                json_decref(doc);
+                doc = NULL;
+            }
         }
     }
-    fputs("\n  ]\n}\n", f);
     if (isatty(2))
         fprintf(stderr, "\r%40s\r", "");
-    if (sb_out_close(&out, rc == 0, err, sizeof err) != 0 && rc == 0)
+    if (rc != 0) {
+        json_decref(doc);
+        sb_out_close(&out, 0, err, sizeof err);
+    } else if (sb_jout_close(&out, doc, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
     if (rc == 0)
         printf("baseline: %zu kernels recorded in %s (%zu the CPU cannot run, recorded as "
@@ -269,52 +272,92 @@ int sb_cmd_baseline(int argc, char **argv)
     return rc;
 }
 
-/* Reads a kernel's figures back from the baseline. */
-static void read_figures(const struct sb_jnode *k, struct sb_gate_figures *g)
+/* Reads a kernel's figures back from the baseline; errors into r. A kernel
+ * the baseline's CPU could not run has no figures. */
+static void read_figures(struct sb_jr *r, const json_t *k, struct sb_gate_figures *g)
 {
     memset(g, 0, sizeof *g);
-    const struct sb_jnode *m = sb_json_get(k, "measured");
-    g->measured = m != NULL && m->type == SB_JBOOL && m->num != 0;
-    const struct sb_jnode *a = sb_json_get(k, "accuracy");
-    for (const struct sb_jnode *e = a ? a->child : NULL; e != NULL && g->nacc < 16; e = e->next) {
-        const struct sb_jnode *ok = sb_json_get(e, "ok");
-        g->acc[g->nacc++] = (struct sb_gate_acc){sb_json_num_of(e, "max_ulp", NAN),
-                                                 sb_json_num_of(e, "sum_err", NAN),
-                                                 ok != NULL && ok->type == SB_JBOOL && ok->num};
+    g->measured = sb_jr_bool(r, k, SBK_MEASURED);
+    if (!g->measured)
+        return;
+    const json_t *acc = sb_jr_arr(r, k, SBK_ACCURACY), *ef = sb_jr_arr(r, k, SBK_EDGE_FAILED),
+                 *tr = sb_jr_arr(r, k, SBK_TIME_RATIO), *in = json_object_get(k, SBK_INSTRUCTIONS);
+    /* null: not counted */
+    g->insns = json_is_null(in) ? 0 : sb_jr_size(r, k, SBK_INSTRUCTIONS, (size_t)1e18);
+    if (!sb_jr_ok(r))
+        return;
+    const char *name = json_string_value(json_object_get(k, SBK_NAME));
+    if (json_array_size(acc) != sb_gate_case_count())
+        sb_jr_fail(r, "%s has %zu accuracy figures, not %zu", name, json_array_size(acc),
+                   sb_gate_case_count());
+    if (json_array_size(ef) > SB_GATE_MAX_EDGE || json_array_size(tr) > SB_GATE_MAX_ROUNDS)
+        sb_jr_fail(r, "%s: more than %d \"%s\" or %d \"%s\"", name, SB_GATE_MAX_EDGE,
+                   SBK_EDGE_FAILED, SB_GATE_MAX_ROUNDS, SBK_TIME_RATIO);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(acc, i, e) {
+        if (!sb_jr_ok(r))
+            return;
+        g->acc[g->nacc++] = (struct sb_gate_acc){sb_jr_num(r, e, SBK_MAX_ULP),
+                                                 sb_jr_num(r, e, SBK_SUM_ERR),
+                                                 sb_jr_bool(r, e, SBK_OK)};
     }
-    const struct sb_jnode *ef = sb_json_get(k, "edge_failed");
-    for (const struct sb_jnode *e = ef ? ef->child : NULL;
-         e != NULL && g->nedge_failed < SB_GATE_MAX_EDGE; e = e->next)
-        if (e->type == SB_JSTR)
-            g->edge_failed[g->nedge_failed++] = e->str;
-    double insns = sb_json_num_of(k, "instructions", 0);
-    g->insns = insns >= 1 && insns < 1e18 && insns == floor(insns) ? (uint64_t)insns : 0;
-    const struct sb_jnode *t = sb_json_get(k, "time_ratio");
-    for (const struct sb_jnode *e = t ? t->child : NULL; e != NULL && g->rounds < SB_GATE_MAX_ROUNDS;
-         e = e->next)
-        g->ratio[g->rounds++] = e->num;
+    json_array_foreach(ef, i, e) {
+        if (!sb_jr_ok(r))
+            return;
+        if ((g->edge_failed[g->nedge_failed++] = json_string_value(e)) == NULL)
+            sb_jr_fail(r, "%s: \"%s\" holds a non-string", name, SBK_EDGE_FAILED);
+    }
+    json_array_foreach(tr, i, e) {
+        if (!sb_jr_ok(r))
+            return;
+        if (sb_jvalue_num(e, &g->ratio[g->rounds++]) != 0)
+            sb_jr_fail(r, "%s: \"%s\" holds a non-number", name, SBK_TIME_RATIO);
+    }
 }
 
-/* Whether the baseline was written by this softbench's gate: same format
- * and the same inputs. */
-static int same_gate(const struct sb_jnode *doc)
+/* Whether the baseline (of this format) was written by this softbench's
+ * gate: the same inputs. */
+static int same_gate(struct sb_jr *r, const json_t *doc)
 {
-    const struct sb_jnode *g = sb_json_get(doc, "gate");
-    if (sb_json_num_of(sb_json_get(doc, "softbench"), "format", 0) != GATE_FORMAT ||
-        sb_json_num_of(g, "insn_n", 0) != SB_GATE_INSN_N ||
-        sb_json_num_of(g, "time_n", 0) != SB_GATE_TIME_N)
+    const json_t *g = sb_jr_obj(r, doc, SBK_GATE);
+    double insn_n = sb_jr_num(r, g, SBK_INSN_N), time_n = sb_jr_num(r, g, SBK_TIME_N);
+    const json_t *c = sb_jr_arr(r, g, SBK_CASES), *e;
+    if (!sb_jr_ok(r) || insn_n != SB_GATE_INSN_N || time_n != SB_GATE_TIME_N ||
+        json_array_size(c) != sb_gate_case_count())
         return 0;
-    const struct sb_jnode *c = g != NULL ? sb_json_get(g, "cases") : NULL;
-    size_t i = 0;
-    for (const struct sb_jnode *e = c ? c->child : NULL; e != NULL; e = e->next, i++) {
+    size_t i;
+    json_array_foreach(c, i, e) {
         const struct sb_gate_case *mine = sb_gate_case_at(i);
-        const char *ds = sb_json_str_of(e, "dataset");
-        if (mine == NULL || ds == NULL || strcmp(ds, mine->dataset) != 0 ||
-            sb_json_num_of(e, "n", 0) != (double)mine->n ||
-            (float)sb_json_num_of(e, "T", 0) != mine->T)
+        const char *ds = sb_jr_str(r, e, SBK_DATASET);
+        double n = sb_jr_num(r, e, SBK_N), T = sb_jr_num(r, e, SBK_T);
+        if (!sb_jr_ok(r) || strcmp(ds, mine->dataset) != 0 || n != (double)mine->n ||
+            (float)T != mine->T)
             return 0;
     }
-    return i == sb_gate_case_count();
+    return 1;
+}
+
+/* The baseline's head, its build and CPU, read for the comparability checks. */
+struct bhead {
+    const json_t *list;
+    const char *cc, *flags, *libc, *cpu, *isa;
+    int fma;
+};
+
+static void read_head(struct sb_jr *r, const json_t *doc, struct bhead *h)
+{
+    const json_t *build = sb_jr_obj(r, doc, SBK_BUILD), *mach = sb_jr_obj(r, doc, SBK_MACHINE), *e;
+    h->list = sb_jr_arr(r, doc, SBK_KERNELS);
+    h->cc = sb_jr_str(r, build, SBK_COMPILER);
+    h->flags = sb_jr_str(r, build, SBK_CODEGEN_FLAGS);
+    h->libc = sb_jr_str(r, build, SBK_LIBC);
+    h->fma = sb_jr_bool(r, build, SBK_LIBM_FMA);
+    h->cpu = sb_jr_str(r, mach, SBK_CPU);
+    h->isa = sb_jr_str(r, mach, SBK_ISA_USABLE);
+    size_t i;
+    json_array_foreach(h->list, i, e)
+        sb_jr_str(r, e, SBK_NAME);
 }
 
 int sb_cmd_check(int argc, char **argv)
@@ -327,43 +370,48 @@ int sb_cmd_check(int argc, char **argv)
         return rc < 0 ? SB_EXIT_OK : rc;
     }
     char err[512], flags[512];
-    struct sb_jnode *doc = sb_json_load(o.file, err, sizeof err);
-    const char *cmd = doc ? sb_json_str_of(sb_json_get(doc, "softbench"), "command") : NULL;
-    const struct sb_jnode *build = doc ? sb_json_get(doc, "build") : NULL,
-                          *mach = doc ? sb_json_get(doc, "machine") : NULL,
-                          *list = doc ? sb_json_get(doc, "kernels") : NULL;
+    struct sb_jr r = {.file = o.file};
+    struct bhead h = {0};
+    json_t *doc = sb_jload(o.file, err, sizeof err);
+    const json_t *head = sb_jr_obj(&r, doc, SBK_SOFTBENCH);
+    const char *cmd = sb_jr_str(&r, head, SBK_COMMAND);
+    double format = sb_jr_num(&r, head, SBK_FORMAT);
+    int is_baseline = sb_jr_ok(&r) && strcmp(cmd, "baseline") == 0;
+    /* another format may have other keys: the version is told first */
+    int same = is_baseline && format == GATE_FORMAT && same_gate(&r, doc);
+    if (same)
+        read_head(&r, doc, &h);
     codegen_flags(flags, sizeof flags);
-    const char *bc = sb_json_str_of(build, "compiler"), *bf = sb_json_str_of(build, "codegen_flags");
-    const char *bcpu = sb_json_str_of(mach, "cpu"), *bisa = sb_json_str_of(mach, "isa_usable");
     if (doc == NULL)
-        rc = sb_usage_error("check: %s: %s", o.file, err);
-    else if (cmd == NULL || strcmp(cmd, "baseline") != 0 || list == NULL || list->type != SB_JARR)
+        rc = sb_usage_error("check: %s", err);
+    else if (!is_baseline && !sb_jr_ok(&r))
+        rc = sb_usage_error("check: %s (not a softbench baseline)", r.err);
+    else if (!is_baseline)
         rc = sb_usage_error("check: %s is not a softbench baseline", o.file);
-    else if (!same_gate(doc))
+    else if (!sb_jr_ok(&r))
+        rc = sb_usage_error("check: %s", r.err);
+    else if (!same)
         rc = sb_usage_error("check: %s was written by another softbench version (format or "
                             "inputs differ); write it again with softbench baseline --write",
                             o.file);
-    else if (!o.no_insns && (bc == NULL || bf == NULL || strcmp(bc, sb_build_compiler()) != 0 ||
-                             strcmp(bf, flags) != 0))
+    else if (!o.no_insns && (strcmp(h.cc, sb_build_compiler()) != 0 || strcmp(h.flags, flags) != 0))
         rc = sb_usage_error("check: the baseline comes from another build (%s, %s; this is %s, "
                             "%s): instruction counts are not comparable; write it again or use "
                             "--no-instructions",
-                            bc ? bc : "?", bf ? bf : "?", sb_build_compiler(), flags);
-    else if (!o.no_insns && (sb_json_str_of(build, "libc") == NULL ||
-                             strcmp(sb_json_str_of(build, "libc"), gnu_get_libc_version()) != 0))
+                            h.cc, h.flags, sb_build_compiler(), flags);
+    else if (!o.no_insns && strcmp(h.libc, gnu_get_libc_version()) != 0)
         rc = sb_usage_error("check: the baseline comes from another C library (glibc %s; this is "
                             "%s): the scalar kernels' instruction counts include its exp; write "
                             "it again or use --no-instructions",
-                            sb_json_str_of(build, "libc") ? sb_json_str_of(build, "libc") : "?",
-                            gnu_get_libc_version());
-    else if (!o.no_time && (bcpu == NULL || bisa == NULL || strcmp(bcpu, sb_cpu_model()) != 0 ||
-                            strcmp(bisa, softmax_isa_name(softmax_isa_available())) != 0))
+                            h.libc, gnu_get_libc_version());
+    else if (!o.no_time && (strcmp(h.cpu, sb_cpu_model()) != 0 ||
+                            strcmp(h.isa, softmax_isa_name(softmax_isa_available())) != 0))
         rc = sb_usage_error("check: the baseline comes from another CPU (%s, %s; this is %s, %s): "
                             "times are not comparable; use --no-time",
-                            bcpu ? bcpu : "?", bisa ? bisa : "?", sb_cpu_model(),
+                            h.cpu, h.isa, sb_cpu_model(),
                             softmax_isa_name(softmax_isa_available()));
     if (rc != 0) {
-        sb_json_free(doc);
+        json_decref(doc);
         sb_list_free(&o.kernels, 0);
         return rc;
     }
@@ -375,8 +423,7 @@ int sb_cmd_check(int argc, char **argv)
     struct sb_gate_opts go = {1, !o.no_insns, o.no_time ? 0 : o.rounds};
     size_t nreg = 0, nwarn = 0, nok = 0, nskip = 0;
     char summary[2048] = "";
-    const struct sb_jnode *bf_fma = sb_json_get(build, "libm_fma");
-    int same_libm = bf_fma != NULL && bf_fma->type == SB_JBOOL && (bf_fma->num != 0) == libm_fma();
+    int same_libm = h.fma == libm_fma();
     /* every chosen kernel (default: the library's) must be in the baseline */
     struct sb_list want = {0};
     if (o.kernels.n == 0)
@@ -385,8 +432,10 @@ int sb_cmd_check(int argc, char **argv)
     for (size_t i = 0; i < chosen_list->n; i++) {
         const struct softmax_kernel *k = chosen_list->v[i];
         int found = 0;
-        for (const struct sb_jnode *e = list->child; e != NULL && !found; e = e->next)
-            found = sb_json_str_of(e, "name") != NULL && strcmp(sb_json_str_of(e, "name"), k->name) == 0;
+        size_t j;
+        const json_t *e;
+        json_array_foreach(h.list, j, e)
+            found |= strcmp(json_string_value(json_object_get(e, SBK_NAME)), k->name) == 0;
         if (found)
             continue;
         if (o.kernels.n > 0) {
@@ -400,16 +449,20 @@ int sb_cmd_check(int argc, char **argv)
                  *summary ? ", " : "", k->name);
     }
     sb_list_free(&want, 0);
-    for (const struct sb_jnode *e = list->child; rc == 0 && e != NULL; e = e->next) {
-        const char *name = sb_json_str_of(e, "name");
+    size_t ei;
+    const json_t *e;
+    json_array_foreach(h.list, ei, e) {
+        if (rc != 0)
+            break;
+        const char *name = json_string_value(json_object_get(e, SBK_NAME));
         const struct softmax_kernel *k = NULL;
-        for (size_t i = 0; name != NULL && i < sb_kernel_total(); i++)
+        for (size_t i = 0; i < sb_kernel_total(); i++)
             if (strcmp(sb_kernel_any(i)->name, name) == 0)
                 k = sb_kernel_any(i);
         int chosen = o.kernels.n == 0;
         for (size_t i = 0; k != NULL && i < o.kernels.n; i++)
             chosen |= o.kernels.v[i] == k;
-        if (name == NULL || !chosen)
+        if (!chosen)
             continue;
         if (k == NULL) {
             printf("%-20s REGRESSED: in the baseline, not in this build\n", name);
@@ -419,10 +472,9 @@ int sb_cmd_check(int argc, char **argv)
             continue;
         }
         struct sb_gate_figures base, now;
-        read_figures(e, &base);
-        if (base.measured && base.nacc != sb_gate_case_count()) {
-            rc = sb_usage_error("check: %s: %s has %zu accuracy figures, not %zu", o.file, k->name,
-                                base.nacc, sb_gate_case_count());
+        read_figures(&r, e, &base);
+        if (!sb_jr_ok(&r)) {
+            rc = sb_usage_error("check: %s", r.err);
             break;
         }
         progress("check: measuring", k);
@@ -468,7 +520,7 @@ int sb_cmd_check(int argc, char **argv)
             nok++;
         }
     }
-    sb_json_free(doc);
+    json_decref(doc);
     sb_list_free(&o.kernels, 0);
     if (rc != 0)
         return rc;

@@ -4,30 +4,36 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "keys.h"
 #include "peers.h"
 #include "vecio.h"
 
-static void json_kernel(FILE *f, const struct softmax_kernel *k, int first)
+static json_t *kernel_jobj(const struct softmax_kernel *k)
 {
     const struct softmax_bound *b = &k->bound;
     int peer = sb_is_peer(k);
-    fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
-    sb_json_str(f, k->name);
-    fputs(", \"algorithm\": ", f);
-    sb_json_str(f, k->algorithm != NULL ? k->algorithm : "");
-    fprintf(f, ", \"isa\": \"%s\", \"runs\": %s, \"safe\": %s, \"peer\": %s, \"output\": \"%s\"",
-            peer ? "own" : softmax_isa_name(k->isa),
-            peer || softmax_kernel_supported(k) ? "true" : "false", k->safe ? "true" : "false",
-            peer ? "true" : "false", k->output == SOFTMAX_OUT_LOG ? "log" : "prob");
-    if (!peer)
-        fprintf(f, ", \"bound\": {\"c0\": %g, \"c_arg\": %g, \"arg\": \"%s\", "
-                   "\"c_sum\": %g, \"sum\": \"%s\", \"c_mag\": %g}",
-                b->c0, b->c_arg, b->arg == SOFTMAX_ARG_SHIFTED ? "shifted" : "raw", b->c_sum,
-                b->sum == SOFTMAX_SUM_PAIRWISE ? "pairwise" : "sequential", b->c_mag);
-    fprintf(f, ", \"batched\": \"%s\"", k->rows != NULL ? "native" : "adapter");
-    fputs(", \"summary\": ", f);
-    sb_json_str(f, k->summary);
-    fputc('}', f);
+    json_t *o = json_object();
+    int bad = sb_jset(o, SBK_NAME, sb_jstr(k->name));
+    bad |= sb_jset(o, SBK_ALGORITHM, sb_jstr(k->algorithm != NULL ? k->algorithm : ""));
+    bad |= sb_jset(o, SBK_ISA, sb_jstr(peer ? "own" : softmax_isa_name(k->isa)));
+    bad |= sb_jset(o, SBK_RUNS, json_boolean(peer || softmax_kernel_supported(k)));
+    bad |= sb_jset(o, SBK_SAFE, json_boolean(k->safe));
+    bad |= sb_jset(o, SBK_PEER, json_boolean(peer));
+    bad |= sb_jset(o, SBK_OUTPUT, sb_jstr(k->output == SOFTMAX_OUT_LOG ? "log" : "prob"));
+    if (!peer) {
+        json_t *bo = json_object();
+        bad |= sb_jset(bo, SBK_C0, sb_jnum(b->c0));
+        bad |= sb_jset(bo, SBK_C_ARG, sb_jnum(b->c_arg));
+        bad |= sb_jset(bo, SBK_ARG, sb_jstr(b->arg == SOFTMAX_ARG_SHIFTED ? "shifted" : "raw"));
+        bad |= sb_jset(bo, SBK_C_SUM, sb_jnum(b->c_sum));
+        bad |= sb_jset(bo, SBK_SUM,
+                       sb_jstr(b->sum == SOFTMAX_SUM_PAIRWISE ? "pairwise" : "sequential"));
+        bad |= sb_jset(bo, SBK_C_MAG, sb_jnum(b->c_mag));
+        bad |= sb_jset(o, SBK_BOUND, bo);
+    }
+    bad |= sb_jset(o, SBK_BATCHED, sb_jstr(k->rows != NULL ? "native" : "adapter"));
+    bad |= sb_jset(o, SBK_SUMMARY, sb_jstr(k->summary));
+    return sb_jdone(o, bad);
 }
 
 static void text_kernel(const struct softmax_kernel *k)
@@ -49,38 +55,31 @@ static void text_kernel(const struct softmax_kernel *k)
            k->summary, k->rows != NULL ? "; batches natively" : "");
 }
 
-static void write_json(FILE *f)
+static json_t *list_jdoc(void)
 {
-    fprintf(f, "{\n  \"softbench\": {\"command\": \"list\", \"format\": 1},\n"
-               "  \"machine\": {\"cpu\": ");
-    sb_json_str(f, sb_cpu_model());
-    fprintf(f, ", \"isa\": \"%s\"},\n  \"build\": {\"compiler\": ",
-            softmax_isa_name(softmax_isa_available()));
-    sb_json_str(f, sb_build_compiler());
-    fputs(", \"cflags\": ", f);
-    sb_json_str(f, sb_build_flags());
-    fputs(", \"commit\": ", f);
-    sb_json_str(f, sb_build_commit());
-    fputs("},\n  \"peers\": ", f);
-    sb_json_str(f, sb_peers_versions());
+    json_t *doc = sb_jhead("list", 1, NULL), *build = json_object(), *missing = json_array(),
+           *ks = json_array(), *logs = json_array();
+    int bad = sb_jset(build, SBK_COMPILER, sb_jstr(sb_build_compiler()));
+    bad |= sb_jset(build, SBK_CFLAGS, sb_jstr(sb_build_flags()));
+    bad |= sb_jset(build, SBK_COMMIT, sb_jstr(sb_build_commit()));
     /* a peer left out of this build, and why: a script can tell "not
      * installed when built" from "built" without parsing the text table */
-    fputs(",\n  \"peers_missing\": [", f);
     for (size_t i = 0; i < sb_peer_missing_count(); i++) {
-        fputs(i ? ", {\"name\": " : "{\"name\": ", f);
-        sb_json_str(f, sb_peer_missing_name(i));
-        fputs(", \"reason\": ", f);
-        sb_json_str(f, sb_peer_missing_reason(i));
-        fputc('}', f);
+        json_t *m = json_object();
+        int b = sb_jset(m, SBK_NAME, sb_jstr(sb_peer_missing_name(i)));
+        b |= sb_jset(m, SBK_REASON, sb_jstr(sb_peer_missing_reason(i)));
+        bad |= sb_jappend(missing, sb_jdone(m, b));
     }
-    fputc(']', f);
-    fputs(",\n  \"kernels\": [", f);
     for (size_t i = 0; i < sb_kernel_total(); i++)
-        json_kernel(f, sb_kernel_any(i), i == 0);
-    fputs("\n  ],\n  \"log_kernels\": [", f);
+        bad |= sb_jappend(ks, kernel_jobj(sb_kernel_any(i)));
     for (size_t i = 0; i < softmax_log_kernel_count(); i++)
-        json_kernel(f, softmax_log_kernel_at(i), i == 0);
-    fputs("\n  ]\n}\n", f);
+        bad |= sb_jappend(logs, kernel_jobj(softmax_log_kernel_at(i)));
+    bad |= sb_jset(doc, SBK_BUILD, build);
+    bad |= sb_jset(doc, SBK_PEERS, sb_jstr(sb_peers_versions()));
+    bad |= sb_jset(doc, SBK_PEERS_MISSING, missing);
+    bad |= sb_jset(doc, SBK_KERNELS, ks);
+    bad |= sb_jset(doc, SBK_LOG_KERNELS, logs);
+    return sb_jdone(doc, bad);
 }
 
 int sb_cmd_list(int argc, char **argv)
@@ -103,8 +102,7 @@ int sb_cmd_list(int argc, char **argv)
         struct sb_out out;
         if (sb_out_open(&out, json, err, sizeof err) != 0)
             return sb_usage_error("%s", err);
-        write_json(out.f);
-        if (sb_out_close(&out, 1, err, sizeof err) != 0)
+        if (sb_jout_close(&out, list_jdoc(), err, sizeof err) != 0)
             return sb_usage_error("%s", err);
     }
     enum softmax_isa here = softmax_isa_available();

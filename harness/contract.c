@@ -1,216 +1,30 @@
 /* contract.c - the edge-case contract and the properties as cases (see
- * contract.h). Exact expectations are checked bit for bit; the others hold
- * the kernel to its declared bound against the MPFR reference, and the
- * properties derive their tolerances from that bound. */
+ * contract.h): each case's inputs and what it expects, and the table. How a
+ * case runs a kernel and judges its output is contract_check.c; the
+ * properties derive their tolerances from the kernel's declared bound. */
 #include "contract.h"
 
 #include <float.h>
 #include <math.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "contract_check.h"
 #include "datasets.h"
 #include "metrics.h"
 #include "reference.h"
-
-/* ---- helpers */
-
-static void fail(struct sb_case_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void fail(struct sb_case_result *r, const char *fmt, ...)
-{
-    r->bound_only = 0;
-    if (!r->pass)
-        return; /* keep the first failure */
-    r->pass = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->detail, sizeof r->detail, fmt, ap);
-    va_end(ap);
-}
-
-static int same_bits(float a, float b)
-{
-    uint32_t ua, ub;
-    memcpy(&ua, &a, 4);
-    memcpy(&ub, &b, 4);
-    return ua == ub || (isnan(a) && isnan(b));
-}
-
-/* A failure that is only an error beyond the declared bound (or, for a
- * kernel that declares none, any error): marked so that a peer's plain
- * inaccuracy is told apart from a broken rule. */
-static void fail_bound(struct sb_case_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void fail_bound(struct sb_case_result *r, const char *fmt, ...)
-{
-    int first = r->pass, only = r->pass || r->bound_only;
-    if (first) {
-        r->pass = 0;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(r->detail, sizeof r->detail, fmt, ap);
-        va_end(ap);
-    }
-    r->bound_only = only;
-}
-
-/* "[a, b, c, ... (n=300)]" with at most 6 values, %.9g. */
-static const char *vec(char *buf, size_t len, const float *v, size_t n)
-{
-    size_t o = (size_t)snprintf(buf, len, "[");
-    for (size_t i = 0; i < n && i < 6 && o < len; i++)
-        o += isnan(v[i]) ? (size_t)snprintf(buf + o, len - o, "%snan", i ? ", " : "")
-                         : (size_t)snprintf(buf + o, len - o, "%s%.9g", i ? ", " : "", (double)v[i]);
-    if (o < len)
-        snprintf(buf + o, len - o, n > 6 ? ", ... (n=%zu)]" : "]", n);
-    return buf;
-}
-
-static float *alloc(size_t n) { return malloc((n + 1) * sizeof(float)); }
-
-static void gen(const char *spec, float *x, size_t n, uint64_t seed)
-{
-    struct sb_dataset_spec s;
-    char err[128];
-    if (sb_dataset_parse(spec, &s, err, sizeof err) == 0)
-        sb_dataset_generate(&s, x, n, seed);
-}
-
-static int is_log(const struct softmax_kernel *k) { return k->output == SOFTMAX_OUT_LOG; }
-
-/* The reference for the kernel's output: softmax or log-softmax. */
-static int ref_of(const struct softmax_kernel *k, const float *x, size_t n, float T, float *ref,
-                  struct sbref_info *info)
-{
-    return is_log(k) ? sbref_log_softmax(x, n, T, ref, NULL, info)
-                     : sbref_softmax(x, n, T, ref, NULL, info);
-}
-
-/* Runs the kernel; a non-OK status is a failure. */
-static int call(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T,
-                struct sb_case_result *r)
-{
-    int st = softmax_run(k, x, y, n, T);
-    if (st != SOFTMAX_OK)
-        fail(r, "n=%zu T=%g: status %d (%s)", n, (double)T, st, softmax_strerror(st));
-    return st == SOFTMAX_OK;
-}
-
-static float *expect_bound_ref(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                               struct sb_case_result *r, float **ref_out);
-static void expect_log(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                       const float *want, struct sb_case_result *r);
-
-/* y must equal want bit for bit (NaN matches any NaN). want is the softmax;
- * a log kernel is held to its log (expect_log). */
-static void expect_exact(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                         const float *want, struct sb_case_result *r)
-{
-    if (is_log(k)) {
-        expect_log(k, x, n, T, want, r);
-        return;
-    }
-    float *y = alloc(n);
-    if (y == NULL || !call(k, x, y, n, T, r)) {
-        free(y);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!same_bits(y[i], want[i])) {
-            char a[200], b[200], c[200];
-            fail(r, "T=%g x=%s: y=%s, want %s (first difference at %zu)", (double)T,
-                 vec(a, sizeof a, x, n), vec(b, sizeof b, y, n), vec(c, sizeof c, want, n), i);
-            break;
-        }
-    free(y);
-}
-
-/* y must be within the kernel's bound of the reference (or exactly the limit,
- * or all NaN where the reference is undefined). Returns the output (caller
- * frees) or NULL. */
-static float *expect_bound_ref(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                               struct sb_case_result *r, float **ref_out)
-{
-    float *y = alloc(n), *ref = alloc(n);
-    struct sbref_info info;
-    if (y == NULL || ref == NULL || !call(k, x, y, n, T, r) ||
-        ref_of(k, x, n, T, ref, &info) < 0) {
-        if (y != NULL && ref != NULL)
-            fail(r, "n=%zu: no reference", n);
-        free(y);
-        free(ref);
-        return NULL;
-    }
-    struct sb_metrics m;
-    if (!sb_judge(k, x, y, ref, n, T, (int)info.kind, &m)) {
-        char a[200];
-        size_t w = m.worst_at;
-        void (*f)(struct sb_case_result *, const char *, ...) =
-            info.kind == SBREF_EXACT && isfinite(m.max_ulp) ? fail_bound : fail;
-        f(r, "T=%g x=%s: y[%zu]=%.9g, reference %.9g (%s): %.1f ULP, %zu element(s) beyond %s",
-          (double)T, vec(a, sizeof a, x, n), w, (double)y[w], (double)ref[w],
-          sbref_kind_name(info.kind), m.max_ulp, m.n_over,
-          k->bound.c0 > 0.0 ? "the bound" : "0 (no declared bound)");
-    }
-    if (ref_out != NULL)
-        *ref_out = ref;
-    else
-        free(ref);
-    return y;
-}
-
-static float *expect_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                           struct sb_case_result *r)
-{
-    return expect_bound_ref(k, x, n, T, r, NULL);
-}
-
-/* The log-softmax contract for a case whose softmax is exactly want: the
- * limits and undefined inputs exactly (-log k, -inf, NaN: the reference's
- * kind), the rest within the bound; and a max-shifted kernel exactly at
- * every entry where want is not 0: there x_i is at the max and the sum is
- * an exact count k, so y_i = -log k (0 for k = 1) correctly rounded, either
- * sign of zero (the reference gives -0 for an exact value a hair below 0).
- * An unshifted kernel's x/T - log S carries the rounding of log S, as large
- * as the logits: only its bound is asked of it there. */
-static void expect_log(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                       const float *want, struct sb_case_result *r)
-{
-    float *ref = NULL, *y = expect_bound_ref(k, x, n, T, r, &ref);
-    for (size_t i = 0; y != NULL && k->bound.arg == SOFTMAX_ARG_SHIFTED && i < n; i++)
-        if (want[i] > 0.0f && !(y[i] == ref[i] || same_bits(y[i], ref[i]))) {
-            char a[200];
-            fail(r, "T=%g x=%s: y[%zu]=%.9g, want exactly %.9g (-log k, k the entries at the max)",
-                 (double)T, vec(a, sizeof a, x, n), i, (double)y[i], (double)ref[i]);
-            break;
-        }
-    free(y);
-    free(ref);
-}
-
-static void check_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                        struct sb_case_result *r)
-{
-    free(expect_bound(k, x, n, T, r));
-}
 
 /* ---- the contract */
 
 static void case_n0(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     float x[1] = {1.0f}, y[1] = {42.0f};
-    call(k, x, y, 0, 1.0f, r);
-    call(k, NULL, NULL, 0, 1.0f, r);
+    ct_call(k, x, y, 0, 1.0f, r);
+    ct_call(k, NULL, NULL, 0, 1.0f, r);
     if (y[0] != 42.0f)
-        fail(r, "n=0 wrote y[0] = %g", (double)y[0]);
+        ct_fail(r, "n=0 wrote y[0] = %g", (double)y[0]);
 }
 
 static void case_n1(const struct softmax_kernel *k, struct sb_case_result *r)
@@ -218,8 +32,8 @@ static void case_n1(const struct softmax_kernel *k, struct sb_case_result *r)
     const float v[] = {0.0f, -5.0f, 3.5f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 1e-40f, 88.8f, -200.0f};
     const float one[1] = {1.0f};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        expect_exact(k, &v[i], 1, 1.0f, one, r);
-        expect_exact(k, &v[i], 1, 0.01f, one, r);
+        ct_expect_exact(k, &v[i], 1, 1.0f, one, r);
+        ct_expect_exact(k, &v[i], 1, 0.01f, one, r);
     }
 }
 
@@ -228,11 +42,11 @@ static void case_n2(const struct softmax_kernel *k, struct sb_case_result *r)
     const float half[2] = {0.5f, 0.5f};
     const float pairs[][2] = {{1, 1}, {-3e4f, -3e4f}, {FLT_MAX, FLT_MAX}, {0, 0}};
     for (size_t i = 0; i < 4; i++)
-        expect_exact(k, pairs[i], 2, 1.0f, half, r);
+        ct_expect_exact(k, pairs[i], 2, 1.0f, half, r);
     const float mixed[][2] = {{1, 0}, {0, 20}, {-7.25f, 3}, {100, 120}};
     for (size_t i = 0; i < 4; i++) {
-        check_bound(k, mixed[i], 2, 1.0f, r);
-        check_bound(k, mixed[i], 2, 0.3f, r);
+        ct_check_bound(k, mixed[i], 2, 1.0f, r);
+        ct_check_bound(k, mixed[i], 2, 0.3f, r);
     }
 }
 
@@ -243,18 +57,18 @@ static void case_equal(const struct softmax_kernel *k, struct sb_case_result *r)
     for (size_t s = 0; s < 5; s++)
         for (size_t v = 0; v < sizeof vals / sizeof vals[0]; v++) {
             size_t n = sizes[s];
-            float *x = alloc(n);
+            float *x = ct_alloc(n);
             for (size_t i = 0; i < n; i++)
                 x[i] = vals[v];
-            float *y = expect_bound(k, x, n, 1.0f, r);
-            if (y != NULL && is_log(k) && k->bound.arg == SOFTMAX_ARG_SHIFTED &&
+            float *y = ct_expect_bound(k, x, n, 1.0f, r);
+            if (y != NULL && ct_is_log(k) && k->bound.arg == SOFTMAX_ARG_SHIFTED &&
                 isfinite(vals[v]) && y[0] != sbref_neglog(n))
-                fail(r, "n=%zu, all %g: y[0]=%.9g, want -log n = %.9g exactly", n,
-                     (double)vals[v], (double)y[0], (double)sbref_neglog(n));
+                ct_fail(r, "n=%zu, all %g: y[0]=%.9g, want -log n = %.9g exactly", n,
+                        (double)vals[v], (double)y[0], (double)sbref_neglog(n));
             for (size_t i = 1; y != NULL && i < n; i++)
-                if (!same_bits(y[i], y[0])) {
-                    fail(r, "n=%zu, all %g: y[%zu]=%.9g differs from y[0]=%.9g", n,
-                         (double)vals[v], i, (double)y[i], (double)y[0]);
+                if (!ct_same_bits(y[i], y[0])) {
+                    ct_fail(r, "n=%zu, all %g: y[%zu]=%.9g differs from y[0]=%.9g", n,
+                            (double)vals[v], i, (double)y[i], (double)y[0]);
                     break;
                 }
             free(y);
@@ -267,17 +81,17 @@ static void case_masked(const struct softmax_kernel *k, struct sb_case_result *r
     const size_t n = 37;
     float x[37];
     for (int pattern = 0; pattern < 4; pattern++) {
-        gen("normal:sigma=3", x, n, 17 + (uint64_t)pattern);
+        ct_gen("normal:sigma=3", x, n, 17 + (uint64_t)pattern);
         for (size_t i = 0; i < n; i++) {
             int mask = pattern == 0 ? i >= 20 : pattern == 1 ? i < 30 : pattern == 2 ? i % 2 : i != 36;
             x[i] = mask ? -INFINITY : x[i];
         }
-        float *y = expect_bound(k, x, n, 1.0f, r);
-        const float zero = is_log(k) ? -INFINITY : 0.0f;
+        float *y = ct_expect_bound(k, x, n, 1.0f, r);
+        const float zero = ct_is_log(k) ? -INFINITY : 0.0f;
         for (size_t i = 0; y != NULL && i < n; i++)
-            if (x[i] == -INFINITY && !same_bits(y[i], zero)) {
-                fail(r, "masking pattern %d: y[%zu] = %.9g at a -inf entry, want %g", pattern, i,
-                     (double)y[i], (double)zero);
+            if (x[i] == -INFINITY && !ct_same_bits(y[i], zero)) {
+                ct_fail(r, "masking pattern %d: y[%zu] = %.9g at a -inf entry, want %g", pattern, i,
+                        (double)y[i], (double)zero);
                 break;
             }
         free(y);
@@ -293,7 +107,7 @@ static void case_all_masked(const struct softmax_kernel *k, struct sb_case_resul
     fill(want, 33, NAN);
     for (size_t s = 0; s < 3; s++) {
         fill(x, sizes[s], -INFINITY);
-        expect_exact(k, x, sizes[s], 1.0f, want, r);
+        ct_expect_exact(k, x, sizes[s], 1.0f, want, r);
     }
 }
 
@@ -307,13 +121,13 @@ static void case_pinf(const struct softmax_kernel *k, struct sb_case_result *r)
     for (size_t s = 0; s < 2; s++)
         for (size_t p = 0; p < npos[s]; p++) {
             size_t n = sizes[s];
-            gen("normal", x, n, 3);
+            ct_gen("normal", x, n, 3);
             fill(want, n, 0.0f);
             x[pos[s][p]] = INFINITY;
             want[pos[s][p]] = 1.0f;
             x[(pos[s][p] + 5) % n] = -INFINITY;
-            expect_exact(k, x, n, 1.0f, want, r);
-            expect_exact(k, x, n, 1e-3f, want, r);
+            ct_expect_exact(k, x, n, 1.0f, want, r);
+            ct_expect_exact(k, x, n, 1e-3f, want, r);
         }
 }
 
@@ -321,19 +135,19 @@ static void case_pinf_many(const struct softmax_kernel *k, struct sb_case_result
 {
     const size_t n = 40;
     float x[40], want[40];
-    gen("normal", x, n, 4);
+    ct_gen("normal", x, n, 4);
     fill(want, n, 0.0f);
     const size_t pos[] = {1, 15, 16, 39};
     for (size_t p = 0; p < 4; p++) {
         x[pos[p]] = INFINITY;
         want[pos[p]] = 0.25f;
     }
-    expect_exact(k, x, n, 1.0f, want, r);
+    ct_expect_exact(k, x, n, 1.0f, want, r);
     x[2] = INFINITY;
     want[2] = 0.2f;
     for (size_t p = 0; p < 4; p++)
         want[pos[p]] = 0.2f;
-    expect_exact(k, x, n, 1.0f, want, r);
+    ct_expect_exact(k, x, n, 1.0f, want, r);
 }
 
 /* A NaN anywhere, alone or beside +inf, in every lane and every tail. */
@@ -345,16 +159,16 @@ static void case_nan(const struct softmax_kernel *k, struct sb_case_result *r)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && r->pass; s++) {
         size_t n = sizes[s];
         for (size_t at = 0; at < n && r->pass; at++) {
-            gen("normal", x, n, n);
+            ct_gen("normal", x, n, n);
             x[at] = NAN;
-            expect_exact(k, x, n, 1.0f, want, r);
+            ct_expect_exact(k, x, n, 1.0f, want, r);
             if (n > 1) {
                 x[(at + 1) % n] = INFINITY;
-                expect_exact(k, x, n, 1.0f, want, r);
+                ct_expect_exact(k, x, n, 1.0f, want, r);
             }
             fill(x, n, -INFINITY); /* a NaN among masked entries only */
             x[at] = NAN;
-            expect_exact(k, x, n, 1.0f, want, r);
+            ct_expect_exact(k, x, n, 1.0f, want, r);
         }
     }
 }
@@ -364,38 +178,38 @@ static void case_huge(const struct softmax_kernel *k, struct sb_case_result *r)
     const float a[4] = {FLT_MAX, -FLT_MAX, 0.0f, FLT_MAX}, wa[4] = {0.5f, 0.0f, 0.0f, 0.5f};
     const float b[4] = {1e30f, -1e30f, 1e30f, 0.5f}, wb[4] = {0.5f, 0.0f, 0.5f, 0.0f};
     const float c[3] = {-FLT_MAX, -FLT_MAX, -1e38f}, wc[3] = {0.0f, 0.0f, 1.0f};
-    expect_exact(k, a, 4, 1.0f, wa, r);
-    expect_exact(k, b, 4, 1.0f, wb, r);
-    expect_exact(k, c, 3, 1.0f, wc, r);
+    ct_expect_exact(k, a, 4, 1.0f, wa, r);
+    ct_expect_exact(k, b, 4, 1.0f, wb, r);
+    ct_expect_exact(k, c, 3, 1.0f, wc, r);
     const char *sets[] = {"huge", "huge:mag=1e30", "huge:mag=3.4e38", "huge:mag=1e30,mixed=0"};
     float x[100];
     for (size_t s = 0; s < 4; s++) {
-        gen(sets[s], x, 100, 9);
-        check_bound(k, x, 100, 1.0f, r);
-        check_bound(k, x, 100, 7.0f, r);
+        ct_gen(sets[s], x, 100, 9);
+        ct_check_bound(k, x, 100, 1.0f, r);
+        ct_check_bound(k, x, 100, 7.0f, r);
     }
 }
 
 static void case_underflow(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     const float a[6] = {0.0f, -88.0f, -95.0f, -100.0f, -103.5f, -110.0f};
-    float *y = expect_bound(k, a, 6, 1.0f, r);
-    if (y != NULL && !is_log(k) && !(y[2] > 0.0f && y[2] < FLT_MIN))
-        fail(r, "exp(-95)/S = %.9g: the subnormal output was flushed or lost", (double)y[2]);
+    float *y = ct_expect_bound(k, a, 6, 1.0f, r);
+    if (y != NULL && !ct_is_log(k) && !(y[2] > 0.0f && y[2] < FLT_MIN))
+        ct_fail(r, "exp(-95)/S = %.9g: the subnormal output was flushed or lost", (double)y[2]);
     free(y);
     float x[500];
-    gen("underflow", x, 500, 2);
-    check_bound(k, x, 500, 1.0f, r);
-    gen("underflow:lo=-130,hi=-60", x, 500, 3);
-    check_bound(k, x, 500, 1.0f, r);
+    ct_gen("underflow", x, 500, 2);
+    ct_check_bound(k, x, 500, 1.0f, r);
+    ct_gen("underflow:lo=-130,hi=-60", x, 500, 3);
+    ct_check_bound(k, x, 500, 1.0f, r);
 }
 
 static void case_negzero(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     const float neg[5] = {-0.0f, 0.0f, -0.0f, 1.0f, -0.0f}, pos[5] = {0.0f, 0.0f, 0.0f, 1.0f, 0.0f};
     float want[5];
-    if (call(k, pos, want, 5, 1.0f, r))
-        expect_exact(k, neg, 5, 1.0f, want, r);
+    if (ct_call(k, pos, want, 5, 1.0f, r))
+        ct_expect_exact(k, neg, 5, 1.0f, want, r);
 }
 
 static void case_t_inf(const struct softmax_kernel *k, struct sb_case_result *r)
@@ -403,8 +217,8 @@ static void case_t_inf(const struct softmax_kernel *k, struct sb_case_result *r)
     const float a[5] = {1.0f, -INFINITY, 3e30f, -7.0f, 0.0f};
     const float wa[5] = {0.25f, 0.0f, 0.25f, 0.25f, 0.25f};
     const float b[4] = {1.0f, INFINITY, -INFINITY, 2.0f}, wb[4] = {0.0f, 1.0f, 0.0f, 0.0f};
-    expect_exact(k, a, 5, INFINITY, wa, r);
-    expect_exact(k, b, 4, INFINITY, wb, r);
+    ct_expect_exact(k, a, 5, INFINITY, wa, r);
+    ct_expect_exact(k, b, 4, INFINITY, wb, r);
 }
 
 static void case_t_small(const struct softmax_kernel *k, struct sb_case_result *r)
@@ -414,18 +228,18 @@ static void case_t_small(const struct softmax_kernel *k, struct sb_case_result *
     const float b[3] = {1e30f, -1e30f, 0.0f}, wb[3] = {1.0f, 0.0f, 0.0f};
     const float Ts[] = {1e-30f, 1e-45f, FLT_MIN, 1e-20f};
     for (size_t t = 0; t < 4; t++) {
-        expect_exact(k, a, 5, Ts[t], wa, r);
-        expect_exact(k, b, 3, Ts[t], wb, r);
+        ct_expect_exact(k, a, 5, Ts[t], wa, r);
+        ct_expect_exact(k, b, 3, Ts[t], wb, r);
     }
 }
 
 static void case_t_large(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     float x[300];
-    gen("normal:sigma=10", x, 300, 8);
+    ct_gen("normal:sigma=10", x, 300, 8);
     const float Ts[] = {1e4f, 1e30f, FLT_MAX};
     for (size_t t = 0; t < 3; t++)
-        check_bound(k, x, 300, Ts[t], r);
+        ct_check_bound(k, x, 300, Ts[t], r);
 }
 
 static void case_t_invalid(const struct softmax_kernel *k, struct sb_case_result *r)
@@ -436,8 +250,8 @@ static void case_t_invalid(const struct softmax_kernel *k, struct sb_case_result
         float y[3] = {9, 9, 9};
         int st = softmax_run(k, x, y, 3, bad[i]);
         if (st != SOFTMAX_EINVAL_T || y[0] != 9 || y[1] != 9 || y[2] != 9)
-            fail(r, "T=%g: status %d, y=[%g, %g, %g]; want SOFTMAX_EINVAL_T and y untouched",
-                 (double)bad[i], st, (double)y[0], (double)y[1], (double)y[2]);
+            ct_fail(r, "T=%g: status %d, y=[%g, %g, %g]; want SOFTMAX_EINVAL_T and y untouched",
+                    (double)bad[i], st, (double)y[0], (double)y[1], (double)y[2]);
     }
 }
 
@@ -447,16 +261,16 @@ static void case_in_place(const struct softmax_kernel *k, struct sb_case_result 
     const size_t sizes[] = {1, 2, 5, 16, 17, 33, 64, 67, 1000, 4099};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         size_t n = sizes[s];
-        float *x = alloc(n + 16), *y = alloc(n), *z = alloc(n + 16);
-        gen("normal:sigma=5", x, n, n);
-        if (call(k, x, y, n, 0.8f, r)) {
+        float *x = ct_alloc(n + 16), *y = ct_alloc(n), *z = ct_alloc(n + 16);
+        ct_gen("normal:sigma=5", x, n, n);
+        if (ct_call(k, x, y, n, 0.8f, r)) {
             for (size_t off = 0; off < 16; off++) {
                 memcpy(z + off, x, n * sizeof *x);
-                if (!call(k, z + off, z + off, n, 0.8f, r))
+                if (!ct_call(k, z + off, z + off, n, 0.8f, r))
                     break;
                 for (size_t i = 0; i < n; i++)
-                    if (!same_bits(z[off + i], y[i])) {
-                        fail(r, "n=%zu in place at float offset %zu: y[%zu]=%.9g, out of place "
+                    if (!ct_same_bits(z[off + i], y[i])) {
+                        ct_fail(r, "n=%zu in place at float offset %zu: y[%zu]=%.9g, out of place "
                                 "%.9g",
                              n, off, i, (double)z[off + i], (double)y[i]);
                         break;
@@ -473,8 +287,8 @@ static void case_tails(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     float x[258];
     for (size_t n = 0; n <= 257 && r->pass; n++) {
-        gen("normal:sigma=4", x, n, 500 + n);
-        check_bound(k, x, n, 1.0f, r);
+        ct_gen("normal:sigma=4", x, n, 500 + n);
+        ct_check_bound(k, x, n, 1.0f, r);
     }
 }
 
@@ -491,125 +305,20 @@ static void case_lanes(const struct softmax_kernel *k, struct sb_case_result *r)
             fill(want, n, 0.0f);
             x[i] = 2.5f;
             want[i] = 1.0f;
-            expect_exact(k, x, n, 1.0f, want, r);
+            ct_expect_exact(k, x, n, 1.0f, want, r);
             for (size_t j = 0; j < n; j++) /* garbage far below: exp underflows to 0 */
                 x[j] = j == i ? 0.0f : (float)(-200.0 - 1e30 * sb_rng_uniform(&g));
-            expect_exact(k, x, n, 1.0f, want, r);
+            ct_expect_exact(k, x, n, 1.0f, want, r);
             if (n >= 2) { /* among huge values, it is 0 and they share the mass */
                 fill(x, n, 1e30f);
                 x[i] = 0.0f;
                 float share = 1.0f / (float)(n - 1);
                 fill(want, n, share);
                 want[i] = 0.0f;
-                expect_exact(k, x, n, 1.0f, want, r);
+                ct_expect_exact(k, x, n, 1.0f, want, r);
             }
         }
     }
-}
-
-/* ---- the guard-page test, in a child process: a fault is a failure with
- * its context, not the end of the run */
-
-static int guard_fd = -1;
-static char guard_ctx[160];
-
-static void on_segv(int sig)
-{
-    static const char pre[] = "out-of-bounds access (signal ";
-    char num[4] = {(char)('0' + sig / 10), (char)('0' + sig % 10), ')', ' '};
-    ssize_t w = write(guard_fd, pre, sizeof pre - 1);
-    w = write(guard_fd, num, 4);
-    w = write(guard_fd, guard_ctx, strlen(guard_ctx));
-    (void)w;
-    _exit(3);
-}
-
-/* Input and output end at a PROT_NONE page (every n to 1024), then start
- * right after one (every float offset to 15): any read or write past either
- * end faults. Results must equal those from ordinary buffers. */
-static void guard_child(const struct softmax_kernel *k, struct sb_case_result *r)
-{
-    const size_t maxn = 1024;
-    long pg = sysconf(_SC_PAGESIZE);
-    size_t data = ((maxn + 16) * sizeof(float) + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
-    size_t span = data + 2 * (size_t)pg;
-    unsigned char *mx = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    unsigned char *my = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    float *src = alloc(maxn), *want = alloc(maxn);
-    if (mx == MAP_FAILED || my == MAP_FAILED || src == NULL || want == NULL) {
-        fail(r, "cannot map the guard pages");
-        return;
-    }
-    /* layout: [guard][data][guard] */
-    mprotect(mx, (size_t)pg, PROT_NONE);
-    mprotect(my, (size_t)pg, PROT_NONE);
-    mprotect(mx + pg + data, (size_t)pg, PROT_NONE);
-    mprotect(my + pg + data, (size_t)pg, PROT_NONE);
-    float *xend = (float *)(mx + pg + data), *yend = (float *)(my + pg + data);
-    float *xbeg = (float *)(mx + pg), *ybeg = (float *)(my + pg);
-    struct sigaction sa = {.sa_handler = on_segv};
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    gen("normal:sigma=3", src, maxn, 4242);
-    for (size_t n = 0; n <= maxn && r->pass; n++) {
-        if (!call(k, src, want, n, 1.0f, r))
-            break;
-        for (int place = 0; place < 17 && r->pass; place++) {
-            /* place 0: end at the back guard; 1..16: offset place-1 after the front one */
-            float *x = place == 0 ? xend - n : xbeg + (place - 1);
-            float *y = place == 0 ? yend - n : ybeg + (place - 1);
-            memcpy(x, src, n * sizeof *x);
-            snprintf(guard_ctx, sizeof guard_ctx, "kernel %s, n=%zu, %s", k->name, n,
-                     place == 0 ? "buffers end against the guard"
-                                : "buffers start after the guard");
-            if (!call(k, x, y, n, 1.0f, r) || !call(k, x, x, n, 1.0f, r))
-                break;
-            for (size_t i = 0; i < n; i++)
-                if (!same_bits(y[i], want[i]) || !same_bits(x[i], want[i])) {
-                    fail(r, "%s: y[%zu]=%.9g, ordinary buffers give %.9g", guard_ctx, i,
-                         (double)y[i], (double)want[i]);
-                    break;
-                }
-        }
-    }
-}
-
-static void case_guard(const struct softmax_kernel *k, struct sb_case_result *r)
-{
-    int fds[2];
-    if (pipe(fds) != 0) {
-        fail(r, "cannot create a pipe for the guard-page child");
-        return;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        fail(r, "cannot fork the guard-page child");
-        return;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        guard_fd = fds[1];
-        guard_child(k, r);
-        ssize_t w = r->pass ? 0 : write(guard_fd, r->detail, strlen(r->detail));
-        (void)w;
-        _exit(r->pass ? 0 : 1);
-    }
-    close(fds[1]);
-    char msg[sizeof r->detail];
-    size_t got = 0;
-    ssize_t m;
-    while (got < sizeof msg - 1 && (m = read(fds[0], msg + got, sizeof msg - 1 - got)) > 0)
-        got += (size_t)m;
-    msg[got] = '\0';
-    close(fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        ;
-    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        fail(r, "%s", got > 0 ? msg : "the guard-page child died");
 }
 
 /* ---- the properties, over the datasets */
@@ -625,7 +334,7 @@ static const size_t prop_sizes[] = {1, 2, 10, 100, 1000, 32000};
 /* The probabilities' sum: of y, or of exp(y) for a log kernel. */
 static double prob_sum(const struct softmax_kernel *k, const float *v, size_t n)
 {
-    if (!is_log(k))
+    if (!ct_is_log(k))
         return sb_sum_compensated(v, n);
     double s = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -638,7 +347,7 @@ static double prob_sum(const struct softmax_kernel *k, const float *v, size_t n)
  * exponential's curvature across a few units. */
 static double prob_ulp(const struct softmax_kernel *k, float r)
 {
-    if (!is_log(k))
+    if (!ct_is_log(k))
         return sb_ulp_of(r);
     if (!isfinite(r)) /* -inf: a masked entry, exactly 0 */
         return 0.0;
@@ -654,12 +363,22 @@ static double prob_ulp(const struct softmax_kernel *k, float r)
  * edge's). NULL until computed; a reference that fails is not kept. */
 static float *norm_refs[2][NSETS][NSIZES];
 
+void sb_case_release(void)
+{
+    for (size_t l = 0; l < 2; l++)
+        for (size_t d = 0; d < NSETS; d++)
+            for (size_t s = 0; s < NSIZES; s++) {
+                free(norm_refs[l][d][s]);
+                norm_refs[l][d][s] = NULL;
+            }
+}
+
 static const float *norm_ref(const struct softmax_kernel *k, const float *x, size_t d, size_t s)
 {
-    float **slot = &norm_refs[is_log(k)][d][s];
+    float **slot = &norm_refs[ct_is_log(k)][d][s];
     if (*slot == NULL) {
         float *ref = malloc(prop_sizes[s] * sizeof *ref);
-        if (ref != NULL && ref_of(k, x, prop_sizes[s], 1.0f, ref, NULL) != 0) {
+        if (ref != NULL && ct_ref_of(k, x, prop_sizes[s], 1.0f, ref, NULL) != 0) {
             free(ref);
             ref = NULL;
         }
@@ -670,16 +389,16 @@ static const float *norm_ref(const struct softmax_kernel *k, const float *x, siz
 
 static void case_normalization(const struct softmax_kernel *k, struct sb_case_result *r)
 {
-    float *x = alloc(32000), *y = alloc(32000);
+    float *x = ct_alloc(32000), *y = ct_alloc(32000);
     for (size_t d = 0; d < NSETS && r->pass; d++)
         for (size_t s = 0; s < NSIZES && r->pass; s++) {
             size_t n = prop_sizes[s];
-            gen(prop_sets[d], x, n, 31 * s + d);
+            ct_gen(prop_sets[d], x, n, 31 * s + d);
             const float *ref = norm_ref(k, x, d, s);
-            if (!call(k, x, y, n, 1.0f, r))
+            if (!ct_call(k, x, y, n, 1.0f, r))
                 break;
             if (ref == NULL) {
-                fail(r, "%s n=%zu: the reference failed", prop_sets[d], n);
+                ct_fail(r, "%s n=%zu: the reference failed", prop_sets[d], n);
                 break;
             }
             float xmax = -INFINITY;
@@ -690,8 +409,9 @@ static void case_normalization(const struct softmax_kernel *k, struct sb_case_re
                 tol += (sb_element_bound(k, x, i, xmax, abar, n, 1.0f) + 0.5) * prob_ulp(k, ref[i]);
             double err = fabs(prob_sum(k, y, n) - 1.0);
             if (!(err <= tol))
-                (isfinite(err) ? fail_bound : fail)(r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g",
-                                                    prop_sets[d], n, err, tol);
+                (isfinite(err) ? ct_fail_bound : ct_fail)(
+                    r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g", prop_sets[d], n, err,
+                    tol);
         }
     free(x);
     free(y);
@@ -703,24 +423,25 @@ static void case_shift(const struct softmax_kernel *k, struct sb_case_result *r)
 {
     const float cs[] = {64.0f, -40.0f, 0.25f, 1000.0f};
     const size_t n = 1000;
-    float *x = alloc(n), *xc = alloc(n), *ref = alloc(n), *refc = alloc(n), *y = alloc(n);
+    float *x = ct_alloc(n), *xc = ct_alloc(n), *ref = ct_alloc(n), *refc = ct_alloc(n),
+          *y = ct_alloc(n);
     struct sb_rng g;
     sb_rng_seed(&g, 5);
     for (size_t i = 0; i < n; i++) /* multiples of 2^-10 in [-8, 8]: x + c is exact */
         x[i] = (float)(floor(sb_rng_uniform(&g) * 16384.0) / 1024.0 - 8.0);
-    ref_of(k, x, n, 1.0f, ref, NULL);
+    ct_ref_of(k, x, n, 1.0f, ref, NULL);
     for (size_t c = 0; c < 4 && r->pass; c++) {
         for (size_t i = 0; i < n; i++)
             xc[i] = x[i] + cs[c];
         struct sbref_info info;
-        ref_of(k, xc, n, 1.0f, refc, &info);
+        ct_ref_of(k, xc, n, 1.0f, refc, &info);
         if (memcmp(ref, refc, n * sizeof *ref) != 0) {
-            fail(r, "the reference itself is not shift invariant at c=%g", (double)cs[c]);
+            ct_fail(r, "the reference itself is not shift invariant at c=%g", (double)cs[c]);
             break;
         }
         struct sb_metrics m;
-        if (call(k, xc, y, n, 1.0f, r) && !sb_judge(k, xc, y, ref, n, 1.0f, SBREF_EXACT, &m))
-            (isfinite(m.max_ulp) ? fail_bound : fail)(
+        if (ct_call(k, xc, y, n, 1.0f, r) && !sb_judge(k, xc, y, ref, n, 1.0f, SBREF_EXACT, &m))
+            (isfinite(m.max_ulp) ? ct_fail_bound : ct_fail)(
                 r, "x + %g: y[%zu]=%.9g, softmax(x) is %.9g: %.1f ULP beyond the bound",
                  (double)cs[c], m.worst_at, (double)y[m.worst_at], (double)ref[m.worst_at],
                  m.max_ulp);
@@ -746,24 +467,24 @@ static int by_x(const void *a, const void *b)
  * largest logit keeps the largest probability (near ties included). */
 static void case_order(const struct softmax_kernel *k, struct sb_case_result *r)
 {
-    float *x = alloc(32000), *y = alloc(32000);
+    float *x = ct_alloc(32000), *y = ct_alloc(32000);
     struct pair *p = malloc(32000 * sizeof *p);
     for (size_t d = 0; d < NSETS && r->pass; d++)
         for (size_t s = 0; s < NSIZES && r->pass; s++) {
             size_t n = prop_sizes[s];
-            gen(prop_sets[d], x, n, 7 * s + d);
-            if (!call(k, x, y, n, 1.0f, r))
+            ct_gen(prop_sets[d], x, n, 7 * s + d);
+            if (!ct_call(k, x, y, n, 1.0f, r))
                 break;
             for (size_t i = 0; i < n; i++)
                 p[i] = (struct pair){x[i], i};
             qsort(p, n, sizeof *p, by_x);
             for (size_t j = 0; j + 1 < n; j++) {
                 size_t a = p[j].i, b = p[j + 1].i;
-                int ok = x[a] == x[b] ? same_bits(y[a], y[b]) : y[a] <= y[b];
+                int ok = x[a] == x[b] ? ct_same_bits(y[a], y[b]) : y[a] <= y[b];
                 if (!ok) {
-                    fail(r, "%s n=%zu: x[%zu]=%.9g %s x[%zu]=%.9g but y = %.9g, %.9g", prop_sets[d],
-                         n, a, (double)x[a], x[a] == x[b] ? "==" : "<", b, (double)x[b],
-                         (double)y[a], (double)y[b]);
+                    ct_fail(r, "%s n=%zu: x[%zu]=%.9g %s x[%zu]=%.9g but y = %.9g, %.9g",
+                            prop_sets[d], n, a, (double)x[a], x[a] == x[b] ? "==" : "<", b,
+                            (double)x[b], (double)y[a], (double)y[b]);
                     break;
                 }
             }
@@ -793,7 +514,7 @@ static const struct sb_case cases[] = {
     {"in-place", "x == y and any float offset give the same bits as separate aligned buffers", case_in_place},
     {"tails", "every n from 0 to 257 within the bound", case_tails},
     {"lanes", "an element alone among -inf, far smaller or huge values: the exact limit", case_lanes},
-    {"guard", "no access past either end: buffers against PROT_NONE pages, n 0..1024, 16 offsets", case_guard},
+    {"guard", "no access past either end: buffers against PROT_NONE pages, n 0..1024, 16 offsets", ct_case_guard},
     {"normalization", "property: |sum y - 1| within what the bound allows, over the datasets", case_normalization},
     {"shift", "property: softmax(x + c) = softmax(x) within the bound, c keeping x + c exact", case_shift},
     {"order", "property: x_i > x_j gives y_i >= y_j, equal x equal y (argmax kept, near ties too)", case_order},
@@ -818,3 +539,4 @@ void sb_case_run(const struct sb_case *c, const struct softmax_kernel *k,
     *result = (struct sb_case_result){.pass = 1};
     c->run(k, result);
 }
+

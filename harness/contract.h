@@ -32,5 +32,8 @@ const struct sb_case *sb_case_find(const char *name);
  * kernel and n on stderr first. */
 void sb_case_run(const struct sb_case *c, const struct softmax_kernel *k,
                  struct sb_case_result *result);
+/* Frees what the cases keep between runs (the properties' references, which
+ * every kernel of a run shares); the next run computes them again. */
+void sb_case_release(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* jsonio.c - see jsonio.h. */
 #include "jsonio.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,8 +10,12 @@
 
 static void load_error(const json_error_t *e, const char *name, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "%s: line %d, column %d (byte %d): %s", name, e->line, e->column,
-             e->position, e->text);
+    /* no position: the file could not be read, and jansson's text names it */
+    if (e->line < 0 && strstr(e->text, name) != NULL)
+        snprintf(err, errlen, "%s", e->text);
+    else
+        snprintf(err, errlen, "%s: line %d, column %d (byte %d): %s", name, e->line, e->column,
+                 e->position, e->text);
 }
 
 json_t *sb_jload(const char *path, char *err, size_t errlen)
@@ -108,7 +113,10 @@ size_t sb_jr_size(struct sb_jr *r, const json_t *obj, const char *key, size_t ma
     double x = sb_jr_num(r, obj, key);
     if (isnan(x) && !sb_jr_ok(r))
         return 0;
-    if (!(x >= 0.0 && x <= (double)max && x == floor(x))) {
+    /* (double)max may round up (SIZE_MAX to 2^64): the bound is checked
+     * again on the size_t, once the conversion is known to be defined */
+    if (!(x >= 0.0 && x < ldexp(1.0, (int)(sizeof(size_t) * CHAR_BIT)) && x == floor(x)) ||
+        (size_t)x > max) {
         sb_jr_fail(r, "key \"%s\" is not a whole number from 0 to %zu", key, max);
         return 0;
     }
@@ -198,6 +206,15 @@ json_t *sb_jnum(double v)
     return json_real(v);
 }
 
+json_t *sb_jnum_sig(double v, int digits)
+{
+    char b[48];
+    if (!isfinite(v))
+        return sb_jnum(v);
+    snprintf(b, sizeof b, "%.*g", digits, v);
+    return sb_jnum(strtod(b, NULL));
+}
+
 json_t *sb_jstr(const char *s)
 {
     if (s == NULL)
@@ -226,6 +243,14 @@ int sb_jset(json_t *obj, const char *key, json_t *v)
 int sb_jappend(json_t *arr, json_t *v)
 {
     return v == NULL || json_array_append_new(arr, v) != 0 ? -1 : 0;
+}
+
+json_t *sb_jdone(json_t *v, int bad)
+{
+    if (!bad)
+        return v;
+    json_decref(v);
+    return NULL;
 }
 
 int sb_jwrite(FILE *f, const json_t *doc)

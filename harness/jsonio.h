@@ -57,9 +57,14 @@ json_t *sb_jr_obj_opt(struct sb_jr *r, const json_t *obj, const char *key);
  * NULL (an allocation failed) or the set fails, so a builder can OR the
  * results and check once. */
 json_t *sb_jnum(double v);
+/* v rounded to digits significant digits first (the value "%.*g" gives),
+ * for figures whose further digits are noise. */
+json_t *sb_jnum_sig(double v, int digits);
 json_t *sb_jstr(const char *s);
 int sb_jset(json_t *obj, const char *key, json_t *v);
 int sb_jappend(json_t *arr, json_t *v);
+/* The end of a builder: v, or NULL (v released) when bad. */
+json_t *sb_jdone(json_t *v, int bad);
 /* The document, indented by two, numbers to 17 significant digits (every
  * double reads back the same), and a newline; -1 on a write error. */
 int sb_jwrite(FILE *f, const json_t *doc);

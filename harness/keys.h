@@ -49,6 +49,14 @@
 #define SBK_BOUND "bound"
 #define SBK_BATCHED "batched"
 #define SBK_SUMMARY "summary"
+#define SBK_REASON "reason"
+/* a kernel's declared bound */
+#define SBK_C0 "c0"
+#define SBK_C_ARG "c_arg"
+#define SBK_ARG "arg"
+#define SBK_C_SUM "c_sum"
+#define SBK_SUM "sum"
+#define SBK_C_MAG "c_mag"
 
 /* verify, and the rows of bench (the row columns themselves are named in
  * their column tables, verify_rows.c and bench_rows.c, through these;
@@ -97,6 +105,8 @@
 #define SBK_RULE "rule"
 #define SBK_RESULTS "results"
 #define SBK_DETAIL "detail"
+/* edge's summary (with SBK_FAIL and SBK_SKIP) */
+#define SBK_EXPECTED "expected"
 
 /* bench */
 #define SBK_PARAMS "params"
@@ -120,7 +130,6 @@
 #define SBK_TIMER "timer"
 #define SBK_PEERS_INPUT "peers_input"
 #define SBK_SKIPPED "skipped"
-#define SBK_REASON "reason"
 /* bench --shape */
 #define SBK_COLS "cols"
 #define SBK_MASK "mask"
@@ -141,6 +150,7 @@
 #define SBK_ULP_MAX "ulp_max"
 #define SBK_WORSE_THAN_SHIFTED "worse_than_shifted"
 #define SBK_LSE_MAX "lse_max"
+#define SBK_LSE_MEAN "lse_mean"
 #define SBK_FP32 "fp32"
 #define SBK_BF16 "bf16"
 #define SBK_FP16 "fp16"

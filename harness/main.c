@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "contract.h"
 #include "peers.h"
 
 static const char usage[] =
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
     if (softmax_isa_env_status() != 0)
         return sb_usage_error("SOFTMAX_ISA must be scalar, avx2 or avx512");
     atexit(sb_peers_release);
+    atexit(sb_case_release);
     const char *cmd = argv[1];
     if (strcmp(cmd, "list") == 0)
         return sb_cmd_list(argc - 1, argv + 1);

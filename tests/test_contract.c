@@ -104,6 +104,7 @@ int main(void)
                                      .initial_state = (void *)"scalar.log_naive"};
     tests[t++] = (struct CMUnitTest){.name = "cases are named", .test_func = cases_are_named};
     int rc = _cmocka_run_group_tests("contract", tests, t, NULL, NULL);
+    sb_case_release();
     free(tests);
     free(pairs);
     free(names);

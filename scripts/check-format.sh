@@ -9,7 +9,7 @@
 # `make format` formats the same files in place.
 set -euo pipefail
 
-cd "${0%/*}/.."
+cd "$(git -C "$(dirname -- "$0")" rev-parse --show-toplevel)"
 cf=${CLANG_FORMAT:-clang-format}
 if ! command -v "$cf" >/dev/null 2>&1; then
   echo "check-format.sh: error: $cf not found (scripts/install-deps.sh test installs clang-format)" >&2

@@ -11,6 +11,9 @@
 #   make test       warnings as errors; unit, command-line and report tests with
 #                   gcc, again under each smaller ISA cap, under
 #                   AddressSanitizer+UBSan, and with clang
+#   make format     clang-format -i over the tracked C sources and headers
+#                   (.clang-format; scripts/check-format.sh checks without
+#                   changing anything)
 #   make clean
 
 CC      ?= cc
@@ -94,7 +97,7 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests clean FORCE
+.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests format clean FORCE
 .SECONDARY:
 all: $(LIB) $(REFLIB) $(BIN)
 
@@ -187,6 +190,10 @@ test-aarch64:
 	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc build/gcc/softbench
 	$(MAKE) --no-print-directory -j$(JOBS) CROSS=aarch64 WERROR=1 $(TEST_SRC:tests/%.c=build/aarch64/tests/%) build/aarch64/softbench
 	@FULL=$(or $(FULL),0) scripts/test-aarch64.sh
+
+# Formats the tracked C sources and headers in place (.clang-format).
+format:
+	git ls-files -z '*.c' '*.h' | xargs -0 clang-format -i
 
 clean:
 	rm -rf build

@@ -4,8 +4,9 @@
 #   scripts/install-deps.sh build    what `make` needs: gcc, make, MPFR, GMP,
 #                                    jansson
 #   scripts/install-deps.sh report   build, gnuplot; the peers if they can be had
-#   scripts/install-deps.sh test     build, cmocka, clang, python3, xmllint,
-#                                    gnuplot; hyperfine and the peers if they can
+#   scripts/install-deps.sh test     build, cmocka, clang, clang-format,
+#                                    python3, xmllint, gnuplot; hyperfine and
+#                                    the peers if they can
 #   scripts/install-deps.sh cross    the aarch64 cross build and qemu-user
 #                                    (make test-aarch64 on x86-64; not in
 #                                    all): adds the arm64 architecture to dpkg
@@ -25,7 +26,8 @@ check=0
 # command; f: a file
 build=("c:gcc:gcc" "c:make:make" "h:mpfr.h:libmpfr-dev" "h:gmp.h:libgmp-dev" "h:jansson.h:libjansson-dev")
 plots=("c:gnuplot:gnuplot-nox")
-tests=("h:cmocka.h:libcmocka-dev" "c:clang:clang" "c:python3:python3" "c:xmllint:libxml2-utils")
+tests=("h:cmocka.h:libcmocka-dev" "c:clang:clang" "c:python3:python3" "c:xmllint:libxml2-utils"
+       "c:clang-format:clang-format")
 peers=("l:oneapi/dnnl/dnnl.h,libdnnl.so:libdnnl-dev" "l:xnnpack.h,libXNNPACK.so:libxnnpack-dev"
        "l:pthreadpool.h,libpthreadpool.so:libpthreadpool-dev")
 cross=("c:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu" "c:qemu-aarch64:qemu-user"

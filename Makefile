@@ -167,6 +167,8 @@ test:
 	@scripts/install-deps.sh test
 	@if [ "$(ARCH)" = x86_64 ]; then scripts/install-deps.sh cross; fi
 	@rm -f build/test-results.txt
+	@# the tree as .clang-format writes it (make format fixes it)
+	scripts/check-format.sh
 	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc unit-tests cli-tests
 	@here=$$($(ISA_HERE)); for isa in $(CAPS_$(ARCH)); do \
 	  if [ "$$(SOFTMAX_ISA=$$isa $(ISA_HERE))" = "$$here" ]; then \

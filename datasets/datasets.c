@@ -212,8 +212,14 @@ static void gen_sorted(float *x, size_t n, uint64_t seed, const double *p, int d
         x[n - 1 - i] = t;
     }
 }
-static void gen_ascending(float *x, size_t n, uint64_t s, const double *p) { gen_sorted(x, n, s, p, 0); }
-static void gen_descending(float *x, size_t n, uint64_t s, const double *p) { gen_sorted(x, n, s, p, 1); }
+static void gen_ascending(float *x, size_t n, uint64_t s, const double *p)
+{
+    gen_sorted(x, n, s, p, 0);
+}
+static void gen_descending(float *x, size_t n, uint64_t s, const double *p)
+{
+    gen_sorted(x, n, s, p, 1);
+}
 
 /* The top two logits ulps ULP apart, above a normal bulk: argmax must hold. */
 static void gen_neartie(float *x, size_t n, uint64_t seed, const double *p)
@@ -231,7 +237,6 @@ static void gen_neartie(float *x, size_t n, uint64_t seed, const double *p)
     x[j] = second;
     x[i] = top;
 }
-
 
 double sb_det_exp(double x)
 {
@@ -305,6 +310,8 @@ static void gen_midpoint(float *x, size_t n, uint64_t seed, const double *p)
     }
 }
 
+/* Laid out by hand: a table, one dataset to a few lines. */
+// clang-format off
 #define ANY {0}, {0}
 static const struct sb_dataset table[] = {
     {"uniform", "uniform logits in [a, b)", {"a", "b", NULL}, {-10.0, 10.0},
@@ -342,6 +349,7 @@ static const struct sb_dataset table[] = {
     {"file", "rows from a file: file:PATH (.npy 1-D or 2-D, raw float32, text)", {NULL}, {0.0},
      ANY, NULL, ""},
 };
+// clang-format on
 
 #define NDS (sizeof table / sizeof table[0])
 
@@ -396,8 +404,8 @@ int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, s
             return -1;
         }
         const char *base = strrchr(out->path, '/');
-        snprintf(out->label, sizeof out->label, "%s%s%.60s%s", d->name,
-                 out->path[0] ? "(" : "", base ? base + 1 : out->path, out->path[0] ? ")" : "");
+        snprintf(out->label, sizeof out->label, "%s%s%.60s%s", d->name, out->path[0] ? "(" : "",
+                 base ? base + 1 : out->path, out->path[0] ? ")" : "");
         return 0;
     }
     for (char *kv = params ? strtok(params, ",") : NULL; kv != NULL; kv = strtok(NULL, ",")) {
@@ -416,8 +424,8 @@ int sb_dataset_parse(const char *spec, struct sb_dataset_spec *out, char *err, s
         char *end;
         double v = strtod(eq + 1, &end);
         if (end == eq + 1 || *end != '\0' || !isfinite(v)) {
-            snprintf(err, errlen, "dataset '%s': %s needs a finite number, not '%s'", d->name,
-                     kv, eq + 1);
+            snprintf(err, errlen, "dataset '%s': %s needs a finite number, not '%s'", d->name, kv,
+                     eq + 1);
             return -1;
         }
         if (v < d->lo[idx] || v > d->hi[idx]) {

@@ -59,12 +59,12 @@ struct sb_rng {
 };
 void sb_rng_seed(struct sb_rng *r, uint64_t seed);
 uint64_t sb_rng_next(struct sb_rng *r);
-double sb_rng_uniform(struct sb_rng *r);  /* [0, 1), 53 bits */
-double sb_rng_normal(struct sb_rng *r);   /* N(0, 1), polar method */
+double sb_rng_uniform(struct sb_rng *r); /* [0, 1), 53 bits */
+double sb_rng_normal(struct sb_rng *r);  /* N(0, 1), polar method */
 /* exp(x) for |x| <= 700 from IEEE operations and ldexp alone, the same bits
  * everywhere: x = k ln2 + r, |r| <= ln2/2 (ln2 in two parts, k ln2_hi
  * exact for |k| < 2^11), Taylor to r^16 (truncation below 1e-17). */
 double sb_det_exp(double x);
-double sb_det_log(double x);              /* deterministic natural log, x > 0 */
+double sb_det_log(double x); /* deterministic natural log, x > 0 */
 
 #endif

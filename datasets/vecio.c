@@ -214,8 +214,9 @@ static int parse_npy(const char *path, const unsigned char *b, size_t len, struc
         errno = 0;
         unsigned long long v = strtoull(p, &end, 10);
         if (end == p || errno != 0 || nd == 3) {
-            snprintf(err, errlen, nd == 3 ? "%s: arrays of more than 2 dimensions are not supported"
-                                          : "%s: malformed shape in .npy header",
+            snprintf(err, errlen,
+                     nd == 3 ? "%s: arrays of more than 2 dimensions are not supported"
+                             : "%s: malformed shape in .npy header",
                      path);
             return -1;
         }
@@ -231,8 +232,9 @@ static int parse_npy(const char *path, const unsigned char *b, size_t len, struc
     m->rows = nd == 2 ? dims[0] : 1;
     m->cols = nd == 2 ? dims[1] : dims[0];
     if (strncmp(f, "True", 4) == 0 && m->rows > 1 && m->cols > 1) {
-        snprintf(err, errlen, "%s: Fortran-order (column-major) arrays are not supported; save "
-                              "with np.ascontiguousarray",
+        snprintf(err, errlen,
+                 "%s: Fortran-order (column-major) arrays are not supported; save "
+                 "with np.ascontiguousarray",
                  path);
         return -1;
     }
@@ -243,8 +245,9 @@ static int parse_npy(const char *path, const unsigned char *b, size_t len, struc
     }
     size_t have = len - off;
     if (have / 4 < count) {
-        snprintf(err, errlen, "%s: truncated: the header promises %zu values (%zu bytes), the "
-                              "file holds %zu bytes of data",
+        snprintf(err, errlen,
+                 "%s: truncated: the header promises %zu values (%zu bytes), the "
+                 "file holds %zu bytes of data",
                  path, count, count * 4, have);
         return -1;
     }
@@ -375,14 +378,23 @@ static int write_npy_header(FILE *f, const struct sb_matrix *m)
 {
     char dict[128];
     if (m->ndim == 2)
-        snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu, %zu), }",
-                 m->rows, m->cols);
+        snprintf(dict, sizeof dict,
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu, %zu), }", m->rows,
+                 m->cols);
     else
         snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu,), }",
                  m->rows * m->cols);
     size_t total = 10 + strlen(dict) + 1, pad = (64 - total % 64) % 64;
     size_t hlen = strlen(dict) + pad + 1;
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xff),
+    unsigned char pre[10] = {0x93,
+                             'N',
+                             'U',
+                             'M',
+                             'P',
+                             'Y',
+                             1,
+                             0,
+                             (unsigned char)(hlen & 0xff),
                              (unsigned char)(hlen >> 8)};
     return fwrite(pre, 1, 10, f) == 10 && fputs(dict, f) >= 0 &&
            fprintf(f, "%*s\n", (int)pad, "") >= 0;
@@ -398,7 +410,8 @@ int sb_write_matrix(const char *path, enum sb_fmt fmt, const struct sb_matrix *m
     int ok = 1;
     if (fmt == SB_FMT_TEXT) {
         for (size_t i = 0; i < n && ok; i++)
-            ok = (isnan(m->x[i]) ? fputs("nan\n", o.f) : fprintf(o.f, "%.9g\n", (double)m->x[i])) >= 0;
+            ok = (isnan(m->x[i]) ? fputs("nan\n", o.f) : fprintf(o.f, "%.9g\n", (double)m->x[i])) >=
+                 0;
     } else {
         if (fmt == SB_FMT_NPY)
             ok = write_npy_header(o.f, m);

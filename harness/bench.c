@@ -80,7 +80,9 @@ static double time_calls(sb_work_fn work, void *ctx, const struct sb_clock *clk,
 void sb_measure_set(size_t nw, sb_work_fn work, void *const *ctx, const struct sb_clock *clk,
                     const struct sb_plan *plan, struct sb_result *out)
 {
-    size_t k = plan->samples < 1 ? 1 : plan->samples > SB_MAX_SAMPLES ? SB_MAX_SAMPLES : plan->samples;
+    size_t k = plan->samples < 1                ? 1
+               : plan->samples > SB_MAX_SAMPLES ? SB_MAX_SAMPLES
+                                                : plan->samples;
     for (size_t w = 0; w < nw; w++) {
         work(ctx[w]); /* warm-up: first-touch, caches, a peer's primitive for this n */
         size_t reps = 1;
@@ -256,14 +258,21 @@ static int floor_rw(const float *x, float *y, size_t n, float T)
 }
 
 static const struct softmax_kernel floors[] = {
-    {.name = "floor.read", .algorithm = "read", .fn = floor_read,
+    {.name = "floor.read",
+     .algorithm = "read",
+     .fn = floor_read,
      .summary = "memory floor: a vectorized read of n floats"},
-    {.name = "floor.rw", .algorithm = "rw", .fn = floor_rw,
+    {.name = "floor.rw",
+     .algorithm = "rw",
+     .fn = floor_rw,
      .summary = "memory floor: a vectorized read and write of n floats"},
 };
 
 size_t sb_floor_count(void) { return sizeof floors / sizeof floors[0]; }
-const struct softmax_kernel *sb_floor_at(size_t i) { return i < sb_floor_count() ? &floors[i] : NULL; }
+const struct softmax_kernel *sb_floor_at(size_t i)
+{
+    return i < sb_floor_count() ? &floors[i] : NULL;
+}
 
 /* ---- the machine */
 
@@ -303,9 +312,9 @@ long sb_cache_size(int level)
 /* The flags of /proc/cpuinfo that matter here, in that file's order. */
 static void cpu_flags(char *out, size_t len)
 {
-    static const char *keep[] = {"sse4_2",   "avx",      "avx2",        "fma",
-                                 "f16c",     "avx512f",  "avx512dq",    "avx512bw",
-                                 "avx512vl", "avx512_bf16", "avx512_fp16", "constant_tsc",
+    static const char *keep[] = {"sse4_2",     "avx",         "avx2",        "fma",
+                                 "f16c",       "avx512f",     "avx512dq",    "avx512bw",
+                                 "avx512vl",   "avx512_bf16", "avx512_fp16", "constant_tsc",
                                  "nonstop_tsc"};
     out[0] = '\0';
     FILE *f = fopen("/proc/cpuinfo", "r");

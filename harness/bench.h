@@ -44,18 +44,18 @@ struct sb_call {
 void sb_call_once(void *ctx);
 
 struct sb_plan {
-    double min_sample;  /* a sample lasts at least this (seconds) */
-    size_t samples;     /* samples after the warm-up, at most SB_MAX_SAMPLES */
-    size_t max_reps;    /* cap on calls per sample */
+    double min_sample;        /* a sample lasts at least this (seconds) */
+    size_t samples;           /* samples after the warm-up, at most SB_MAX_SAMPLES */
+    size_t max_reps;          /* cap on calls per sample */
     void (*evict)(void *ctx); /* cold runs: called, untimed, before each call */
     void *evict_ctx;
 };
 #define SB_MAX_SAMPLES 64
 
 struct sb_result {
-    size_t reps;                      /* calls per sample */
-    double per_call[SB_MAX_SAMPLES];  /* seconds per call, one per sample */
-    struct sb_stats stats;            /* of per_call */
+    size_t reps;                     /* calls per sample */
+    double per_call[SB_MAX_SAMPLES]; /* seconds per call, one per sample */
+    struct sb_stats stats;           /* of per_call */
 };
 
 /* One warm-up call; then, warm, reps doubles from 1 until reps calls last

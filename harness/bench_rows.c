@@ -28,11 +28,8 @@ static double ns_per_elem(const void *r)
 }
 
 /* A getter: the value `expr` of row r, in the sb_val member m. */
-#define GETTER(name, m, expr)                                                                     \
-    static struct sb_val name(const void *r)                                                      \
-    {                                                                                             \
-        return (struct sb_val){.m = (expr)};                                                      \
-    }
+#define GETTER(name, m, expr)                                                                      \
+    static struct sb_val name(const void *r) { return (struct sb_val){.m = (expr)}; }
 GETTER(name_of, s, ROW(r)->k->name)
 GETTER(kind_of, s, ROW(r)->kind)
 GETTER(mask_of, s, sb_mask_name(ROW(r)->mask))
@@ -87,23 +84,55 @@ static json_t *per_call(const void *r)
 }
 
 /* The columns both tables have, in (where) they show. */
-#define KERNEL(in) {SBK_KERNEL, SB_COL_STR, in, "kernel", "%-17s", .get = name_of}
-#define KIND {SBK_KIND, SB_COL_STR, SB_IN_DATA, .get = kind_of}
-#define TEMP {SBK_T, SB_COL_NUM, SB_IN_CSV, .cfmt = "%.9g", .get = temp_of}
-#define REPS {SBK_REPS, SB_COL_INT, SB_IN_ALL, "reps", "%7s", .off = ROWI(r.reps)}
-#define SAMPLES(in) {SBK_SAMPLES, SB_COL_INT, in, .off = ROWI(r.stats.k)}
-#define MEDIAN {SBK_MEDIAN_NS, SB_COL_NUM, SB_IN_ALL, "median ns", "%12s", "%.1f", "%.1f", \
-                .get = median_ns}
-#define MIN(in) {SBK_MIN_NS, SB_COL_NUM, in | SB_TEXT_LAST, "min ns", "%11s", "%.1f", "%.1f", \
-                 .get = min_ns}
-#define MAX(in) {SBK_MAX_NS, SB_COL_NUM, in | SB_TEXT_LAST, "max ns", "%11s", "%.1f", "%.1f", \
-                 .get = max_ns}
-#define MAD {NULL, SB_COL_STR, SB_IN_TEXT | SB_TEXT_LAST, "MAD", "%7s", .text = mad_text}
-#define PER_ELEM {SBK_NS_PER_ELEM, SB_COL_NUM, SB_IN_ALL, "ns/elem", "%8s", "%.3f", "%.4f", \
-                  .get = per_elem}
-#define GBS(in) {SBK_GB_PER_S, SB_COL_NUM, in, "GB/s", "%8s", "%.2f", "%.4f", .get = gb_per_s}
-#define NOISY(in) {SBK_NOISY, SB_COL_BOOL, in | SB_TEXT_LAST, "", "%s", .get = noisy, \
-                   .text = noisy_text}
+#define KERNEL(in)                                                                                 \
+    {                                                                                              \
+        SBK_KERNEL, SB_COL_STR, in, "kernel", "%-17s", .get = name_of                              \
+    }
+#define KIND                                                                                       \
+    {                                                                                              \
+        SBK_KIND, SB_COL_STR, SB_IN_DATA, .get = kind_of                                           \
+    }
+#define TEMP                                                                                       \
+    {                                                                                              \
+        SBK_T, SB_COL_NUM, SB_IN_CSV, .cfmt = "%.9g", .get = temp_of                               \
+    }
+#define REPS                                                                                       \
+    {                                                                                              \
+        SBK_REPS, SB_COL_INT, SB_IN_ALL, "reps", "%7s", .off = ROWI(r.reps)                        \
+    }
+#define SAMPLES(in)                                                                                \
+    {                                                                                              \
+        SBK_SAMPLES, SB_COL_INT, in, .off = ROWI(r.stats.k)                                        \
+    }
+#define MEDIAN                                                                                     \
+    {                                                                                              \
+        SBK_MEDIAN_NS, SB_COL_NUM, SB_IN_ALL, "median ns", "%12s", "%.1f", "%.1f",                 \
+            .get = median_ns                                                                       \
+    }
+#define MIN(in)                                                                                    \
+    {                                                                                              \
+        SBK_MIN_NS, SB_COL_NUM, in | SB_TEXT_LAST, "min ns", "%11s", "%.1f", "%.1f", .get = min_ns \
+    }
+#define MAX(in)                                                                                    \
+    {                                                                                              \
+        SBK_MAX_NS, SB_COL_NUM, in | SB_TEXT_LAST, "max ns", "%11s", "%.1f", "%.1f", .get = max_ns \
+    }
+#define MAD                                                                                        \
+    {                                                                                              \
+        NULL, SB_COL_STR, SB_IN_TEXT | SB_TEXT_LAST, "MAD", "%7s", .text = mad_text                \
+    }
+#define PER_ELEM                                                                                   \
+    {                                                                                              \
+        SBK_NS_PER_ELEM, SB_COL_NUM, SB_IN_ALL, "ns/elem", "%8s", "%.3f", "%.4f", .get = per_elem  \
+    }
+#define GBS(in)                                                                                    \
+    {                                                                                              \
+        SBK_GB_PER_S, SB_COL_NUM, in, "GB/s", "%8s", "%.2f", "%.4f", .get = gb_per_s               \
+    }
+#define NOISY(in)                                                                                  \
+    {                                                                                              \
+        SBK_NOISY, SB_COL_BOOL, in | SB_TEXT_LAST, "", "%s", .get = noisy, .text = noisy_text      \
+    }
 
 /* bench: the CSV in this order; the text table puts min, max, MAD and noisy
  * last. */

@@ -28,15 +28,14 @@ struct shape_call {
 static void shape_once(void *ctx)
 {
     struct shape_call *c = ctx;
-    int st = c->split    ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
-             : c->onednn ? sb_peer_onednn_batch(c->x, c->y, c->rows, c->cols, c->T,
-                                                softmax_pool_threads(c->pool))
-             : c->xt != SOFTMAX_F32
-                 ? softmax_batch_t(c->k, c->xt, c->xh, c->cols, c->yt,
-                                   c->yt == SOFTMAX_F32 ? (void *)c->y : c->yh, c->cols, c->rows,
-                                   c->cols, c->T, c->pool)
-                 : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows, c->cols, c->T,
-                                 c->pool);
+    int st = c->split               ? softmax_split(c->x, c->y, c->cols, c->T, c->pool)
+             : c->onednn            ? sb_peer_onednn_batch(c->x, c->y, c->rows, c->cols, c->T,
+                                                           softmax_pool_threads(c->pool))
+             : c->xt != SOFTMAX_F32 ? softmax_batch_t(c->k, c->xt, c->xh, c->cols, c->yt,
+                                                      c->yt == SOFTMAX_F32 ? (void *)c->y : c->yh,
+                                                      c->cols, c->rows, c->cols, c->T, c->pool)
+                                    : softmax_batch(c->k, c->x, c->cols, c->y, c->cols, c->rows,
+                                                    c->cols, c->T, c->pool);
     c->rc = c->rc != SOFTMAX_OK ? c->rc : st;
 }
 
@@ -70,8 +69,7 @@ int sb_bench_shapes(struct sb_bench_opts *o, struct sb_out *csv, struct sb_out *
     int rc = 0, failed = 0;
     json_t *doc = NULL;
     if (pools == NULL || calls == NULL || ctxs == NULL || res == NULL || x == NULL || y == NULL ||
-        (T != 1.0f && xs == NULL) ||
-        (o->xt != SOFTMAX_F32 && (xh == NULL || yh == NULL)))
+        (T != 1.0f && xs == NULL) || (o->xt != SOFTMAX_F32 && (xh == NULL || yh == NULL)))
         rc = sb_usage_error("bench: cannot allocate %zu floats", maxe);
     for (size_t t = 0; rc == 0 && t < nt; t++)
         if ((pools[t] = softmax_pool_create(*(unsigned *)o->threads.v[t])) == NULL)
@@ -84,8 +82,8 @@ int sb_bench_shapes(struct sb_bench_opts *o, struct sb_out *csv, struct sb_out *
     printf("softbench bench: cpu %s, usable ISA %s, input %s, mask %s, %s in, %s out, T=%g, "
            "%ld cores online\n\n",
            sb_cpu_model(), softmax_isa_name(softmax_isa_available()), ds->label,
-           sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt),
-           (double)T, sysconf(_SC_NPROCESSORS_ONLN));
+           sb_mask_name(o->causal), softmax_dtype_name(o->xt), softmax_dtype_name(o->yt), (double)T,
+           sysconf(_SC_NPROCESSORS_ONLN));
     if (sb_emulated())
         printf("EMULATED: the times below measure qemu-user, not an aarch64 CPU\n");
     sb_cols_text_head(stdout, sb_shape_cols, sb_shape_ncols);
@@ -106,7 +104,8 @@ int sb_bench_shapes(struct sb_bench_opts *o, struct sb_out *csv, struct sb_out *
         const struct softmax_kernel *k = o->kernels.v[i];
         if (sb_is_peer(k) && strcmp(k->name, "peer.onednn") != 0)
             printf("SKIP %s: only oneDNN's batched path (one 2-D primitive on its own OpenMP "
-                   "threads) is built for shapes\n", k->name);
+                   "threads) is built for shapes\n",
+                   k->name);
     }
     for (size_t si = 0; si < o->shapes.n; si++) {
         const struct sb_shape *sh = o->shapes.v[si];
@@ -131,9 +130,14 @@ int sb_bench_shapes(struct sb_bench_opts *o, struct sb_out *csv, struct sb_out *
             }
             for (size_t t = 0; t < nt; t++, nw++) {
                 int scaled = onednn && xs != NULL;
-                calls[nw] = (struct shape_call){k, scaled ? xs : x, y, sh->rows, sh->cols,
-                                                scaled ? 1.0f : T, pools[t], split, onednn, 0,
-                                                o->xt, o->yt, xh, yh, mask};
+                calls[nw] = (struct shape_call){k,        scaled ? xs : x,
+                                                y,        sh->rows,
+                                                sh->cols, scaled ? 1.0f : T,
+                                                pools[t], split,
+                                                onednn,   0,
+                                                o->xt,    o->yt,
+                                                xh,       yh,
+                                                mask};
             }
         }
         nk += nw;
@@ -155,9 +159,15 @@ int sb_bench_shapes(struct sb_bench_opts *o, struct sb_out *csv, struct sb_out *
             sb_measure_set(nw - ours, shape_once, ctxs + ours, &clk, &plan, res + ours);
         for (size_t w = 0; w < nw; w++) {
             const struct shape_call *c = &calls[w];
-            struct sb_brow r = {.k = c->k, .kind = c->split ? "split" : sb_bench_kind(c->k),
-                                .n = n, .rows = c->rows, .cols = c->cols, .mask = c->mask,
-                                .threads = softmax_pool_threads(c->pool), .T = T, .r = res[w]};
+            struct sb_brow r = {.k = c->k,
+                                .kind = c->split ? "split" : sb_bench_kind(c->k),
+                                .n = n,
+                                .rows = c->rows,
+                                .cols = c->cols,
+                                .mask = c->mask,
+                                .threads = softmax_pool_threads(c->pool),
+                                .T = T,
+                                .r = res[w]};
             if (c->rc != SOFTMAX_OK) {
                 char shape[64];
                 sb_brow_shape(&r, shape, sizeof shape);
@@ -188,4 +198,3 @@ out:
     free(yh);
     return rc != 0 ? rc : failed ? SB_EXIT_FAIL : 0;
 }
-

@@ -52,7 +52,8 @@ static int each_item(const char *arg, const char *sep, int (*fn)(const char *, s
     if (copy == NULL)
         return sb_usage_error("out of memory");
     int rc = 0, items = 0;
-    for (char *t = strtok_r(copy, sep, &save); t != NULL && rc == 0; t = strtok_r(NULL, sep, &save)) {
+    for (char *t = strtok_r(copy, sep, &save); t != NULL && rc == 0;
+         t = strtok_r(NULL, sep, &save)) {
         rc = fn(t, out);
         items++;
     }
@@ -103,7 +104,10 @@ static int one_kernel(const char *t, struct sb_list *out)
     return 0;
 }
 
-int sb_parse_kernels(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_kernel, out); }
+int sb_parse_kernels(const char *arg, struct sb_list *out)
+{
+    return each_item(arg, ",", one_kernel, out);
+}
 
 static int parse_size(const char *s, size_t *v)
 {
@@ -149,7 +153,10 @@ static int one_size(const char *t, struct sb_list *out)
     return 0;
 }
 
-int sb_parse_sizes(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_size, out); }
+int sb_parse_sizes(const char *arg, struct sb_list *out)
+{
+    return each_item(arg, ",", one_size, out);
+}
 
 static int one_shape(const char *t, struct sb_list *out)
 {
@@ -185,7 +192,10 @@ static int one_shape(const char *t, struct sb_list *out)
     return push_or_oom(out, p);
 }
 
-int sb_parse_shapes(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_shape, out); }
+int sb_parse_shapes(const char *arg, struct sb_list *out)
+{
+    return each_item(arg, ",", one_shape, out);
+}
 
 static int one_threads(const char *t, struct sb_list *out)
 {
@@ -201,7 +211,10 @@ static int one_threads(const char *t, struct sb_list *out)
     return push_or_oom(out, p);
 }
 
-int sb_parse_threads(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_threads, out); }
+int sb_parse_threads(const char *arg, struct sb_list *out)
+{
+    return each_item(arg, ",", one_threads, out);
+}
 
 static int one_temp(const char *t, struct sb_list *out)
 {
@@ -215,14 +228,18 @@ static int one_temp(const char *t, struct sb_list *out)
     if (errno == ERANGE && v == 0.0f)
         return sb_usage_error("temperature %s underflows to 0 in float", t);
     if (!(v > 0.0f))
-        return sb_usage_error("temperature %s must be > 0 (T = inf gives the uniform distribution)", t);
+        return sb_usage_error("temperature %s must be > 0 (T = inf gives the uniform distribution)",
+                              t);
     float *p = malloc(sizeof *p);
     if (p != NULL)
         *p = v;
     return push_or_oom(out, p);
 }
 
-int sb_parse_temps(const char *arg, struct sb_list *out) { return each_item(arg, ",", one_temp, out); }
+int sb_parse_temps(const char *arg, struct sb_list *out)
+{
+    return each_item(arg, ",", one_temp, out);
+}
 
 static int one_dataset(const char *t, struct sb_list *out)
 {
@@ -362,14 +379,14 @@ static const char *arm_part_name(unsigned impl, unsigned part)
         unsigned impl, part;
         const char *name;
     } parts[] = {
-        {0x41, 0xd08, "Arm Cortex-A72"},   {0x41, 0xd0b, "Arm Cortex-A76"},
-        {0x41, 0xd0c, "Arm Neoverse N1"},  {0x41, 0xd40, "Arm Neoverse V1"},
-        {0x41, 0xd49, "Arm Neoverse N2"},  {0x41, 0xd4f, "Arm Neoverse V2"},
-        {0x41, 0xd84, "Arm Neoverse V3"},  {0x41, 0xd8e, "Arm Neoverse N3"},
-        {0x41, 0xd41, "Arm Cortex-A78"},   {0x41, 0xd44, "Arm Cortex-X1"},
-        {0x41, 0xd46, "Arm Cortex-A510"},  {0x41, 0xd47, "Arm Cortex-A710"},
-        {0x41, 0xd48, "Arm Cortex-X2"},    {0xc0, 0xac3, "Ampere AmpereOne"},
-        {0x46, 0x001, "Fujitsu A64FX"},    {0x61, 0x022, "Apple M1"},
+        {0x41, 0xd08, "Arm Cortex-A72"},  {0x41, 0xd0b, "Arm Cortex-A76"},
+        {0x41, 0xd0c, "Arm Neoverse N1"}, {0x41, 0xd40, "Arm Neoverse V1"},
+        {0x41, 0xd49, "Arm Neoverse N2"}, {0x41, 0xd4f, "Arm Neoverse V2"},
+        {0x41, 0xd84, "Arm Neoverse V3"}, {0x41, 0xd8e, "Arm Neoverse N3"},
+        {0x41, 0xd41, "Arm Cortex-A78"},  {0x41, 0xd44, "Arm Cortex-X1"},
+        {0x41, 0xd46, "Arm Cortex-A510"}, {0x41, 0xd47, "Arm Cortex-A710"},
+        {0x41, 0xd48, "Arm Cortex-X2"},   {0xc0, 0xac3, "Ampere AmpereOne"},
+        {0x46, 0x001, "Fujitsu A64FX"},   {0x61, 0x022, "Apple M1"},
     };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (parts[i].impl == impl && parts[i].part == part)

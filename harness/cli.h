@@ -101,6 +101,4 @@ int sb_cmd_report(int argc, char **argv);
 int sb_cmd_baseline(int argc, char **argv);
 int sb_cmd_check(int argc, char **argv);
 
-
-
 #endif

@@ -96,22 +96,15 @@ static int parse_kernels(const char *arg, struct sb_list *out)
 
 static int parse(int argc, char **argv, struct sb_bench_opts *o)
 {
-    static const struct option lo[] = {{"cold", no_argument, 0, 'C'},
-                                       {"pin", required_argument, 0, 'P'},
-                                       {"min-time", required_argument, 0, 'M'},
-                                       {"samples", required_argument, 0, 'S'},
-                                       {"isa", required_argument, 0, 'I'},
-                                       {"quick", no_argument, 0, 'Q'},
-                                       {"csv", required_argument, 0, 'c'},
-                                       {"json", required_argument, 0, 'j'},
-                                       {"seed", required_argument, 0, 's'},
-                                       {"shape", required_argument, 0, 'x'},
-                                       {"threads", required_argument, 0, 't'},
-                                       {"mask", required_argument, 0, 'm'},
-                                       {"dtype", required_argument, 0, 'D'},
-                                       {"out", required_argument, 0, 'O'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {"cold", no_argument, 0, 'C'},           {"pin", required_argument, 0, 'P'},
+        {"min-time", required_argument, 0, 'M'}, {"samples", required_argument, 0, 'S'},
+        {"isa", required_argument, 0, 'I'},      {"quick", no_argument, 0, 'Q'},
+        {"csv", required_argument, 0, 'c'},      {"json", required_argument, 0, 'j'},
+        {"seed", required_argument, 0, 's'},     {"shape", required_argument, 0, 'x'},
+        {"threads", required_argument, 0, 't'},  {"mask", required_argument, 0, 'm'},
+        {"dtype", required_argument, 0, 'D'},    {"out", required_argument, 0, 'O'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     int c, rc = 0;
     char *end;
     optind = 1;
@@ -309,11 +302,14 @@ int sb_cmd_bench(int argc, char **argv)
     float T = *(float *)o.temps.v[0];
     double tsc = sb_tsc_hz();
     struct sb_clock clk = {sb_clock_monotonic, NULL};
-    struct sb_plan plan = {.min_sample = o.min_time, .samples = o.samples, .max_reps = 1u << 30,
-                           .evict = o.cold ? evict : NULL, .evict_ctx = &ev};
-    printf("softbench bench: cpu %s, usable ISA %s%s%s, %s cache, input %s, T=%g\n",
-           sb_cpu_model(), softmax_isa_name(softmax_isa_available()), *isa_note ? "; " : "",
-           isa_note, o.cold ? "cold" : "warm", ds->label, (double)T);
+    struct sb_plan plan = {.min_sample = o.min_time,
+                           .samples = o.samples,
+                           .max_reps = 1u << 30,
+                           .evict = o.cold ? evict : NULL,
+                           .evict_ctx = &ev};
+    printf("softbench bench: cpu %s, usable ISA %s%s%s, %s cache, input %s, T=%g\n", sb_cpu_model(),
+           softmax_isa_name(softmax_isa_available()), *isa_note ? "; " : "", isa_note,
+           o.cold ? "cold" : "warm", ds->label, (double)T);
     if (sb_emulated())
         printf("EMULATED: the times below measure qemu-user, not an aarch64 CPU\n");
     printf("timer: CLOCK_MONOTONIC; TSC %.3f GHz (reference cycles, not core cycles); %s; "
@@ -370,11 +366,11 @@ int sb_cmd_bench(int argc, char **argv)
                 continue;
             }
             int peer_t = xs != NULL && sb_is_peer(k);
-            calls[nw] = (struct sb_call){.k = k, .x = peer_t ? xs : x, .y = y, .n = n,
-                                         .T = peer_t ? 1.0f : T};
+            calls[nw] = (struct sb_call){
+                .k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
             ctxs[nw] = &calls[nw];
-            rows[nw] = (struct sb_brow){.k = k, .kind = sb_bench_kind(k), .n = n, .T = T,
-                                        .tsc_hz = tsc};
+            rows[nw] =
+                (struct sb_brow){.k = k, .kind = sb_bench_kind(k), .n = n, .T = T, .tsc_hz = tsc};
             nw++;
         }
         if (tty)
@@ -447,7 +443,9 @@ int sb_cmd_loop(int argc, char **argv)
             if (end == optarg || *end || errno || *optarg == '-')
                 rc = sb_usage_error("loop: --iters needs a whole number, not '%s'", optarg);
             break;
-        default: rc = sb_usage_error("loop: usage: softbench loop -k KERNEL -n N --iters I [-T T] [-d D]");
+        default:
+            rc = sb_usage_error(
+                "loop: usage: softbench loop -k KERNEL -n N --iters I [-T T] [-d D]");
         }
     }
     if (rc == 0 && optind < argc)

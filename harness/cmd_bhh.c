@@ -56,7 +56,8 @@ struct fmt {
     int p;          /* significant bits */
     int emin, emax; /* exponents of the smallest and largest normal */
 };
-static const struct fmt fmts[] = {{"fp32", 24, -126, 127}, {"bf16", 8, -126, 127},
+static const struct fmt fmts[] = {{"fp32", 24, -126, 127},
+                                  {"bf16", 8, -126, 127},
                                   {"fp16", 11, -14, 15}};
 #define NFMT 3
 
@@ -79,11 +80,22 @@ static double ulp_fmt(const struct fmt *f, double r)
     return ldexp(1.0, (e < f->emin ? f->emin : e) - (f->p - 1));
 }
 
-enum { V_BASIC, V_ALT, V_SHIFTED, V_ALTSHIFTED, V_K_SOFTMAX, V_K_TWOPASS, V_K_NAIVE,
-       V_K_ACCURATE, V_K_DIVFREE, V_K_DIVFREE_RAW, NV };
-static const char *vname[NV] = {"basic",       "alt",        "shifted",     "altshifted",
-                                "k.softmax",   "k.twopass",  "k.naive",     "k.accurate",
-                                "k.divfree",   "k.divfree_raw"};
+enum {
+    V_BASIC,
+    V_ALT,
+    V_SHIFTED,
+    V_ALTSHIFTED,
+    V_K_SOFTMAX,
+    V_K_TWOPASS,
+    V_K_NAIVE,
+    V_K_ACCURATE,
+    V_K_DIVFREE,
+    V_K_DIVFREE_RAW,
+    NV
+};
+static const char *vname[NV] = {"basic",     "alt",          "shifted", "altshifted",
+                                "k.softmax", "k.twopass",    "k.naive", "k.accurate",
+                                "k.divfree", "k.divfree_raw"};
 #define NCOL 10 /* the most a vector has here (MNIST: 10) */
 
 /* The exact softmax and lse of x (n <= NCOL), from MPFR at 200 bits. */
@@ -167,8 +179,8 @@ static const struct softmax_kernel *best(const char *alg)
 static void kernels(const float *x, size_t n, double out[][NCOL])
 {
     const struct softmax_kernel *ks[NV] = {
-        [V_K_SOFTMAX] = softmax_choose(n),    [V_K_TWOPASS] = best("twopass"),
-        [V_K_NAIVE] = best("naive"),          [V_K_ACCURATE] = best("accurate"),
+        [V_K_SOFTMAX] = softmax_choose(n),     [V_K_TWOPASS] = best("twopass"),
+        [V_K_NAIVE] = best("naive"),           [V_K_ACCURATE] = best("accurate"),
         [V_K_DIVFREE] = best("log_threepass"), [V_K_DIVFREE_RAW] = best("log_naive")};
     for (int v = V_K_SOFTMAX; v < NV; v++) {
         float y[NCOL];
@@ -280,8 +292,8 @@ int sb_cmd_bhh(int argc, char **argv)
         return sb_usage_error("bhh: %s", err);
     if (n == 0 || n > NCOL || rows == 0) {
         free(X);
-        return sb_usage_error("bhh: %s holds %zu vectors of %zu; want vectors of 1 to %d",
-                              spec, rows, n, NCOL);
+        return sb_usage_error("bhh: %s holds %zu vectors of %zu; want vectors of 1 to %d", spec,
+                              rows, n, NCOL);
     }
     for (size_t i = 0; i < rows * n; i++)
         if (!isfinite(X[i])) {
@@ -413,9 +425,9 @@ int sb_cmd_bhh(int argc, char **argv)
             char lse[16] = "-";
             if (v == V_BASIC || v == V_SHIFTED)
                 snprintf(lse, sizeof lse, "%.3g", a->lse_max);
-            printf("%-5s %-14s %9zu %10.3g %10.3g %10.3g %9.3g %9.3g %7.1f%% %9s\n",
-                   fmts[fi].name, vname[v], a->overflow, mean, m ? a->nw[m / 2] : NAN,
-                   m ? a->nw[m - 1] : NAN, m ? a->ulp[m / 2] : NAN, m ? a->ulp[m - 1] : NAN,
+            printf("%-5s %-14s %9zu %10.3g %10.3g %10.3g %9.3g %9.3g %7.1f%% %9s\n", fmts[fi].name,
+                   vname[v], a->overflow, mean, m ? a->nw[m / 2] : NAN, m ? a->nw[m - 1] : NAN,
+                   m ? a->ulp[m / 2] : NAN, m ? a->ulp[m - 1] : NAN,
                    100.0 * (double)a->worse / (double)a->rows, lse);
             if (jo.f != NULL)
                 bad |= sb_jappend(sums, summary_jobj(&fmts[fi], v, a));

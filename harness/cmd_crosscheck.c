@@ -70,12 +70,11 @@ int sb_cmd_crosscheck(int argc, char **argv)
                  *e;
     struct hf h[256];
     size_t nh = 0, at;
-    json_array_foreach(res, at, e)
-        if (nh < 256 && read_hf(&rh, e, &h[nh]))
-            nh++;
+    json_array_foreach(res, at, e) if (nh < 256 && read_hf(&rh, e, &h[nh])) nh++;
     /* every row names its kernel; a row of bench --shape has no n, and
      * one with n has its figures */
-    json_array_foreach(rows, at, e) {
+    json_array_foreach(rows, at, e)
+    {
         sb_jr_str(&rb, e, SBK_KERNEL);
         if (json_object_get(e, SBK_N) == NULL)
             continue;
@@ -90,12 +89,13 @@ int sb_cmd_crosscheck(int argc, char **argv)
         json_decref(bj);
         return rc;
     }
-    printf("%-17s %9s %14s %14s %9s %9s  %s\n", "kernel", "n", "hyperfine ns", "bench ns",
-           "diff", "3 sigma", "verdict");
+    printf("%-17s %9s %14s %14s %9s %9s  %s\n", "kernel", "n", "hyperfine ns", "bench ns", "diff",
+           "3 sigma", "verdict");
     size_t pairs = 0, agree = 0;
     for (size_t i = 0; i < nh; i++)
         for (size_t j = i + 1; j < nh; j++) {
-            if (strcmp(h[i].kernel, h[j].kernel) != 0 || h[i].n != h[j].n || h[i].iters == h[j].iters)
+            if (strcmp(h[i].kernel, h[j].kernel) != 0 || h[i].n != h[j].n ||
+                h[i].iters == h[j].iters)
                 continue;
             const struct hf *a = h[i].iters < h[j].iters ? &h[i] : &h[j];
             const struct hf *b = a == &h[i] ? &h[j] : &h[i];
@@ -105,7 +105,8 @@ int sb_cmd_crosscheck(int argc, char **argv)
                           di * 1e9 * 1.2533; /* standard error of a median */
             const json_t *row = NULL, *r;
             size_t ri;
-            json_array_foreach(rows, ri, r) {
+            json_array_foreach(rows, ri, r)
+            {
                 const char *k = json_string_value(json_object_get(r, SBK_KERNEL));
                 double rn = sb_jr_num_opt(&rb, r, SBK_N, -1.0);
                 if (strcmp(k, a->kernel) == 0 && rn >= 0.0 && rn == (double)a->n)
@@ -126,8 +127,8 @@ int sb_cmd_crosscheck(int argc, char **argv)
                    100.0 * diff / med, 100.0 * sigma3 / med,
                    ok ? "agree within noise" : "DISAGREE: beyond the noise of both");
         }
-    printf("\ncrosscheck: %zu of %zu (kernel, n) pairs agree within three standard errors\n",
-           agree, pairs);
+    printf("\ncrosscheck: %zu of %zu (kernel, n) pairs agree within three standard errors\n", agree,
+           pairs);
     json_decref(hfj);
     json_decref(bj);
     return pairs == 0 ? sb_usage_error("crosscheck: no (kernel, n) pair found in both files")

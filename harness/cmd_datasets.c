@@ -50,8 +50,13 @@ int sb_cmd_datasets(int argc, char **argv)
             if (sb_fmt_parse(optarg, &fmt) != 0)
                 rc = sb_usage_error("datasets: format '%s' is not raw, text or npy", optarg);
             break;
-        case 'h': fputs(help, stdout); sb_list_free(&sizes, 1); return SB_EXIT_OK;
-        case ':': rc = sb_usage_error("datasets: option '%s' needs a value", argv[optind - 1]); break;
+        case 'h':
+            fputs(help, stdout);
+            sb_list_free(&sizes, 1);
+            return SB_EXIT_OK;
+        case ':':
+            rc = sb_usage_error("datasets: option '%s' needs a value", argv[optind - 1]);
+            break;
         default: rc = sb_usage_error("datasets: unknown option '%s'", argv[optind - 1]); break;
         }
         if (rc != 0) {

@@ -64,8 +64,8 @@ static int batch_wrap(const float *x, float *y, size_t n, float T)
 }
 
 static json_t *edge_jdoc(const struct sb_list *kernels, const struct sb_list *cases,
-                        const struct sb_case_result *res, size_t fails, size_t expected,
-                        size_t skips)
+                         const struct sb_case_result *res, size_t fails, size_t expected,
+                         size_t skips)
 {
     size_t nk = kernels->n;
     json_t *doc = sb_jhead("edge", 1, NULL), *names = json_array(), *cs = json_array(),
@@ -195,10 +195,10 @@ int sb_cmd_edge(int argc, char **argv)
                 skips++;
             } else {
                 sb_case_run(cs, kr, r);
-                mark = r->pass                            ? "pass"
-                       : kr->safe                         ? "FAIL"
+                mark = r->pass                           ? "pass"
+                       : kr->safe                        ? "FAIL"
                        : sb_is_peer(kr) && r->bound_only ? "ulp*"
-                                                          : "fail*";
+                                                         : "fail*";
                 fails += !r->pass && kr->safe;
                 expected += !r->pass && !kr->safe;
             }

@@ -127,8 +127,8 @@ static int parse(int argc, char **argv, struct gopts *o, int check)
             long v = strtol(optarg, &end, 10);
             /* fewer than 8 a side and the test cannot reach p < 0.01 */
             if (*optarg == 0 || *end != 0 || v < 8 || v > SB_GATE_MAX_ROUNDS)
-                rc = sb_usage_error("%s: --rounds wants 8 to %d, not '%s'", cmd,
-                                    SB_GATE_MAX_ROUNDS, optarg);
+                rc = sb_usage_error("%s: --rounds wants 8 to %d, not '%s'", cmd, SB_GATE_MAX_ROUNDS,
+                                    optarg);
             o->rounds = (size_t)v;
             break;
         }
@@ -295,20 +295,23 @@ static void read_figures(struct sb_jr *r, const json_t *k, struct sb_gate_figure
                    SBK_EDGE_FAILED, SB_GATE_MAX_ROUNDS, SBK_TIME_RATIO);
     size_t i;
     const json_t *e;
-    json_array_foreach(acc, i, e) {
+    json_array_foreach(acc, i, e)
+    {
         if (!sb_jr_ok(r))
             return;
         g->acc[g->nacc++] = (struct sb_gate_acc){sb_jr_num(r, e, SBK_MAX_ULP),
                                                  sb_jr_num(r, e, SBK_SUM_ERR),
                                                  sb_jr_bool(r, e, SBK_OK)};
     }
-    json_array_foreach(ef, i, e) {
+    json_array_foreach(ef, i, e)
+    {
         if (!sb_jr_ok(r))
             return;
         if ((g->edge_failed[g->nedge_failed++] = json_string_value(e)) == NULL)
             sb_jr_fail(r, "%s: \"%s\" holds a non-string", name, SBK_EDGE_FAILED);
     }
-    json_array_foreach(tr, i, e) {
+    json_array_foreach(tr, i, e)
+    {
         if (!sb_jr_ok(r))
             return;
         if (sb_jvalue_num(e, &g->ratio[g->rounds++]) != 0)
@@ -327,7 +330,8 @@ static int same_gate(struct sb_jr *r, const json_t *doc)
         json_array_size(c) != sb_gate_case_count())
         return 0;
     size_t i;
-    json_array_foreach(c, i, e) {
+    json_array_foreach(c, i, e)
+    {
         const struct sb_gate_case *mine = sb_gate_case_at(i);
         const char *ds = sb_jr_str(r, e, SBK_DATASET);
         double n = sb_jr_num(r, e, SBK_N), T = sb_jr_num(r, e, SBK_T);
@@ -356,14 +360,12 @@ static void read_head(struct sb_jr *r, const json_t *doc, struct bhead *h)
     h->cpu = sb_jr_str(r, mach, SBK_CPU);
     h->isa = sb_jr_str(r, mach, SBK_ISA_USABLE);
     size_t i;
-    json_array_foreach(h->list, i, e)
-        sb_jr_str(r, e, SBK_NAME);
+    json_array_foreach(h->list, i, e) sb_jr_str(r, e, SBK_NAME);
 }
 
 int sb_cmd_check(int argc, char **argv)
 {
-    struct gopts o = {.rounds = DEFAULT_ROUNDS,
-                      .tol = {SB_GATE_INSN_TOL, SB_GATE_TIME_TOL}};
+    struct gopts o = {.rounds = DEFAULT_ROUNDS, .tol = {SB_GATE_INSN_TOL, SB_GATE_TIME_TOL}};
     int rc = parse(argc, argv, &o, 1);
     if (rc != 0) {
         sb_list_free(&o.kernels, 0);
@@ -419,7 +421,9 @@ int sb_cmd_check(int argc, char **argv)
     printf("rules: accuracy no worse at all; instructions +%.2f%% at most; time +%.1f%% and "
            "Mann-Whitney p < 0.01 (%s)\n\n",
            100 * o.tol.insn_tol, 100 * o.tol.time_tol,
-           o.no_time ? "not checked" : o.strict_time ? "a failure" : "a warning");
+           o.no_time       ? "not checked"
+           : o.strict_time ? "a failure"
+                           : "a warning");
     struct sb_gate_opts go = {1, !o.no_insns, o.no_time ? 0 : o.rounds};
     size_t nreg = 0, nwarn = 0, nok = 0, nskip = 0;
     char summary[2048] = "";
@@ -445,13 +449,14 @@ int sb_cmd_check(int argc, char **argv)
         printf("%-20s REGRESSED: not in the baseline (a new kernel: make baseline records it)\n",
                k->name);
         nreg++;
-        snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s%s (not in the baseline)",
-                 *summary ? ", " : "", k->name);
+        snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+                 "%s%s (not in the baseline)", *summary ? ", " : "", k->name);
     }
     sb_list_free(&want, 0);
     size_t ei;
     const json_t *e;
-    json_array_foreach(h.list, ei, e) {
+    json_array_foreach(h.list, ei, e)
+    {
         if (rc != 0)
             break;
         const char *name = json_string_value(json_object_get(e, SBK_NAME));

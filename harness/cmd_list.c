@@ -88,7 +88,8 @@ int sb_cmd_list(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
         puts("usage: softbench list [--json FILE]\n\nEvery kernel: name, ISA, whether this CPU "
              "runs it, safety and declared bound in ULP.\nBound: c0 + c_arg*r*(a_i + abar) + "
-             "c_sum*g(n); see docs/kernels.md, 'Declared bounds'.\n--json FILE writes the records too.");
+             "c_sum*g(n); see docs/kernels.md, 'Declared bounds'.\n--json FILE writes the records "
+             "too.");
         return SB_EXIT_OK;
     }
     if (argc == 3 && strcmp(argv[1], "--json") == 0)
@@ -107,8 +108,8 @@ int sb_cmd_list(int argc, char **argv)
     }
     enum softmax_isa here = softmax_isa_available();
     printf("cpu: %s; usable ISA: %s\n\n", sb_cpu_model(), softmax_isa_name(here));
-    printf("%-20s %-7s %-4s %-6s %-44s %s\n", "kernel", "isa", "runs", "safe",
-           "bound (ULP)", "what");
+    printf("%-20s %-7s %-4s %-6s %-44s %s\n", "kernel", "isa", "runs", "safe", "bound (ULP)",
+           "what");
     for (size_t i = 0; i < sb_kernel_total(); i++)
         text_kernel(sb_kernel_any(i));
     for (size_t i = 0; i < sb_peer_missing_count(); i++)

@@ -45,7 +45,6 @@ static const char help[] =
     "edge.csv, recommendation.csv, data/ and the plots (SVG and PNG).\n"
     "exit: 0 written, 2 bad input or gnuplot failed (nothing written)\n";
 
-
 static void rm_tree(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -119,7 +118,7 @@ static int write_all(struct report *r)
     free(data);
     if (rc != 0)
         return sb_usage_error("%s", err);
-    static const char *names[] = {"results.json", "index.html", "report.md",   "verify.csv",
+    static const char *names[] = {"results.json", "index.html", "report.md",         "verify.csv",
                                   "bench.csv",    "edge.csv",   "recommendation.csv"};
     FILE *f[7];
     int ok = 1;
@@ -234,7 +233,7 @@ int sb_cmd_report(int argc, char **argv)
                 else
                     printf("  %s: %s -> none (%s)\n", r.m[i].cpu, sb_bands[b].name,
                            r.m[i].d.emulated ? "emulated: times under qemu recommend nothing"
-                                           : "no candidate measured there");
+                                             : "no candidate measured there");
             }
     }
     sb_rep_free(&r);

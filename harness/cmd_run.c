@@ -70,8 +70,8 @@ int sb_cmd_run(int argc, char **argv)
     if (k == NULL)
         return sb_usage_error("run: -k takes one kernel");
     if (!softmax_kernel_supported(k))
-        return sb_usage_error("kernel %s needs %s, which this CPU (or SOFTMAX_ISA) lacks",
-                              k->name, softmax_isa_name(k->isa));
+        return sb_usage_error("kernel %s needs %s, which this CPU (or SOFTMAX_ISA) lacks", k->name,
+                              softmax_isa_name(k->isa));
 
     char err[512];
     struct sb_matrix m;

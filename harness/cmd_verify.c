@@ -16,8 +16,8 @@
 #include "jsonio.h"
 #include "keys.h"
 #include "metrics.h"
-#include "reference.h"
 #include "refcache.h"
+#include "reference.h"
 #include "vecio.h"
 #include "verify_rows.h"
 
@@ -66,9 +66,9 @@ static const char help[] =
 static const char *default_sizes =
     "0-9,15-17,31-33,63-65,100,127-129,255-257,1000,4096,10000,32000,65536,128256,262144,"
     "1000000";
-static const char *default_datasets[] = {"uniform",   "normal",   "normal:sigma=16",
-                                         "equal",     "uniform:a=80,b=120", "llm",
-                                         "attention", "underflow", "huge:mag=1e30"};
+static const char *default_datasets[] = {
+    "uniform", "normal",    "normal:sigma=16", "equal",        "uniform:a=80,b=120",
+    "llm",     "attention", "underflow",       "huge:mag=1e30"};
 #define NDEFAULT_DATASETS (sizeof default_datasets / sizeof default_datasets[0])
 
 struct opts {
@@ -184,8 +184,8 @@ static int parse(int argc, char **argv, struct opts *o)
 struct ctx {
     struct opts *o;
     struct sb_out csv, json, hist_out;
-    json_t *doc, *jrows; /* --json: the document, written at the end */
-    int jbad;            /* a JSON value could not be made */
+    json_t *doc, *jrows;  /* --json: the document, written at the end */
+    int jbad;             /* a JSON value could not be made */
     struct sb_hist *hist; /* kernel ki, dataset di at ki * (ndatasets + 1) + di; the last: all */
     size_t nok, nx, nskip, nfail, nrows, npeer, nref, nhit;
 };
@@ -288,8 +288,9 @@ static void csv_hist(struct ctx *c)
             unsigned long long t = sb_hist_total(h);
             if (t == 0)
                 continue;
-            const char *label =
-                di + 1 < nd ? ((const struct sb_dataset_spec *)c->o->datasets.v[di])->label : "all";
+            const char *label = di + 1 < nd
+                                    ? ((const struct sb_dataset_spec *)c->o->datasets.v[di])->label
+                                    : "all";
             for (int j = 0; j < SB_HIST_BINS; j++) {
                 fprintf(f, "%s,", hist_name(c, ki));
                 sb_csv_str(f, label);
@@ -328,8 +329,8 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
             sk.bound.c0 += SOFTMAX_SPLIT_EXTRA_ULP;
             held[ki] = sb_scaled_kernel(&sk, c->o->bound_scale);
         }
-        agg[ki] = (struct sb_vrow){.k = &held[ki], .dataset = label, .n = cols, .T = T,
-                                   .rows = rows, .status = SB_ST_OK};
+        agg[ki] = (struct sb_vrow){
+            .k = &held[ki], .dataset = label, .n = cols, .T = T, .rows = rows, .status = SB_ST_OK};
     }
     int rc = 0, need[2] = {0, 0};
     int *brc = yb != NULL ? calloc(nk, sizeof *brc) : NULL;
@@ -353,8 +354,8 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
         else if (c->o->yt == SOFTMAX_F32)
             brc[ki] = softmax_batch_t(k, c->o->xt, c->o->xh, ld, SOFTMAX_F32, ybk, ld, rows, cols,
                                       T, c->o->pool);
-        else if ((brc[ki] = softmax_batch_t(k, c->o->xt, c->o->xh, ld, c->o->yt, c->o->yh, ld,
-                                            rows, cols, T, c->o->pool)) == SOFTMAX_OK)
+        else if ((brc[ki] = softmax_batch_t(k, c->o->xt, c->o->xh, ld, c->o->yt, c->o->yh, ld, rows,
+                                            cols, T, c->o->pool)) == SOFTMAX_OK)
             softmax_to_f32(c->o->yt, c->o->yh, ybk, rows * ld);
     }
     for (size_t ki = 0; ki < nk; ki++)
@@ -419,7 +420,8 @@ int sb_cmd_verify(int argc, char **argv)
     if (rc == 0 && o.histogram != NULL &&
         sb_out_open(&c.hist_out, o.histogram, err, sizeof err) != 0)
         rc = sb_usage_error("%s", err);
-    if (rc == 0 && (c.hist = calloc((o.kernels.n + 1) * (o.datasets.n + 1), sizeof *c.hist)) == NULL)
+    if (rc == 0 &&
+        (c.hist = calloc((o.kernels.n + 1) * (o.datasets.n + 1), sizeof *c.hist)) == NULL)
         rc = sb_usage_error("out of memory");
 
     /* Buffers for the largest input: a size, or a file dataset's rows. */

@@ -97,7 +97,9 @@ int sb_cmd_verify64(int argc, char **argv)
         case 'T': rc = sb_parse_temps(optarg, &temps); break;
         case 's': rc = sb_parse_seed(optarg, &seed); break;
         case 'h': fputs(help, stdout); return SB_EXIT_OK;
-        case ':': rc = sb_usage_error("verify64: option '%s' needs a value", argv[optind - 1]); break;
+        case ':':
+            rc = sb_usage_error("verify64: option '%s' needs a value", argv[optind - 1]);
+            break;
         default: rc = sb_usage_error("verify64: unknown option '%s'", argv[optind - 1]); break;
         }
     }
@@ -105,7 +107,8 @@ int sb_cmd_verify64(int argc, char **argv)
         rc = sb_usage_error("verify64: unexpected argument '%s'", argv[optind]);
     const int all = names.n == 0;
     for (size_t i = 0; rc == 0 && all && i < softmax64_kernel_count(); i++)
-        rc = sb_list_push(&names, (void *)softmax64_kernel_at(i)) ? sb_usage_error("out of memory") : 0;
+        rc = sb_list_push(&names, (void *)softmax64_kernel_at(i)) ? sb_usage_error("out of memory")
+                                                                  : 0;
     if (rc == 0 && sizes.n == 0)
         rc = sb_parse_sizes("0-9,15-17,31-33,100,255-257,1000,4096,32000", &sizes);
     if (rc == 0 && datasets.n == 0)
@@ -130,8 +133,8 @@ int sb_cmd_verify64(int argc, char **argv)
     if (rc == 0)
         printf("softbench verify64: float64 kernels against MPFR rounded to double, seed %llu\n\n"
                "%-19s %-24s %8s %6s %9s %8s %6s %8s %7s  %s\n",
-               (unsigned long long)seed, "kernel", "dataset", "n", "T", "max_ulp", "mean",
-               "bound", "|sum-1|", "CR%", "status");
+               (unsigned long long)seed, "kernel", "dataset", "n", "T", "max_ulp", "mean", "bound",
+               "|sum-1|", "CR%", "status");
     for (size_t di = 0; rc == 0 && di < datasets.n; di++) {
         const struct sb_dataset_spec *ds = datasets.v[di];
         if (sb_dataset_is_file(ds)) {
@@ -169,8 +172,9 @@ int sb_cmd_verify64(int argc, char **argv)
                            ds->label, n, T, f.max_ulp, f.mean, f.worst_ratio * 100.0, f.sum_err,
                            f.frac_cr * 100.0, status);
                     if (status[0] == 'F')
-                        fprintf(stderr, "FAIL %s on %s n=%zu T=%g: %zu element(s) over the bound "
-                                        "(max %.3g ULP)\n",
+                        fprintf(stderr,
+                                "FAIL %s on %s n=%zu T=%g: %zu element(s) over the bound "
+                                "(max %.3g ULP)\n",
                                 k->name, ds->label, n, T, f.over, f.max_ulp);
                 }
             }

@@ -33,7 +33,7 @@ enum {
 };
 
 struct sb_col {
-    const char *key;  /* CSV header and JSON key; NULL for a text-only column */
+    const char *key; /* CSV header and JSON key; NULL for a text-only column */
     enum sb_col_kind kind;
     unsigned in;      /* SB_IN_* and the flags above */
     const char *head; /* text header; "" prints none (a last column only) */
@@ -44,13 +44,13 @@ struct sb_col {
     size_t off;       /* the value's place in the row, where get is NULL */
     struct sb_val (*get)(const void *row);
     void (*text)(const void *row, char *buf, size_t len); /* a cell that is not tfmt's */
-    json_t *(*json)(const void *row);                      /* a JSON value of no kind here */
+    json_t *(*json)(const void *row);                     /* a JSON value of no kind here */
 };
 
 /* The offset of field f of row type T, refused at compile time unless f has
  * type C (double for a number, size_t for an integer, int for a bool,
  * const char * for a string): the table cannot misread a field. */
-#define SB_AT(T, f, C) (offsetof(T, f) + 0 * sizeof(_Generic(((T *)0)->f, C: 1)))
+#define SB_AT(T, f, C) (offsetof(T, f) + 0 * sizeof(_Generic(((T *)0)->f, C : 1)))
 
 struct sb_val sb_col_value(const struct sb_col *c, const void *row);
 

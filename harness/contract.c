@@ -83,7 +83,10 @@ static void case_masked(const struct softmax_kernel *k, struct sb_case_result *r
     for (int pattern = 0; pattern < 4; pattern++) {
         ct_gen("normal:sigma=3", x, n, 17 + (uint64_t)pattern);
         for (size_t i = 0; i < n; i++) {
-            int mask = pattern == 0 ? i >= 20 : pattern == 1 ? i < 30 : pattern == 2 ? i % 2 : i != 36;
+            int mask = pattern == 0   ? i >= 20
+                       : pattern == 1 ? i < 30
+                       : pattern == 2 ? i % 2
+                                      : i != 36;
             x[i] = mask ? -INFINITY : x[i];
         }
         float *y = ct_expect_bound(k, x, n, 1.0f, r);
@@ -98,7 +101,11 @@ static void case_masked(const struct softmax_kernel *k, struct sb_case_result *r
     }
 }
 
-static void fill(float *v, size_t n, float a) { for (size_t i = 0; i < n; i++) v[i] = a; }
+static void fill(float *v, size_t n, float a)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = a;
+}
 
 static void case_all_masked(const struct softmax_kernel *k, struct sb_case_result *r)
 {
@@ -270,9 +277,10 @@ static void case_in_place(const struct softmax_kernel *k, struct sb_case_result 
                     break;
                 for (size_t i = 0; i < n; i++)
                     if (!ct_same_bits(z[off + i], y[i])) {
-                        ct_fail(r, "n=%zu in place at float offset %zu: y[%zu]=%.9g, out of place "
+                        ct_fail(r,
+                                "n=%zu in place at float offset %zu: y[%zu]=%.9g, out of place "
                                 "%.9g",
-                             n, off, i, (double)z[off + i], (double)y[i]);
+                                n, off, i, (double)z[off + i], (double)y[i]);
                         break;
                     }
             }
@@ -323,10 +331,10 @@ static void case_lanes(const struct softmax_kernel *k, struct sb_case_result *r)
 
 /* ---- the properties, over the datasets */
 
-static const char *prop_sets[] = {"uniform",   "normal",          "normal:sigma=16", "llm",
-                                  "attention", "dominant",        "tiny",            "huge",
-                                  "underflow", "ascending",       "descending",      "neartie",
-                                  "neartie:ulps=3", "equal:v=3"};
+static const char *prop_sets[] = {
+    "uniform",        "normal",   "normal:sigma=16", "llm",       "attention",  "dominant",
+    "tiny",           "huge",     "underflow",       "ascending", "descending", "neartie",
+    "neartie:ulps=3", "equal:v=3"};
 static const size_t prop_sizes[] = {1, 2, 10, 100, 1000, 32000};
 #define NSETS (sizeof prop_sets / sizeof prop_sets[0])
 #define NSIZES (sizeof prop_sizes / sizeof prop_sizes[0])
@@ -409,9 +417,9 @@ static void case_normalization(const struct softmax_kernel *k, struct sb_case_re
                 tol += (sb_element_bound(k, x, i, xmax, abar, n, 1.0f) + 0.5) * prob_ulp(k, ref[i]);
             double err = fabs(prob_sum(k, y, n) - 1.0);
             if (!(err <= tol))
-                (isfinite(err) ? ct_fail_bound : ct_fail)(
-                    r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g", prop_sets[d], n, err,
-                    tol);
+                (isfinite(err) ? ct_fail_bound
+                               : ct_fail)(r, "%s n=%zu: |sum - 1| = %.3g, the bound allows %.3g",
+                                          prop_sets[d], n, err, tol);
         }
     free(x);
     free(y);
@@ -441,10 +449,11 @@ static void case_shift(const struct softmax_kernel *k, struct sb_case_result *r)
         }
         struct sb_metrics m;
         if (ct_call(k, xc, y, n, 1.0f, r) && !sb_judge(k, xc, y, ref, n, 1.0f, SBREF_EXACT, &m))
-            (isfinite(m.max_ulp) ? ct_fail_bound : ct_fail)(
-                r, "x + %g: y[%zu]=%.9g, softmax(x) is %.9g: %.1f ULP beyond the bound",
-                 (double)cs[c], m.worst_at, (double)y[m.worst_at], (double)ref[m.worst_at],
-                 m.max_ulp);
+            (isfinite(m.max_ulp)
+                 ? ct_fail_bound
+                 : ct_fail)(r, "x + %g: y[%zu]=%.9g, softmax(x) is %.9g: %.1f ULP beyond the bound",
+                            (double)cs[c], m.worst_at, (double)y[m.worst_at],
+                            (double)ref[m.worst_at], m.max_ulp);
     }
     free(x);
     free(xc);
@@ -498,26 +507,42 @@ static const struct sb_case cases[] = {
     {"n0", "n = 0: nothing written, success (NULL pointers allowed)", case_n0},
     {"n1", "n = 1: exactly 1, whatever the finite logit and T", case_n1},
     {"n2", "n = 2: equal pair exactly [0.5, 0.5]; others within the bound", case_n2},
-    {"equal", "all equal (0, 1e4, 1e30, FLT_MAX, -FLT_MAX): every output the same, within the bound of 1/n", case_equal},
+    {"equal",
+     "all equal (0, 1e4, 1e30, FLT_MAX, -FLT_MAX): every output the same, within the bound of 1/n",
+     case_equal},
     {"masked", "-inf entries: exactly +0 there, the rest the softmax of the others", case_masked},
     {"all-masked", "every entry -inf: NaN everywhere (0/0 is undefined)", case_all_masked},
-    {"pinf", "one +inf (n 41 and 3000, block edges): exactly 1 there, 0 elsewhere (the limit)", case_pinf},
+    {"pinf", "one +inf (n 41 and 3000, block edges): exactly 1 there, 0 elsewhere (the limit)",
+     case_pinf},
     {"pinf-many", "k entries +inf: exactly 1/k on them, 0 elsewhere", case_pinf_many},
-    {"nan", "a NaN in any lane or tail position, beside +inf or among -inf: NaN everywhere", case_nan},
-    {"huge", "huge logits (1e30, FLT_MAX, -FLT_MAX, mixed signs): no overflow, the limit where exact", case_huge},
-    {"underflow", "outputs that underflow: subnormal or +0 within the bound, never flushed wholesale", case_underflow},
+    {"nan", "a NaN in any lane or tail position, beside +inf or among -inf: NaN everywhere",
+     case_nan},
+    {"huge",
+     "huge logits (1e30, FLT_MAX, -FLT_MAX, mixed signs): no overflow, the limit where exact",
+     case_huge},
+    {"underflow",
+     "outputs that underflow: subnormal or +0 within the bound, never flushed wholesale",
+     case_underflow},
     {"negzero", "-0.0 behaves as +0.0, bit for bit", case_negzero},
-    {"T-inf", "T = +inf: 1/k on the k finite entries, 0 on -inf; +inf entries stay one-hot", case_t_inf},
-    {"T-small", "tiny T (1e-30, 1e-45, FLT_MIN): the argmax one-hot, ties shared, no NaN", case_t_small},
+    {"T-inf", "T = +inf: 1/k on the k finite entries, 0 on -inf; +inf entries stay one-hot",
+     case_t_inf},
+    {"T-small", "tiny T (1e-30, 1e-45, FLT_MIN): the argmax one-hot, ties shared, no NaN",
+     case_t_small},
     {"T-large", "huge T (1e4, 1e30, FLT_MAX): near uniform, within the bound", case_t_large},
     {"T-invalid", "T <= 0 or NaN: SOFTMAX_EINVAL_T, y untouched", case_t_invalid},
-    {"in-place", "x == y and any float offset give the same bits as separate aligned buffers", case_in_place},
+    {"in-place", "x == y and any float offset give the same bits as separate aligned buffers",
+     case_in_place},
     {"tails", "every n from 0 to 257 within the bound", case_tails},
-    {"lanes", "an element alone among -inf, far smaller or huge values: the exact limit", case_lanes},
-    {"guard", "no access past either end: buffers against PROT_NONE pages, n 0..1024, 16 offsets", ct_case_guard},
-    {"normalization", "property: |sum y - 1| within what the bound allows, over the datasets", case_normalization},
-    {"shift", "property: softmax(x + c) = softmax(x) within the bound, c keeping x + c exact", case_shift},
-    {"order", "property: x_i > x_j gives y_i >= y_j, equal x equal y (argmax kept, near ties too)", case_order},
+    {"lanes", "an element alone among -inf, far smaller or huge values: the exact limit",
+     case_lanes},
+    {"guard", "no access past either end: buffers against PROT_NONE pages, n 0..1024, 16 offsets",
+     ct_case_guard},
+    {"normalization", "property: |sum y - 1| within what the bound allows, over the datasets",
+     case_normalization},
+    {"shift", "property: softmax(x + c) = softmax(x) within the bound, c keeping x + c exact",
+     case_shift},
+    {"order", "property: x_i > x_j gives y_i >= y_j, equal x equal y (argmax kept, near ties too)",
+     case_order},
 };
 
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -539,4 +564,3 @@ void sb_case_run(const struct sb_case *c, const struct softmax_kernel *k,
     *result = (struct sb_case_result){.pass = 1};
     c->run(k, result);
 }
-

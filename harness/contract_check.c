@@ -80,15 +80,15 @@ int ct_is_log(const struct softmax_kernel *k) { return k->output == SOFTMAX_OUT_
 
 /* The reference for the kernel's output: softmax or log-softmax. */
 int ct_ref_of(const struct softmax_kernel *k, const float *x, size_t n, float T, float *ref,
-                  struct sbref_info *info)
+              struct sbref_info *info)
 {
     return ct_is_log(k) ? sbref_log_softmax(x, n, T, ref, NULL, info)
-                     : sbref_softmax(x, n, T, ref, NULL, info);
+                        : sbref_softmax(x, n, T, ref, NULL, info);
 }
 
 /* Runs the kernel; a non-OK status is a failure. */
 int ct_call(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T,
-                struct sb_case_result *r)
+            struct sb_case_result *r)
 {
     int st = softmax_run(k, x, y, n, T);
     if (st != SOFTMAX_OK)
@@ -99,7 +99,7 @@ int ct_call(const struct softmax_kernel *k, const float *x, float *y, size_t n, 
 /* y must equal want bit for bit (NaN matches any NaN). want is the softmax;
  * a log kernel is held to its log (expect_log). */
 void ct_expect_exact(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                         const float *want, struct sb_case_result *r)
+                     const float *want, struct sb_case_result *r)
 {
     if (ct_is_log(k)) {
         ct_expect_log(k, x, n, T, want, r);
@@ -125,7 +125,7 @@ void ct_expect_exact(const struct softmax_kernel *k, const float *x, size_t n, f
  * or all NaN where the reference is undefined). Returns the output (caller
  * frees) or NULL. */
 float *ct_expect_bound_ref(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                               struct sb_case_result *r, float **ref_out)
+                           struct sb_case_result *r, float **ref_out)
 {
     float *y = ct_alloc(n), *ref = ct_alloc(n);
     struct sbref_info info;
@@ -141,8 +141,8 @@ float *ct_expect_bound_ref(const struct softmax_kernel *k, const float *x, size_
     if (!sb_judge(k, x, y, ref, n, T, (int)info.kind, &m)) {
         char a[200];
         size_t w = m.worst_at;
-        void (*f)(struct sb_case_result *, const char *, ...) =
-            info.kind == SBREF_EXACT && isfinite(m.max_ulp) ? ct_fail_bound : ct_fail;
+        void (*f)(struct sb_case_result *, const char *,
+                  ...) = info.kind == SBREF_EXACT && isfinite(m.max_ulp) ? ct_fail_bound : ct_fail;
         f(r, "T=%g x=%s: y[%zu]=%.9g, reference %.9g (%s): %.1f ULP, %zu element(s) beyond %s",
           (double)T, ct_vec(a, sizeof a, x, n), w, (double)y[w], (double)ref[w],
           sbref_kind_name(info.kind), m.max_ulp, m.n_over,
@@ -156,7 +156,7 @@ float *ct_expect_bound_ref(const struct softmax_kernel *k, const float *x, size_
 }
 
 float *ct_expect_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                           struct sb_case_result *r)
+                       struct sb_case_result *r)
 {
     return ct_expect_bound_ref(k, x, n, T, r, NULL);
 }
@@ -170,7 +170,7 @@ float *ct_expect_bound(const struct softmax_kernel *k, const float *x, size_t n,
  * An unshifted kernel's x/T - log S carries the rounding of log S, as large
  * as the logits: only its bound is asked of it there. */
 void ct_expect_log(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                       const float *want, struct sb_case_result *r)
+                   const float *want, struct sb_case_result *r)
 {
     float *ref = NULL, *y = ct_expect_bound_ref(k, x, n, T, r, &ref);
     for (size_t i = 0; y != NULL && k->bound.arg == SOFTMAX_ARG_SHIFTED && i < n; i++)
@@ -186,11 +186,10 @@ void ct_expect_log(const struct softmax_kernel *k, const float *x, size_t n, flo
 }
 
 void ct_check_bound(const struct softmax_kernel *k, const float *x, size_t n, float T,
-                        struct sb_case_result *r)
+                    struct sb_case_result *r)
 {
     free(ct_expect_bound(k, x, n, T, r));
 }
-
 
 /* ---- the guard-page test, in a child process: a fault is a failure with
  * its context, not the end of the run */

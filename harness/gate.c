@@ -22,8 +22,8 @@
 _Static_assert(SB_GATE_MAX_ROUNDS <= SB_MAX_SAMPLES, "sb_stats_of takes the rounds");
 
 static const struct sb_gate_case cases[] = {
-    {"normal", 1000, 1.0f},    {"normal", 1000, 0.5f},     {"normal:sigma=16", 4096, 1.0f},
-    {"llm", 32000, 1.0f},      {"attention", 1000, 1.0f},  {"underflow", 1000, 1.0f},
+    {"normal", 1000, 1.0f}, {"normal", 1000, 0.5f},    {"normal:sigma=16", 4096, 1.0f},
+    {"llm", 32000, 1.0f},   {"attention", 1000, 1.0f}, {"underflow", 1000, 1.0f},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 _Static_assert(NCASES <= SB_GATE_MAX_CASES, "sb_gate_figures.acc holds one entry per case");
@@ -301,8 +301,9 @@ void sb_gate_compare(const struct sb_gate_figures *base, const struct sb_gate_fi
         double p = sb_mann_whitney_p(base->ratio, base->rounds, now->ratio, now->rounds);
         if (mn > mb * (1.0 + tol->time_tol) && p < 0.01) {
             v->time_regressed = 1;
-            note(v, "time / floor.rw at n=%d: median %.3f over %zu rounds, was %.3f (+%.1f%%, "
-                    "allowed %.1f%%; Mann-Whitney one-sided p = %.2g)",
+            note(v,
+                 "time / floor.rw at n=%d: median %.3f over %zu rounds, was %.3f (+%.1f%%, "
+                 "allowed %.1f%%; Mann-Whitney one-sided p = %.2g)",
                  SB_GATE_TIME_N, mn, now->rounds, mb, 100.0 * (mn / mb - 1.0),
                  100.0 * tol->time_tol, p);
         }

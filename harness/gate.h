@@ -28,8 +28,8 @@ struct sb_gate_case {
 size_t sb_gate_case_count(void);
 const struct sb_gate_case *sb_gate_case_at(size_t i);
 
-#define SB_GATE_INSN_N 1000   /* the input instructions are counted on (normal) */
-#define SB_GATE_TIME_N 4096   /* and timed on, in cache */
+#define SB_GATE_INSN_N 1000 /* the input instructions are counted on (normal) */
+#define SB_GATE_TIME_N 4096 /* and timed on, in cache */
 #define SB_GATE_MAX_ROUNDS 64
 #define SB_GATE_MAX_EDGE 64
 #define SB_GATE_MAX_CASES 16 /* gate.c asserts its case table fits */
@@ -40,14 +40,14 @@ struct sb_gate_acc {
 };
 
 struct sb_gate_figures {
-    int measured;                          /* 0: the CPU cannot run the kernel */
+    int measured;                              /* 0: the CPU cannot run the kernel */
     struct sb_gate_acc acc[SB_GATE_MAX_CASES]; /* one per case */
     size_t nacc;
     const char *edge_failed[SB_GATE_MAX_EDGE]; /* names of the contract cases failed */
     size_t nedge_failed;
-    uint64_t insns;                        /* 0: not counted */
-    double ratio[SB_GATE_MAX_ROUNDS];      /* time / floor.rw time, one per round */
-    size_t rounds;                         /* 0: not timed */
+    uint64_t insns;                   /* 0: not counted */
+    double ratio[SB_GATE_MAX_ROUNDS]; /* time / floor.rw time, one per round */
+    size_t rounds;                    /* 0: not timed */
 };
 
 struct sb_gate_opts {

@@ -27,10 +27,7 @@ struct sb_jr {
     const char *file; /* named in messages */
     char err[256];    /* the first error, "" while there is none */
 };
-static inline int sb_jr_ok(const struct sb_jr *r)
-{
-    return r->err[0] == '\0';
-}
+static inline int sb_jr_ok(const struct sb_jr *r) { return r->err[0] == '\0'; }
 /* Records an error (only the first is kept). */
 void sb_jr_fail(struct sb_jr *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

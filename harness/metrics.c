@@ -188,8 +188,7 @@ static size_t argmax_first(const float *v, size_t n)
 }
 
 void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t n, float T,
-                        const struct softmax_kernel *k, enum sb_hold hold,
-                        struct sb_metrics *out)
+                        const struct softmax_kernel *k, enum sb_hold hold, struct sb_metrics *out)
 {
     *out = (struct sb_metrics){.n = n, .argmax_ok = 1, .all_nan = n > 0};
     if (n == 0) {
@@ -215,7 +214,7 @@ void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t
         }
         sum_ulp += e;
         ncr += e == 0.0;
-        double bound = hold == SB_HOLD_BOUND ? sb_element_bound(k, x, i, xmax, abar, n, T)
+        double bound = hold == SB_HOLD_BOUND   ? sb_element_bound(k, x, i, xmax, abar, n, T)
                        : hold == SB_HOLD_EXACT ? 0.0
                                                : INFINITY;
         double ratio = e == 0.0 ? 0.0 : bound > 0.0 ? e / bound : INFINITY;
@@ -300,7 +299,9 @@ int sb_judge(const struct softmax_kernel *k, const float *x, const float *y, con
              size_t n, float T, int kind, struct sb_metrics *m)
 {
     int undefined = kind == SBREF_NAN_INPUT || kind == SBREF_ALL_NEG_INF;
-    enum sb_hold hold = kind == SBREF_LIMIT ? SB_HOLD_EXACT : undefined ? SB_HOLD_NONE : SB_HOLD_BOUND;
+    enum sb_hold hold = kind == SBREF_LIMIT ? SB_HOLD_EXACT
+                        : undefined         ? SB_HOLD_NONE
+                                            : SB_HOLD_BOUND;
     sb_metrics_compute(x, y, ref, n, T, k, hold, m);
     return undefined ? m->all_nan || n == 0 : m->n_over == 0;
 }
@@ -327,9 +328,8 @@ static float rounded_to(enum softmax_dtype t, float r)
     return back;
 }
 
-int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x,
-               const float *y, const float *ref, size_t n, float T, int kind,
-               struct sb_metrics *m)
+int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x, const float *y,
+               const float *ref, size_t n, float T, int kind, struct sb_metrics *m)
 {
     if (t == SOFTMAX_F32)
         return sb_judge(k, x, y, ref, n, T, kind, m);
@@ -354,9 +354,10 @@ int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float
             e = fabs((double)y[i] - (double)ref[i]) / ut;
         if (err != NULL)
             err[i] = e;
-        double allowed = kind == SBREF_LIMIT ? 0.0
-                         : 0.5 + (sb_element_bound(k, x, i, xmax, abar, n, T) + 0.5) *
-                                     sb_ulp_of(ref[i]) / ut;
+        double allowed = kind == SBREF_LIMIT
+                             ? 0.0
+                             : 0.5 + (sb_element_bound(k, x, i, xmax, abar, n, T) + 0.5) *
+                                         sb_ulp_of(ref[i]) / ut;
         double ratio = kind == SBREF_LIMIT ? (same ? 0.0 : INFINITY) : e / allowed;
         sum += isinf(e) ? 0.0 : e;
         if (e > m->max_ulp) {

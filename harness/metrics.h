@@ -47,20 +47,20 @@ struct sb_metrics {
      * n = 0; NaN if no scratch memory could be had. Over a batch
      * (sb_metrics_merge): the largest of the rows' medians. */
     double median_ulp;
-    double worst_ratio;   /* max over i of error / declared bound */
+    double worst_ratio; /* max over i of error / declared bound */
     size_t worst_at;
-    double worst_bound;   /* the bound at worst_at */
-    size_t n_over;        /* elements whose error exceeds the bound */
+    double worst_bound; /* the bound at worst_at */
+    size_t n_over;      /* elements whose error exceeds the bound */
     /* For a log-softmax kernel: max_ulp and mean_ulp in sb_log_error's
      * units, r is log-domain in max_rel and normwise (max |r| over finite
      * r), and sum_err and kl are taken on exp(y) and exp(r). */
-    double max_rel;       /* max |y - r| / |r| over r != 0 (inf if y != 0 = r) */
-    double normwise;      /* max |y - r| / (u * max |r|), u = 2^-24 (Blanchard et al.) */
-    double sum_err;       /* |sum(y) - 1| */
-    double kl;            /* generalized KL(r || y) = sum r ln(r/y) - r + y */
-    int argmax_ok;        /* first argmax of y == first argmax of x */
-    double frac_cr;       /* fraction of y_i equal to r_i */
-    int all_nan;          /* every y_i is NaN */
+    double max_rel;  /* max |y - r| / |r| over r != 0 (inf if y != 0 = r) */
+    double normwise; /* max |y - r| / (u * max |r|), u = 2^-24 (Blanchard et al.) */
+    double sum_err;  /* |sum(y) - 1| */
+    double kl;       /* generalized KL(r || y) = sum r ln(r/y) - r + y */
+    int argmax_ok;   /* first argmax of y == first argmax of x */
+    double frac_cr;  /* fraction of y_i equal to r_i */
+    int all_nan;     /* every y_i is NaN */
 };
 
 /* bound_kind: how to hold each element to account.
@@ -70,8 +70,7 @@ struct sb_metrics {
 enum sb_hold { SB_HOLD_BOUND, SB_HOLD_EXACT, SB_HOLD_NONE };
 
 void sb_metrics_compute(const float *x, const float *y, const float *ref, size_t n, float T,
-                        const struct softmax_kernel *k, enum sb_hold hold,
-                        struct sb_metrics *out);
+                        const struct softmax_kernel *k, enum sb_hold hold, struct sb_metrics *out);
 
 /* Computes the metrics of y against a reference of the given kind and says
  * whether the kernel kept its word: an exact reference -> every element
@@ -90,9 +89,8 @@ double sb_ulp_of_t(enum softmax_dtype t, float r);
  * reference's half ulp, then one rounding to the type); limits must equal
  * the reference rounded to t; frac_cr counts y equal to it. The other
  * figures as sb_metrics_compute's. */
-int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x,
-               const float *y, const float *ref, size_t n, float T, int kind,
-               struct sb_metrics *m);
+int sb_judge_t(const struct softmax_kernel *k, enum softmax_dtype t, const float *x, const float *y,
+               const float *ref, size_t n, float T, int kind, struct sb_metrics *m);
 
 /* Folds the figures of another vector (whose first element has index off
  * in the batch) into acc: worst cases, and means weighted by length. */

@@ -65,8 +65,12 @@ static int libm_softmax(const float *x, float *y, size_t n, float T)
 }
 
 static const struct softmax_kernel peer_libm = {
-    .name = "peer.libm", .algorithm = "libm", .isa = SOFTMAX_ISA_SCALAR, .fn = libm_softmax,
-    .safe = 0, .summary = "peer: the plain three-pass loop with glibc expf, one float sum"};
+    .name = "peer.libm",
+    .algorithm = "libm",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = libm_softmax,
+    .safe = 0,
+    .summary = "peer: the plain three-pass loop with glibc expf, one float sum"};
 
 #ifdef SB_HAVE_DNNL
 /* Primitives by shape and thread count: oneDNN fixes a primitive's thread
@@ -171,8 +175,12 @@ static int onednn_softmax(const float *x, float *y, size_t n, float T)
 }
 
 static const struct softmax_kernel peer_dnnl = {
-    .name = "peer.onednn", .algorithm = "onednn", .isa = SOFTMAX_ISA_SCALAR, .fn = onednn_softmax,
-    .safe = 0, .summary = "peer: oneDNN softmax v2 primitive, softmax_accurate, one thread"};
+    .name = "peer.onednn",
+    .algorithm = "onednn",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = onednn_softmax,
+    .safe = 0,
+    .summary = "peer: oneDNN softmax v2 primitive, softmax_accurate, one thread"};
 #endif
 
 #ifdef SB_HAVE_XNNPACK
@@ -210,8 +218,12 @@ static int xnn_softmax(const float *x, float *y, size_t n, float T)
 }
 
 static const struct softmax_kernel peer_xnn = {
-    .name = "peer.xnnpack", .algorithm = "xnnpack", .isa = SOFTMAX_ISA_SCALAR, .fn = xnn_softmax,
-    .safe = 0, .summary = "peer: XNNPACK softmax_nc_f32, batch 1, no thread pool"};
+    .name = "peer.xnnpack",
+    .algorithm = "xnnpack",
+    .isa = SOFTMAX_ISA_SCALAR,
+    .fn = xnn_softmax,
+    .safe = 0,
+    .summary = "peer: XNNPACK softmax_nc_f32, batch 1, no thread pool"};
 #endif
 
 static const struct softmax_kernel *const peers[] = {
@@ -229,7 +241,7 @@ static const struct {
     const char *name, *reason;
 } missing[] = {
 #ifdef SB_PEERS_SANITIZER
-/* their runtimes keep allocations that LeakSanitizer would report */
+    /* their runtimes keep allocations that LeakSanitizer would report */
     {"peer.onednn", "not built: sanitizer builds leave the peers out"},
     {"peer.xnnpack", "not built: sanitizer builds leave the peers out"},
 #else
@@ -271,6 +283,8 @@ static int logof_run(size_t i, const float *x, float *y, size_t n, float T)
     return st;
 }
 
+/* Laid out by hand: the macro's calls as a table. */
+// clang-format off
 #define LOGOF_FN(i)                                                          \
     static int logof_##i(const float *x, float *y, size_t n, float T)        \
     {                                                                        \
@@ -286,6 +300,7 @@ static const softmax_fn logof_fns[NLOGOF] = {
     logof_8,  logof_9,  logof_10, logof_11, logof_12, logof_13, logof_14, logof_15,
     logof_16, logof_17, logof_18, logof_19, logof_20, logof_21, logof_22, logof_23,
     logof_24, logof_25, logof_26, logof_27, logof_28, logof_29, logof_30, logof_31};
+// clang-format on
 
 size_t sb_logof_count(void)
 {
@@ -300,8 +315,11 @@ const struct softmax_kernel *sb_logof_at(size_t i)
     if (logof[i].fn == NULL) { /* built on first use; the harness is single-threaded */
         const struct softmax_kernel *k = softmax_kernel_at(i);
         snprintf(logof_name[i], sizeof logof_name[i], "logof.%s", k->name);
-        logof[i] = (struct softmax_kernel){.name = logof_name[i], .algorithm = k->algorithm,
-                                           .isa = k->isa, .fn = logof_fns[i], .safe = 0,
+        logof[i] = (struct softmax_kernel){.name = logof_name[i],
+                                           .algorithm = k->algorithm,
+                                           .isa = k->isa,
+                                           .fn = logof_fns[i],
+                                           .safe = 0,
                                            .summary = "log of the kernel's softmax (glibc logf)",
                                            .output = SOFTMAX_OUT_LOG};
     }

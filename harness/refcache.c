@@ -81,15 +81,17 @@ static int read_entry(const char *path, const char *line, const float *x, size_t
     ok = ok && fread(y, sizeof *y, n, f) == n;
     if (ok)
         dig(&d, y, n * sizeof *y);
-    ok = ok && fread(&stored, sizeof stored, 1, f) == 1 && fgetc(f) == EOF &&
-         stored.a == d.a && stored.b == d.b && h.kind >= SBREF_EXACT && h.kind <= SBREF_EMPTY &&
-         h.status >= 0 && h.status <= SBREF_UNDEFINED;
+    ok = ok && fread(&stored, sizeof stored, 1, f) == 1 && fgetc(f) == EOF && stored.a == d.a &&
+         stored.b == d.b && h.kind >= SBREF_EXACT && h.kind <= SBREF_EMPTY && h.status >= 0 &&
+         h.status <= SBREF_UNDEFINED;
     fclose(f);
     if (!ok)
         return -1;
     *status = h.status;
-    *info = (struct sbref_info){.kind = (enum sbref_kind)h.kind, .index = h.index,
-                                .prec_sum = h.prec_sum, .prec_max = h.prec_max,
+    *info = (struct sbref_info){.kind = (enum sbref_kind)h.kind,
+                                .index = h.index,
+                                .prec_sum = h.prec_sum,
+                                .prec_max = h.prec_max,
                                 .retries = h.retries};
     return 0;
 }
@@ -129,8 +131,8 @@ static int compute(const float *x, size_t n, float T, int lg, float *y, struct s
     return lg ? sbref_log_softmax(x, n, T, y, NULL, info) : sbref_softmax(x, n, T, y, NULL, info);
 }
 
-int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T,
-                        enum softmax_output out, float *y, struct sbref_info *info, int *hit)
+int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, enum softmax_output out,
+                        float *y, struct sbref_info *info, int *hit)
 {
     int lg = out == SOFTMAX_OUT_LOG;
     *hit = 0;

@@ -23,7 +23,7 @@
  * whether the entry was read. A cache that cannot be written is not an
  * error (the result is still returned); one that cannot be read is a miss.
  * Returns what sbref_softmax returns. */
-int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T,
-                        enum softmax_output out, float *y, struct sbref_info *info, int *hit);
+int sb_refcache_softmax(const char *dir, const float *x, size_t n, float T, enum softmax_output out,
+                        float *y, struct sbref_info *info, int *hit);
 
 #endif

@@ -52,8 +52,10 @@ static void bound_text(const void *p, char *buf, size_t len)
     const struct sb_vrow *r = p;
     double v = r->m.worst_ratio * 100.0;
     if (strcmp(r->status, SB_ST_PEER) == 0 || !isfinite(v))
-        snprintf(buf, len, "%s", strcmp(r->status, SB_ST_PEER) == 0 ? "-" : isnan(v) ? "nan"
-                                                                                      : "inf");
+        snprintf(buf, len, "%s",
+                 strcmp(r->status, SB_ST_PEER) == 0 ? "-"
+                 : isnan(v)                         ? "nan"
+                                                    : "inf");
     else
         snprintf(buf, len, "%.0f%%", v);
 }
@@ -93,8 +95,7 @@ const struct sb_col sb_vrow_cols[] = {
     {SBK_NORMWISE, SB_COL_NUM, A, "normwise", "%8s", "%.2f", "%.17g", .off = ROW(m.normwise)},
     {SBK_SUM_ERR, SB_COL_NUM, A, "|sum-1|", "%9s", "%.2e", "%.17g", .off = ROW(m.sum_err)},
     {SBK_KL, SB_COL_NUM, A, "KL", "%9s", "%.2e", "%.17g", .off = ROW(m.kl)},
-    {SBK_ARGMAX_OK, SB_COL_BOOL, A | JL, "arg", "%3s", .off = ROWB(m.argmax_ok),
-     .text = arg_text},
+    {SBK_ARGMAX_OK, SB_COL_BOOL, A | JL, "arg", "%3s", .off = ROWB(m.argmax_ok), .text = arg_text},
     {SBK_FRAC_CR, SB_COL_NUM, A, "CR%", "%6s", .cfmt = "%.17g", .off = ROW(m.frac_cr),
      .text = cr_text},
 };
@@ -116,14 +117,14 @@ void sb_vrow_print_failure(const struct sb_vrow *r)
 {
     fprintf(stderr, "FAIL %s on %s n=%zu T=%g: ", r->k->name, r->dataset, r->n, (double)r->T);
     if (r->kernel_rc != SOFTMAX_OK)
-        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc,
-                softmax_strerror(r->kernel_rc));
+        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc, softmax_strerror(r->kernel_rc));
     else if (r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF)
         fprintf(stderr, "reference is %s; the contract wants NaN everywhere\n",
                 sbref_kind_name(r->ref_kind));
     else
-        fprintf(stderr, "%zu element(s) over the bound; worst at %zu: y=%.9g ref=%.9g (%.1f ULP, "
-                        "bound %.2f)\n",
+        fprintf(stderr,
+                "%zu element(s) over the bound; worst at %zu: y=%.9g ref=%.9g (%.1f ULP, "
+                "bound %.2f)\n",
                 r->m.n_over, r->m.worst_at, (double)r->y_at, (double)r->ref_at,
                 sb_ulp_error(r->y_at, r->ref_at), r->bound_at);
 }
@@ -178,4 +179,3 @@ void sb_vrow_judge(struct sb_vrow *r, const float *x, const float *ref, float *y
         y[i] = NAN;
     sb_vrow_judge_output(r, x, ref, y, softmax_run(r->k, x, y, r->n, r->T), SOFTMAX_F32);
 }
-

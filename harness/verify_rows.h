@@ -19,7 +19,7 @@ struct sb_vrow {
     enum sbref_kind ref_kind;
     const char *status; /* SB_ST_*: ok, xfail, FAIL, peer, SKIP */
     struct sb_metrics m;
-    float y_at, ref_at;  /* at worst_at */
+    float y_at, ref_at; /* at worst_at */
     double bound_at;
     int kernel_rc;
 };

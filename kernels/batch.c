@@ -69,15 +69,17 @@ static int batch_check(const struct softmax_kernel **k, const void *x, size_t ld
     return rows == 0 || cols == 0;
 }
 
-int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
-                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool)
+int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y, size_t ldy,
+                  size_t rows, size_t cols, float T, struct softmax_pool *pool)
 {
     int st = batch_check(&k, x, ldx, y, ldy, rows, cols, T, 1);
     if (st != 0)
         return st > 0 ? SOFTMAX_OK : st;
     if (rows * cols < BATCH_PARALLEL_MIN)
         pool = NULL;
-    struct batch_job j = {k, x, y, ldx, ldy, rows, cols, rows_per_task(rows, softmax_pool_threads(pool)), T};
+    struct batch_job j = {k,   x,    y,    ldx,
+                          ldy, rows, cols, rows_per_task(rows, softmax_pool_threads(pool)),
+                          T};
     sb_pool_run(pool, (rows + j.per - 1) / j.per, batch_task, &j);
     return SOFTMAX_OK;
 }
@@ -118,8 +120,8 @@ static void typed_task(void *arg, size_t t)
         for (size_t q = 0; q < g; q++)
             softmax_to_f32(j->xt, j->x + (r + q) * j->ldx * j->esx, xf + q * cols, cols);
         if (j->yt == SOFTMAX_F32) {
-            run_rows(j->k, xf, cols, (float *)(void *)(j->y + r * j->ldy * j->esy), j->ldy, g,
-                     cols, j->T);
+            run_rows(j->k, xf, cols, (float *)(void *)(j->y + r * j->ldy * j->esy), j->ldy, g, cols,
+                     j->T);
             continue;
         }
         run_rows(j->k, xf, cols, yf, cols, g, cols, j->T);
@@ -135,8 +137,7 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
                     size_t ldx, enum softmax_dtype yt, void *y, size_t ldy, size_t rows,
                     size_t cols, float T, struct softmax_pool *pool)
 {
-    if ((unsigned)xt > SOFTMAX_F16 || (unsigned)yt > SOFTMAX_F16 ||
-        (yt != SOFTMAX_F32 && yt != xt))
+    if ((unsigned)xt > SOFTMAX_F16 || (unsigned)yt > SOFTMAX_F16 || (yt != SOFTMAX_F32 && yt != xt))
         return SOFTMAX_EDTYPE;
     if (xt == SOFTMAX_F32)
         return softmax_batch(k, x, ldx, y, ldy, rows, cols, T, pool);
@@ -155,10 +156,24 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
     group = group < per ? group : per;
     if (cols > SIZE_MAX / sizeof(float) / width / group / slots)
         return SOFTMAX_ENOMEM;
-    struct typed_job j = {k, xt, yt, x, y, ldx, ldy, rows, cols, per, dtype_size(xt),
-                          dtype_size(yt), T,
+    struct typed_job j = {k,
+                          xt,
+                          yt,
+                          x,
+                          y,
+                          ldx,
+                          ldy,
+                          rows,
+                          cols,
+                          per,
+                          dtype_size(xt),
+                          dtype_size(yt),
+                          T,
                           malloc(slots * width * group * cols * sizeof(float)),
-                          calloc(slots, sizeof(atomic_int)), slots, width, group};
+                          calloc(slots, sizeof(atomic_int)),
+                          slots,
+                          width,
+                          group};
     if (j.scratch == NULL || j.used == NULL) {
         free(j.scratch);
         free(j.used);
@@ -251,7 +266,7 @@ struct split_job {
     float *y;
     size_t n, len, chunks;
     float T;
-    int store; /* stage 1 keeps the terms in y (not in place) */
+    int store;                 /* stage 1 keeps the terms in y (not in place) */
     float m[SPLIT_MAX_CHUNKS]; /* the chunk's max, or (two-pass) its exponent */
     double s[SPLIT_MAX_CHUNKS], f[SPLIT_MAX_CHUNKS];
     int fallback[SPLIT_MAX_CHUNKS];
@@ -271,8 +286,8 @@ static void split_terms(void *arg, size_t c)
     if (j->ops2 != NULL)
         j->fallback[c] = j->ops2->sum(j->x + b, chunk_len(j, c), j->T, &j->s[c], &j->m[c]);
     else
-        j->fallback[c] = j->ops->terms(j->x + b, j->store ? j->y + b : NULL, chunk_len(j, c),
-                                       j->T, &j->m[c], &j->s[c]);
+        j->fallback[c] = j->ops->terms(j->x + b, j->store ? j->y + b : NULL, chunk_len(j, c), j->T,
+                                       &j->m[c], &j->s[c]);
 }
 
 /* Two-pass: every chunk written with the row's sum. */

@@ -4,7 +4,11 @@
 
 static int is_pinf(float v) { return v == INFINITY; }
 static int is_finite(float v) { return isfinite(v); }
-static int is_any(float v) { (void)v; return 1; }
+static int is_any(float v)
+{
+    (void)v;
+    return 1;
+}
 
 void sb_fill_masked(const float *x, float *y, size_t n, int (*pick)(float), float v, float other)
 {
@@ -24,10 +28,7 @@ static float recip_count(size_t k)
 /* -log k in double, then rounded to float: a double rounding, which
  * tests/test_reference.c checks against MPFR's correctly rounded value for
  * every k to 2^20 and at powers of two and their neighbours beyond. */
-float sb_neglog_count(size_t k)
-{
-    return (float)-log((double)k);
-}
+float sb_neglog_count(size_t k) { return (float)-log((double)k); }
 
 /* The classification both contracts share: 0 ordinary, else the case, with
  * the count its value depends on. */

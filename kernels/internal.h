@@ -235,8 +235,8 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 /* The accurate kernels' double exponential (derivation in avx2/dvec_avx2.h):
  * the coefficients of h(g) = (2^g - 1)/g, highest degree first, as an
  * initializer, so each ISA's layer holds them as its own array. */
-#define SB_EXP2_H                                                                            \
-    0x1.63b2d7971923fp-20, 0x1.00c0e4e15189cp-16, 0x1.4308c7183d6a2p-13, 0x1.5d877598350dep-10, \
+#define SB_EXP2_H                                                                                  \
+    0x1.63b2d7971923fp-20, 0x1.00c0e4e15189cp-16, 0x1.4308c7183d6a2p-13, 0x1.5d877598350dep-10,    \
         0x1.3b2ab70ad2565p-7, 0x1.c6b08da70cce3p-5, 0x1.ebfbdff82a734p-3, 0x1.62e42fef9cc69p-1
 
 /* The body of the safe three-pass softmax, shared by scalar.threepass and
@@ -305,7 +305,6 @@ extern const struct sb_chunk2_ops sb_chunk2_avx512;
 /* The length from which the split takes the two-pass form on AVX-512:
  * SB_TWOPASS_FROM unless a test lowers it (a test hook, not API). */
 extern size_t sb_split_twopass_from;
-
 
 /* 2^(j/16), j = 0..15, correctly rounded, 64-byte aligned (exp2tab.c). */
 extern const double sb_exp2_16[16];

@@ -34,12 +34,12 @@ struct softmax_pool {
     unsigned threads; /* the caller included */
     unsigned stamp;   /* forks when it was made */
     pthread_t *tid;
-    pthread_mutex_t run;  /* one job at a time */
+    pthread_mutex_t run; /* one job at a time */
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    atomic_ulong gen;     /* the job's number: a worker runs each job once */
-    atomic_uint busy;     /* workers still on the job */
-    unsigned sleepers;    /* workers waiting on go (under mu) */
+    atomic_ulong gen;  /* the job's number: a worker runs each job once */
+    atomic_uint busy;  /* workers still on the job */
+    unsigned sleepers; /* workers waiting on go (under mu) */
     atomic_int stop;
     void (*fn)(void *arg, size_t task);
     void *arg;

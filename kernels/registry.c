@@ -51,6 +51,8 @@ extern const struct softmax_kernel sb_kernel_sve_log_accurate;
 
 size_t sb_accurate_keep_max = SB_ACCURATE_KEEP_DEFAULT;
 
+/* Laid out by hand: one kernel a line. */
+// clang-format off
 static const struct softmax_kernel *const table[] = {
     &sb_kernel_scalar_naive,
     &sb_kernel_scalar_threepass,
@@ -110,6 +112,7 @@ static const struct softmax_kernel *const log_table[] = {
 };
 
 #define NLOG (sizeof log_table / sizeof log_table[0])
+// clang-format on
 
 size_t softmax_log_kernel_count(void) { return NLOG; }
 
@@ -120,10 +123,7 @@ const struct softmax_kernel *softmax_log_kernel_at(size_t i)
 
 size_t softmax_kernel_count(void) { return NKERNELS; }
 
-const struct softmax_kernel *softmax_kernel_at(size_t i)
-{
-    return i < NKERNELS ? table[i] : NULL;
-}
+const struct softmax_kernel *softmax_kernel_at(size_t i) { return i < NKERNELS ? table[i] : NULL; }
 
 const struct softmax_kernel *softmax_kernel_find(const char *name)
 {
@@ -214,8 +214,7 @@ int log_softmax(const float *x, float *y, size_t n, float T)
     return softmax_run(log_softmax_choose(n, T), x, y, n, T);
 }
 
-double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
-                         float T)
+double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n, float T)
 {
     double r = (b->arg == SOFTMAX_ARG_SHIFTED ? 1.0 : 0.0) + (T != 1.0f ? 1.0 : 0.0);
     double g;

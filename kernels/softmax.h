@@ -90,16 +90,16 @@ typedef int (*softmax_rows_fn)(const float *x, size_t ldx, float *y, size_t ldy,
                                size_t cols, float T);
 
 struct softmax_kernel {
-    const char *name;       /* "scalar.threepass": isa.algorithm, stable */
-    const char *algorithm;  /* "threepass", "twopass", "online", "naive" */
+    const char *name;      /* "scalar.threepass": isa.algorithm, stable */
+    const char *algorithm; /* "threepass", "twopass", "online", "naive" */
     enum softmax_isa isa;
-    softmax_fn fn;          /* validates its arguments like softmax_run */
-    int safe;               /* 1: meets the edge-case contract on every input */
+    softmax_fn fn; /* validates its arguments like softmax_run */
+    int safe;      /* 1: meets the edge-case contract on every input */
     struct softmax_bound bound;
     /* For an unsafe kernel, the inputs its bound is claimed on (returns 1);
      * NULL means every input. */
     int (*in_domain)(const float *x, size_t n, float T);
-    const char *summary;    /* one line for listings */
+    const char *summary; /* one line for listings */
     enum softmax_output output;
     /* A native batched entry (NULL: none), which softmax_batch calls for a
      * task's rows: rows x cols with strides as softmax_batch takes them,
@@ -173,8 +173,8 @@ unsigned softmax_pool_threads(const struct softmax_pool *pool);
  * place) needs ldx == ldy, and other overlaps are undefined. Masked entries
  * are -inf (an all-masked row gives NaN, the contract's undefined). The
  * status is checked once, before any row is written. */
-int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
-                  size_t ldy, size_t rows, size_t cols, float T, struct softmax_pool *pool);
+int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y, size_t ldy,
+                  size_t rows, size_t cols, float T, struct softmax_pool *pool);
 
 /* One long row split into chunks of SOFTMAX_SPLIT_CHUNK elements spread over
  * the pool's threads, in one of two forms, the one of the kernel softmax()
@@ -218,9 +218,9 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
 typedef int (*softmax64_fn)(const double *x, double *y, size_t n, double T);
 
 struct softmax64_kernel {
-    const char *name;      /* "scalar64.threepass" */
+    const char *name; /* "scalar64.threepass" */
     const char *algorithm;
-    softmax64_fn fn;       /* validates its arguments: SOFTMAX_EINVAL_T, SOFTMAX_ENULL */
+    softmax64_fn fn; /* validates its arguments: SOFTMAX_EINVAL_T, SOFTMAX_ENULL */
     int safe;
     struct softmax_bound bound;
     int (*in_domain)(const double *x, size_t n, double T);
@@ -234,8 +234,7 @@ const struct softmax64_kernel *softmax64_kernel_find(const char *name);
 int softmax64(const double *x, double *y, size_t n, double T);
 
 /* Evaluates a declared bound for one element (see struct softmax_bound). */
-double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n,
-                         float T);
+double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n, float T);
 
 const char *softmax_strerror(int status);
 

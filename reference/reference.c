@@ -106,8 +106,8 @@ struct job {
     const struct io *io;
     size_t lo, hi;
     double m, T;
-    long prec;           /* pass 1: the sum's precision; pass 2: the first p */
-    long dskip;          /* terms with d below -dskip are skipped */
+    long prec;  /* pass 1: the sum's precision; pass 2: the first p */
+    long dskip; /* terms with d below -dskip are skipped */
     /* pass 1 results */
     mpfr_t part;
     int exact;
@@ -296,8 +296,8 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
     return softmax_io(&io, n, T, opts, info);
 }
 
-int sbref_softmax64(const double *x, size_t n, double T, double *y,
-                    const struct sbref_opts *opts, struct sbref_info *info)
+int sbref_softmax64(const double *x, size_t n, double T, double *y, const struct sbref_opts *opts,
+                    struct sbref_info *info)
 {
     if (info != NULL)
         *info = (struct sbref_info){.kind = SBREF_EXACT};
@@ -371,8 +371,13 @@ static int softmax_io(const struct io *io, size_t n, double T, const struct sbre
         long dskip = (long)ceil((double)(ps + 20) * 0.6931471805599453), dmin = io->yd ? 746 : 200;
         dskip = dskip < dmin ? dmin : dskip;
         for (unsigned t = 0; t < nt; t++) {
-            jobs[t] = (struct job){.io = io, .m = m, .T = T, .prec = ps,
-                                   .dskip = dskip, .lo = n * t / nt, .hi = n * (t + 1) / nt};
+            jobs[t] = (struct job){.io = io,
+                                   .m = m,
+                                   .T = T,
+                                   .prec = ps,
+                                   .dskip = dskip,
+                                   .lo = n * t / nt,
+                                   .hi = n * (t + 1) / nt};
             mpfr_init2(jobs[t].part, ps);
         }
         run_jobs(jobs, sizeof *jobs, nt, pass_sum);
@@ -626,8 +631,14 @@ int sbref_log_softmax(const float *x, size_t n, float T, float *y, const struct 
     for (int round = 0;; round++) {
         long dskip = (long)ceil((double)(p + 171) * 0.6931471805599453);
         for (unsigned i = 0; i < nt; i++) {
-            jobs[i] = (struct ljob){.x = x, .y = y, .m = m, .T = T, .prec = p, .dskip = dskip,
-                                    .lo = n * i / nt, .hi = n * (i + 1) / nt};
+            jobs[i] = (struct ljob){.x = x,
+                                    .y = y,
+                                    .m = m,
+                                    .T = T,
+                                    .prec = p,
+                                    .dskip = dskip,
+                                    .lo = n * i / nt,
+                                    .hi = n * (i + 1) / nt};
             mpfr_init2(jobs[i].part, p);
         }
         run_jobs(jobs, sizeof *jobs, nt, log_pass_sum);

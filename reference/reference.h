@@ -15,10 +15,10 @@
 
 enum sbref_status {
     SBREF_OK = 0,
-    SBREF_UNDEFINED = 1,  /* y is NaN everywhere; info.kind says why */
-    SBREF_EINVAL = -1,    /* T <= 0, T NaN, or a NULL pointer with n > 0 */
+    SBREF_UNDEFINED = 1, /* y is NaN everywhere; info.kind says why */
+    SBREF_EINVAL = -1,   /* T <= 0, T NaN, or a NULL pointer with n > 0 */
     SBREF_ENOMEM = -2,
-    SBREF_ENOROUND = -3,  /* the precision cap was reached (never observed) */
+    SBREF_ENOROUND = -3, /* the precision cap was reached (never observed) */
     SBREF_ETHREAD = -4
 };
 
@@ -31,17 +31,17 @@ enum sbref_kind {
 };
 
 struct sbref_opts {
-    unsigned threads;  /* 0: one per online CPU (at most 8) */
-    long prec_elem;    /* first per-element precision; 0: 64 bits */
-    long prec_sum;     /* precision of the sum; 0: 80 + log2(n) bits */
+    unsigned threads; /* 0: one per online CPU (at most 8) */
+    long prec_elem;   /* first per-element precision; 0: 64 bits */
+    long prec_sum;    /* precision of the sum; 0: 80 + log2(n) bits */
 };
 
 struct sbref_info {
     enum sbref_kind kind;
-    size_t index;       /* first NaN, for SBREF_NAN_INPUT */
-    long prec_sum;      /* the sum's final working precision */
-    long prec_max;      /* the highest precision any element needed */
-    size_t retries;     /* element evaluations repeated at higher precision */
+    size_t index;   /* first NaN, for SBREF_NAN_INPUT */
+    long prec_sum;  /* the sum's final working precision */
+    long prec_max;  /* the highest precision any element needed */
+    size_t retries; /* element evaluations repeated at higher precision */
 };
 
 /* opts and info may be NULL; x and y must not overlap. Precisions are
@@ -52,8 +52,8 @@ int sbref_softmax(const float *x, size_t n, float T, float *y, const struct sbre
 /* The same for float64 in and out: y_i the double nearest to the exact
  * softmax(x / T)_i (ties to even, double subnormals included), with the
  * same guarantee, kinds and statuses. */
-int sbref_softmax64(const double *x, size_t n, double T, double *y,
-                    const struct sbref_opts *opts, struct sbref_info *info);
+int sbref_softmax64(const double *x, size_t n, double T, double *y, const struct sbref_opts *opts,
+                    struct sbref_info *info);
 
 /* log-softmax: y_i the float nearest to x_i/T - log sum_j exp(x_j/T), with
  * the same guarantee, kinds and statuses (the limits are -log k and -inf;

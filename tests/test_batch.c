@@ -84,7 +84,7 @@ static void batch_matches_rows(void **state)
                            "sve.twopass",      "neon.accurate",  "sve.log_threepass"};
 #else
     const char *names[] = {"scalar.threepass", "avx2.threepass", "avx512.threepass",
-                           "avx512.twopass", "avx2.accurate", "avx512.log_threepass"};
+                           "avx512.twopass",   "avx2.accurate",  "avx512.log_threepass"};
 #endif
     const size_t cols[] = {1, 7, 128, 1000};
     struct softmax_pool *pools[3] = {NULL, softmax_pool_create(2), softmax_pool_create(3)};
@@ -143,8 +143,8 @@ static void check_rows(const struct softmax_kernel *k, const float *x, size_t ro
     assert_int_equal(k->rows(z, ld, z, ld, rows, cols, T), SOFTMAX_OK);
     for (size_t r = 0; r < rows; r++)
         if (memcmp(z + r * ld, y + r * ld, cols * sizeof *z) != 0)
-            fail_msg("%s rows %s %zux%zu T=%g in place: row %zu differs", k->name, what, rows,
-                     cols, (double)T, r);
+            fail_msg("%s rows %s %zux%zu T=%g in place: row %zu differs", k->name, what, rows, cols,
+                     (double)T, r);
     free(z);
     free(y);
     free(want);
@@ -309,7 +309,8 @@ static void split_threads(void **state)
     for (size_t s = 0; s < nsizes; s++)
         for (size_t d = 0; d < 3; d++) {
             size_t n = sizes[s];
-            float *x = malloc(n * sizeof *x), *y0 = malloc(n * sizeof *y0), *y = malloc(n * sizeof *y);
+            float *x = malloc(n * sizeof *x), *y0 = malloc(n * sizeof *y0),
+                  *y = malloc(n * sizeof *y);
             assert_true(x && y0 && y);
             gen(sets[d], x, n, s * 3 + d);
             float T = temps[(s + d) % 2];

@@ -118,8 +118,8 @@ static void cold_runs_evict_untimed(void **state)
     const double cost[3] = {2e-3, 1e-3, 3e-3};
     struct fake f = {.costs = cost, .ncost = 3};
     struct sb_clock clk = {fake_now, &f};
-    struct sb_plan plan = {.min_sample = 1e-3, .samples = 5, .max_reps = 1024,
-                           .evict = fake_evict, .evict_ctx = &f};
+    struct sb_plan plan = {
+        .min_sample = 1e-3, .samples = 5, .max_reps = 1024, .evict = fake_evict, .evict_ctx = &f};
     struct sb_result r;
     sb_measure(fake_work, &f, &clk, &plan, &r);
     assert_int_equal(r.reps, 1);
@@ -180,8 +180,8 @@ static void json_reader(void **state)
     assert_true(json_is_null(json_object_get(j, "none")));
     assert_true(sb_jr_ok(&r));
     json_decref(j);
-    const char *bad[] = {"{\"a\": }", "[1, 2", "{\"a\" 1}", "\"open", "[1] x", "{\"a\": tru}",
-                         "\"\\u00zz\"", "\"\\u0", "\"\\"};
+    const char *bad[] = {"{\"a\": }",    "[1, 2",       "{\"a\" 1}", "\"open", "[1] x",
+                         "{\"a\": tru}", "\"\\u00zz\"", "\"\\u0",    "\"\\"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_null(sb_jparse(bad[i], strlen(bad[i]), "bad", err, sizeof err));
         assert_true(error_byte(err) <= strlen(bad[i]));

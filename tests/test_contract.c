@@ -67,17 +67,19 @@ int main(void)
     size_t nc = sb_case_count(), t = 0;
     struct CMUnitTest *tests = calloc(2 * nk * nc + 3, sizeof *tests);
     struct pairing *pairs = calloc(2 * nk * nc, sizeof *pairs);
-    char (*names)[96] = calloc(2 * nk * nc, sizeof *names);
+    char(*names)[96] = calloc(2 * nk * nc, sizeof *names);
     if (tests == NULL || pairs == NULL || names == NULL)
         return 1;
     for (size_t i = 0; i < nk; i++) {
-        const struct softmax_kernel *k = i < np ? softmax_kernel_at(i) : softmax_log_kernel_at(i - np);
+        const struct softmax_kernel *k = i < np ? softmax_kernel_at(i)
+                                                : softmax_log_kernel_at(i - np);
         if (!k->safe || kernel_left_out(k))
             continue;
         for (size_t c = 0; c < nc; c++, t++) {
             pairs[t] = (struct pairing){k, sb_case_at(c)};
             snprintf(names[t], sizeof names[t], "%s: %s", k->name, sb_case_at(c)->name);
-            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = safe_kernel_passes,
+            tests[t] = (struct CMUnitTest){.name = names[t],
+                                           .test_func = safe_kernel_passes,
                                            .initial_state = &pairs[t]};
         }
     }
@@ -90,7 +92,8 @@ int main(void)
             pairs[t] = (struct pairing){k, sb_case_at(c)};
             snprintf(names[t], sizeof names[t], "%s (two-pass form): %s", k->name,
                      sb_case_at(c)->name);
-            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = safe_kernel_passes,
+            tests[t] = (struct CMUnitTest){.name = names[t],
+                                           .test_func = safe_kernel_passes,
                                            .setup_func = two_pass_form,
                                            .teardown_func = kept_form,
                                            .initial_state = &pairs[t]};

@@ -93,10 +93,14 @@ static void widening_is_exact(void **state)
 static void narrowing_rounds_to_nearest_even(void **state)
 {
     (void)state;
-    const float edges[] = {65504.0f, 65519.99f, 65520.0f, 65536.0f, 0x1p-14f, 0x1.ffcp-15f,
-                           0x1p-24f, 0x1p-25f, 0x1.000002p-25f, 0x1.8p-24f, FLT_MAX, -FLT_MAX,
-                           0x1.fefffep127f, 0x1.ff0000p127f, 0x1.010000p0f, 0x1.018000p0f,
-                           0x1.008000p0f, 0.0f, -0.0f, INFINITY, -INFINITY, FLT_MIN, 1e-45f};
+    const float edges[] = {65504.0f,        65519.99f,       65520.0f,
+                           65536.0f,        0x1p-14f,        0x1.ffcp-15f,
+                           0x1p-24f,        0x1p-25f,        0x1.000002p-25f,
+                           0x1.8p-24f,      FLT_MAX,         -FLT_MAX,
+                           0x1.fefffep127f, 0x1.ff0000p127f, 0x1.010000p0f,
+                           0x1.018000p0f,   0x1.008000p0f,   0.0f,
+                           -0.0f,           INFINITY,        -INFINITY,
+                           FLT_MIN,         1e-45f};
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
         assert_int_equal(sb_f32_to_f16(edges[i]), f16_ref(edges[i]));
         assert_int_equal(sb_f32_to_bf16(edges[i]), bf16_ref(edges[i]));
@@ -142,7 +146,8 @@ static void check_level(void)
         for (size_t i = 0; i < N; i++) {
             uint16_t want = ts[t] == SOFTMAX_BF16 ? sb_f32_to_bf16(f[i]) : sb_f32_to_f16(f[i]);
             if (isnan(f[i]))
-                assert_true(isnan(ts[t] == SOFTMAX_BF16 ? sb_bf16_to_f32(got[i]) : sb_f16_to_f32(got[i])));
+                assert_true(
+                    isnan(ts[t] == SOFTMAX_BF16 ? sb_bf16_to_f32(got[i]) : sb_f16_to_f32(got[i])));
             else if (got[i] != want)
                 fail_msg("%s at %s, element %zu (%a): %04x, want %04x", softmax_dtype_name(ts[t]),
                          softmax_isa_name(softmax_isa_available()), i, (double)f[i], got[i], want);
@@ -236,14 +241,17 @@ static void typed_batches(void **state)
     static uint16_t xh[R * LD], yh[R * LD];
     static float yf[R * LD];
     const struct softmax_kernel *k = softmax_choose(C);
-    assert_int_equal(softmax_batch_t(k, SOFTMAX_BF16, xh, LD, SOFTMAX_F16, yh, LD, R, C, 1.0f, NULL),
+    assert_int_equal(softmax_batch_t(k, SOFTMAX_BF16, xh, LD, SOFTMAX_F16, yh, LD, R, C, 1.0f,
+                                     NULL),
                      SOFTMAX_EDTYPE);
     assert_int_equal(softmax_batch_t(k, (enum softmax_dtype)5, xh, LD, SOFTMAX_F32, yf, LD, R, C,
                                      1.0f, NULL),
                      SOFTMAX_EDTYPE);
-    assert_int_equal(softmax_batch_t(k, SOFTMAX_F16, xh, C - 1, SOFTMAX_F32, yf, LD, R, C, 1.0f, NULL),
+    assert_int_equal(softmax_batch_t(k, SOFTMAX_F16, xh, C - 1, SOFTMAX_F32, yf, LD, R, C, 1.0f,
+                                     NULL),
                      SOFTMAX_ELD);
-    assert_int_equal(softmax_batch_t(k, SOFTMAX_F16, xh, LD, SOFTMAX_F32, yf, LD, R, C, -1.0f, NULL),
+    assert_int_equal(softmax_batch_t(k, SOFTMAX_F16, xh, LD, SOFTMAX_F32, yf, LD, R, C, -1.0f,
+                                     NULL),
                      SOFTMAX_EINVAL_T);
     softmax_pool_destroy(pool);
 }
@@ -251,8 +259,7 @@ static void typed_batches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(widening_is_exact),
-        cmocka_unit_test(narrowing_rounds_to_nearest_even),
+        cmocka_unit_test(widening_is_exact), cmocka_unit_test(narrowing_rounds_to_nearest_even),
         cmocka_unit_test(typed_batches),
         cmocka_unit_test(vector_bodies_match), /* last: it lowers the ISA cap */
     };

@@ -26,8 +26,8 @@ static void gen64(const char *spec, double *x, size_t n, uint64_t seed)
 
 /* Every element within the kernel's bound of the reference (ULP of
  * double); returns the fraction correctly rounded. */
-static double hold64(const struct softmax64_kernel *k, const double *x, const double *y,
-                     size_t n, double T, const char *what)
+static double hold64(const struct softmax64_kernel *k, const double *x, const double *y, size_t n,
+                     double T, const char *what)
 {
     double *ref = malloc((n + 1) * sizeof *ref);
     assert_non_null(ref);
@@ -47,8 +47,8 @@ static double hold64(const struct softmax64_kernel *k, const double *x, const do
         double bound = softmax_bound_ulp(&k->bound, a, abar, n, (float)T);
         double e = sb_ulp_error64(y[i], ref[i]);
         if (!(e <= bound))
-            fail_msg("%s %s n=%zu T=%g: y[%zu]=%a ref=%a, %.3g ULP over bound %.3g", k->name,
-                     what, n, T, i, y[i], ref[i], e, bound);
+            fail_msg("%s %s n=%zu T=%g: y[%zu]=%a ref=%a, %.3g ULP over bound %.3g", k->name, what,
+                     n, T, i, y[i], ref[i], e, bound);
         cr += e == 0.0;
     }
     free(ref);
@@ -58,8 +58,8 @@ static double hold64(const struct softmax64_kernel *k, const double *x, const do
 static void kernels_within_bounds(void **state)
 {
     (void)state;
-    const char *sets[] = {"normal", "normal:sigma=16", "llm", "uniform:a=-30,b=5", "underflow",
-                          "huge:mag=1e30"};
+    const char *sets[] = {"normal",    "normal:sigma=16", "llm", "uniform:a=-30,b=5",
+                          "underflow", "huge:mag=1e30"};
     const size_t sizes[] = {1, 7, 100, 1000, 4099};
     const double temps[] = {1.0, 0.3, 7.0};
     double *x = malloc(4099 * sizeof *x), *y = malloc(4099 * sizeof *y);

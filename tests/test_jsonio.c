@@ -72,8 +72,8 @@ static void missing_key_names_key_and_file(void **state)
 static void wrong_types_are_errors(void **state)
 {
     (void)state;
-    json_t *j =
-        parse("{\"s\": \"abc\", \"n\": 2, \"b\": true, \"a\": [1], \"o\": {}, \"z\": null}");
+    json_t *j = parse(
+        "{\"s\": \"abc\", \"n\": 2, \"b\": true, \"a\": [1], \"o\": {}, \"z\": null}");
     const char *keys[] = {"s", "n", "b", "a", "o", "z"};
     for (size_t i = 0; i < 6; i++) {
         const char *k = keys[i];
@@ -194,9 +194,18 @@ static void nonfinite_round_trip(void **state)
 static void doubles_round_trip_exactly(void **state)
 {
     (void)state;
-    const double v[] = {0.1, 1.0 / 3.0, 9.2804475571028888e-07, DBL_MAX, DBL_MIN,
-                        4.9406564584124654e-324, -0.0, 1e23, 131.687, nextafter(1.0, 2.0),
-                        -2.5e-300, 123456789012345678.0};
+    const double v[] = {0.1,
+                        1.0 / 3.0,
+                        9.2804475571028888e-07,
+                        DBL_MAX,
+                        DBL_MIN,
+                        4.9406564584124654e-324,
+                        -0.0,
+                        1e23,
+                        131.687,
+                        nextafter(1.0, 2.0),
+                        -2.5e-300,
+                        123456789012345678.0};
     size_t nv = sizeof v / sizeof v[0];
     json_t *arr = json_array();
     for (size_t i = 0; i < nv; i++)

@@ -29,16 +29,16 @@ static int need_isa(void **state)
     }
     return 1;
 }
-#define REQUIRE_ISA(state)                                                                   \
-    do {                                                                                     \
-        if (!need_isa(state))                                                                \
-            skip();                                                                          \
+#define REQUIRE_ISA(state)                                                                         \
+    do {                                                                                           \
+        if (!need_isa(state))                                                                      \
+            skip();                                                                                \
     } while (0)
 
 /* Holds y to the kernel's bound (or, for limits, to exactness) against the
  * reference; prints the worst element on failure. */
-static void hold(const struct softmax_kernel *k, const float *x, const float *y, size_t n,
-                 float T, const char *what)
+static void hold(const struct softmax_kernel *k, const float *x, const float *y, size_t n, float T,
+                 const char *what)
 {
     float *ref = malloc((n + 1) * sizeof *ref);
     assert_non_null(ref);
@@ -48,9 +48,8 @@ static void hold(const struct softmax_kernel *k, const float *x, const float *y,
     assert_true(st >= 0);
     struct sb_metrics m;
     if (!sb_judge(k, x, y, ref, n, T, info.kind, &m))
-        fail_msg("%s %s n=%zu T=%g: %zu over bound, worst at %zu: y=%a ref=%a", k->name, what,
-                 n, (double)T, m.n_over, m.worst_at, (double)y[m.worst_at],
-                 (double)ref[m.worst_at]);
+        fail_msg("%s %s n=%zu T=%g: %zu over bound, worst at %zu: y=%a ref=%a", k->name, what, n,
+                 (double)T, m.n_over, m.worst_at, (double)y[m.worst_at], (double)ref[m.worst_at]);
     free(ref);
 }
 
@@ -60,7 +59,8 @@ static void tails_and_alignment(void **state)
 {
     REQUIRE_ISA(state);
     const struct softmax_kernel *k = K(state);
-    float *xb = malloc((MAXTAIL + MAXOFF) * sizeof *xb), *yb = malloc((MAXTAIL + MAXOFF) * sizeof *yb);
+    float *xb = malloc((MAXTAIL + MAXOFF) * sizeof *xb),
+          *yb = malloc((MAXTAIL + MAXOFF) * sizeof *yb);
     float *y0 = malloc(MAXTAIL * sizeof *y0), *x0 = malloc(MAXTAIL * sizeof *x0);
     assert_true(xb && yb && y0 && x0);
     for (size_t n = 0; n <= MAXTAIL; n++) {
@@ -74,8 +74,8 @@ static void tails_and_alignment(void **state)
             assert_int_equal(softmax_run(k, x, y, n, 1.0f), SOFTMAX_OK);
             for (size_t i = 0; i < n; i++)
                 if (!same_bits(y[i], y0[i]))
-                    fail_msg("%s n=%zu offset %zu: y[%zu] = %a, aligned run gave %a", k->name,
-                             n, off, i, (double)y[i], (double)y0[i]);
+                    fail_msg("%s n=%zu offset %zu: y[%zu] = %a, aligned run gave %a", k->name, n,
+                             off, i, (double)y[i], (double)y0[i]);
         }
     }
     free(xb);
@@ -192,9 +192,9 @@ static void range_limits(void **state)
     const struct softmax_kernel *k = K(state);
     if (!k->safe)
         skip();
-    const float bases[] = {9e4f,    -9e4f,  1.3e5f, -1.3e5f, 1.37e5f, -1.37e5f, 1.5e5f,
-                           -1.5e5f, 1.8e5f, -1.8e5f, 1.9e5f, -1.9e5f, 1.1e6f,  -1.1e6f,
-                           -2.2e6f, -4.3e6f, 3e7f};
+    const float bases[] = {9e4f,   -9e4f,   1.3e5f,  -1.3e5f, 1.37e5f, -1.37e5f,
+                           1.5e5f, -1.5e5f, 1.8e5f,  -1.8e5f, 1.9e5f,  -1.9e5f,
+                           1.1e6f, -1.1e6f, -2.2e6f, -4.3e6f, 3e7f};
     const float temps[] = {1.0f, 0.5f, 2.0f};
     /* 200: the per-step paths; 1100: also AVX-512 two-pass's block path
      * (two blocks of 512, one from each half, and a tail) */
@@ -290,8 +290,9 @@ static void ramps(void **state)
             for (size_t t = 0; t < 2; t++) {
                 for (size_t i = 0; i < N; i++) {
                     float r = slopes[s] * (float)(form == 1 ? N - i : i);
-                    x[i] = form < 2 ? r : form == 2 ? (i < N / 2 ? -r : 1e4f - r)
-                                                    : (i < 700 ? -INFINITY : r);
+                    x[i] = form < 2    ? r
+                           : form == 2 ? (i < N / 2 ? -r : 1e4f - r)
+                                       : (i < 700 ? -INFINITY : r);
                 }
                 char what[64];
                 snprintf(what, sizeof what, "slope %g form %d", (double)slopes[s], form);
@@ -370,16 +371,18 @@ int main(void)
     size_t np = sizeof props / sizeof props[0], nk = softmax_kernel_count();
     size_t nl = softmax_log_kernel_count();
     struct CMUnitTest *tests = calloc((nk + nl) * np * 2 + 2, sizeof *tests);
-    char (*names)[96] = calloc((nk + nl) * np * 2, sizeof *names);
+    char(*names)[96] = calloc((nk + nl) * np * 2, sizeof *names);
     assert_true(tests && names);
     size_t t = 0;
     for (size_t i = 0; i < nk + nl; i++) {
-        const struct softmax_kernel *k = i < nk ? softmax_kernel_at(i) : softmax_log_kernel_at(i - nk);
+        const struct softmax_kernel *k = i < nk ? softmax_kernel_at(i)
+                                                : softmax_log_kernel_at(i - nk);
         if (kernel_left_out(k))
             continue;
         for (size_t p = 0; p < np; p++, t++) {
             snprintf(names[t], sizeof names[t], "%s: %s", k->name, props[p].what);
-            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
+            tests[t] = (struct CMUnitTest){.name = names[t],
+                                           .test_func = props[p].fn,
                                            .initial_state = (void *)k};
         }
     }
@@ -390,13 +393,15 @@ int main(void)
             continue;
         for (size_t p = 0; p < np; p++, t++) {
             snprintf(names[t], sizeof names[t], "%s (two-pass form): %s", k->name, props[p].what);
-            tests[t] = (struct CMUnitTest){.name = names[t], .test_func = props[p].fn,
+            tests[t] = (struct CMUnitTest){.name = names[t],
+                                           .test_func = props[p].fn,
                                            .setup_func = two_pass_form,
                                            .teardown_func = kept_form,
                                            .initial_state = (void *)k};
         }
     }
-    tests[t++] = (struct CMUnitTest){.name = "scalar.naive overflows", .test_func = naive_overflows};
+    tests[t++] = (struct CMUnitTest){.name = "scalar.naive overflows",
+                                     .test_func = naive_overflows};
     tests[t++] = (struct CMUnitTest){.name = "log corners", .test_func = log_corners};
     int rc = _cmocka_run_group_tests("kernels", tests, t, NULL, NULL);
     free(tests);

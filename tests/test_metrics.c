@@ -32,9 +32,9 @@ static void log_error_units(void **state)
 {
     (void)state;
     assert_true(sb_log_error(-3.0f, -3.0f) == 0.0);
-    assert_true(sb_log_error(nextafterf(-3.0f, -4.0f), -3.0f) == 1.0);   /* ulp(3) = 2^-22 */
-    assert_true(sb_log_error(-0.5f - 0x1p-24f, -0.5f) == 1.0);          /* ulp(0.5) = 2^-24 */
-    assert_true(sb_log_error(-0x1p-20f, -0x1p-21f) == 8.0);              /* absolute, 2^-21 */
+    assert_true(sb_log_error(nextafterf(-3.0f, -4.0f), -3.0f) == 1.0); /* ulp(3) = 2^-22 */
+    assert_true(sb_log_error(-0.5f - 0x1p-24f, -0.5f) == 1.0);         /* ulp(0.5) = 2^-24 */
+    assert_true(sb_log_error(-0x1p-20f, -0x1p-21f) == 8.0);            /* absolute, 2^-21 */
     assert_true(sb_log_error(0.0f, -0x1p-30f) == 0x1p-6);
     assert_true(sb_log_error(-INFINITY, -INFINITY) == 0.0);
     assert_true(isinf(sb_log_error(-INFINITY, -90.0f)));
@@ -135,9 +135,9 @@ static int cmp_int(const void *a, const void *b)
 static void median_ulp(void **state)
 {
     (void)state;
-    const int odd[] = {4, 0, 1, 9, 2};         /* 0 1 [2] 4 9: the mean is 3.2 */
+    const int odd[] = {4, 0, 1, 9, 2}; /* 0 1 [2] 4 9: the mean is 3.2 */
     assert_true(median_of_errors(odd, 5) == 2.0);
-    const int even[] = {5, 1, 0, 3, 7, 2};     /* 0 1 [2] 3 5 7: not 2.5, not 3 */
+    const int even[] = {5, 1, 0, 3, 7, 2}; /* 0 1 [2] 3 5 7: not 2.5, not 3 */
     assert_true(median_of_errors(even, 6) == 2.0);
     const int two[] = {8, 1};
     assert_true(median_of_errors(two, 2) == 1.0);
@@ -145,7 +145,7 @@ static void median_ulp(void **state)
     assert_true(median_of_errors(one, 1) == 6.0);
     const int ties[] = {1, 1, 1, 1, 0, 50, 1}; /* the mean is 55/7 */
     assert_true(median_of_errors(ties, 7) == 1.0);
-    const int nan_out[] = {-1, 0, 3};          /* 0 [3] inf */
+    const int nan_out[] = {-1, 0, 3}; /* 0 [3] inf */
     assert_true(median_of_errors(nan_out, 3) == 3.0);
     const int mostly_nan[] = {-1, -1, 0};
     assert_true(isinf(median_of_errors(mostly_nan, 3)));
@@ -224,12 +224,9 @@ static void bound_per_element(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ulp_convention),
-        cmocka_unit_test(compensated_sum),
-        cmocka_unit_test(log_error_units),
-        cmocka_unit_test(figures_on_known_errors),
-        cmocka_unit_test(median_ulp),
-        cmocka_unit_test(bound_per_element),
+        cmocka_unit_test(ulp_convention),  cmocka_unit_test(compensated_sum),
+        cmocka_unit_test(log_error_units), cmocka_unit_test(figures_on_known_errors),
+        cmocka_unit_test(median_ulp),      cmocka_unit_test(bound_per_element),
         cmocka_unit_test(histogram_bins),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

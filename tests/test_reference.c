@@ -35,8 +35,9 @@ static void temperatures(void **state)
     (void)state;
     float x[3] = {2.0f, 1.0f, 0.5f}, y[3];
     const float T[3] = {1.0f, 0.5f, 2.0f};
-    const double want[3][3] = {
-        {0.6285, 0.2312, 0.1402}, {0.8438, 0.1142, 0.0420}, {0.4810, 0.2918, 0.2272}};
+    const double want[3][3] = {{0.6285, 0.2312, 0.1402},
+                               {0.8438, 0.1142, 0.0420},
+                               {0.4810, 0.2918, 0.2272}};
     for (int t = 0; t < 3; t++) {
         assert_int_equal(sbref_softmax(x, 3, T[t], y, NULL, NULL), SBREF_OK);
         for (int i = 0; i < 3; i++)
@@ -288,7 +289,7 @@ static void log_midpoint_with_skipped_terms(void **state)
     (void)state;
     float x[2] = {-0x1.9381b8p+99f, 0x1.93d312p+99f}, y[2];
     assert_int_equal(sbref_log_softmax(x, 2, 1.0f, y, NULL, NULL), SBREF_OK);
-    assert_true(y[0] == -0x1.93aa66p+100f); /* ties to even would give ...64 */
+    assert_true(y[0] == -0x1.93aa66p+100f);     /* ties to even would give ...64 */
     assert_true(y[1] == 0.0f && signbit(y[1])); /* -exp(-2.5e29): -0 */
 }
 
@@ -312,12 +313,18 @@ static void neglog_count_rounds_correctly(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(worked_example),      cmocka_unit_test(equal_thirds),
-        cmocka_unit_test(temperatures),        cmocka_unit_test(random_vs_long_double),
-        cmocka_unit_test(subnormal_outputs),   cmocka_unit_test(undefined_and_limits),
-        cmocka_unit_test(masked_entries),      cmocka_unit_test(sizes_and_arguments),
-        cmocka_unit_test(huge_and_tiny),       cmocka_unit_test(retries_and_threads),
-        cmocka_unit_test(log_known_values),    cmocka_unit_test(log_against_long_double),
+        cmocka_unit_test(worked_example),
+        cmocka_unit_test(equal_thirds),
+        cmocka_unit_test(temperatures),
+        cmocka_unit_test(random_vs_long_double),
+        cmocka_unit_test(subnormal_outputs),
+        cmocka_unit_test(undefined_and_limits),
+        cmocka_unit_test(masked_entries),
+        cmocka_unit_test(sizes_and_arguments),
+        cmocka_unit_test(huge_and_tiny),
+        cmocka_unit_test(retries_and_threads),
+        cmocka_unit_test(log_known_values),
+        cmocka_unit_test(log_against_long_double),
         cmocka_unit_test(log_midpoint_with_skipped_terms),
         cmocka_unit_test(neglog_count_rounds_correctly),
     };

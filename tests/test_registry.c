@@ -102,8 +102,8 @@ static void default_entry_point(void **state)
 static void dispatch_table(void **state)
 {
     (void)state;
-    const size_t sizes[] = {1,   256, 4096, 1 << 20, ((size_t)2 << 20) - 1, (size_t)2 << 20,
-                            (size_t)16 << 20};
+    const size_t sizes[] = {
+        1, 256, 4096, 1 << 20, ((size_t)2 << 20) - 1, (size_t)2 << 20, (size_t)16 << 20};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         const struct softmax_kernel *k = softmax_choose(sizes[i]);
         assert_true(softmax_kernel_supported(k) && k->safe);
@@ -124,7 +124,10 @@ static void dispatch_table(void **state)
 static void bound_model(void **state)
 {
     (void)state;
-    struct softmax_bound b = {.c0 = 2, .c_arg = 1.5, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.5,
+    struct softmax_bound b = {.c0 = 2,
+                              .c_arg = 1.5,
+                              .arg = SOFTMAX_ARG_SHIFTED,
+                              .c_sum = 0.5,
                               .sum = SOFTMAX_SUM_PAIRWISE};
     /* T = 1: one rounding of the argument; g(1000) = 10 */
     assert_true(fabs(softmax_bound_ulp(&b, 4.0, 1.0, 1000, 1.0f) - (2 + 1.5 * 5 + 5)) < 1e-12);
@@ -153,7 +156,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(records_are_complete),
-        cmocka_unit_test(log_records), cmocka_unit_test(run_checks_the_record),
+        cmocka_unit_test(log_records),
+        cmocka_unit_test(run_checks_the_record),
         cmocka_unit_test(default_entry_point),
         cmocka_unit_test(dispatch_table),
         cmocka_unit_test(bound_model),

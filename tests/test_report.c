@@ -19,25 +19,29 @@ enum { B_EVEN, A_FAST, E_SLOW, NAIVE, FLOOR, PEER, PARTIAL, FAILING, NK };
  * b.even's 2.1: their arithmetic means (2.5, 2.1) would rank them the
  * other way round. */
 static const struct sb_brow rows[] = {
-    {"b.even", "kernel", 256, 2.1, 0, 0},     {"b.even", "kernel", 1000, 2.1, 0, 0},
-    {"b.even", "kernel", 4096, 1.5, 0, 0},    {"b.even", "kernel", 2000000, 3.5, 0, 0},
-    {"a.fast", "kernel", 256, 1.0, 0, 0},     {"a.fast", "kernel", 1000, 4.0, 0, 0},
-    {"a.fast", "kernel", 4096, 1.0, 0, 0},    {"a.fast", "kernel", 2000000, 3.0, 0, 0},
-    {"e.slow", "kernel", 256, 3.0, 0, 0},     {"e.slow", "kernel", 1000, 3.0, 0, 0},
-    {"scalar.naive", "kernel", 256, 0.5, 0, 0}, {"scalar.naive", "kernel", 1000, 0.5, 0, 0},
+    {"b.even", "kernel", 256, 2.1, 0, 0},        {"b.even", "kernel", 1000, 2.1, 0, 0},
+    {"b.even", "kernel", 4096, 1.5, 0, 0},       {"b.even", "kernel", 2000000, 3.5, 0, 0},
+    {"a.fast", "kernel", 256, 1.0, 0, 0},        {"a.fast", "kernel", 1000, 4.0, 0, 0},
+    {"a.fast", "kernel", 4096, 1.0, 0, 0},       {"a.fast", "kernel", 2000000, 3.0, 0, 0},
+    {"e.slow", "kernel", 256, 3.0, 0, 0},        {"e.slow", "kernel", 1000, 3.0, 0, 0},
+    {"scalar.naive", "kernel", 256, 0.5, 0, 0},  {"scalar.naive", "kernel", 1000, 0.5, 0, 0},
     {"scalar.naive", "kernel", 4096, 0.5, 0, 0}, {"scalar.naive", "kernel", 2000000, 0.5, 0, 0},
-    {"floor.copy", "floor", 256, 0.1, 0, 0},  {"floor.copy", "floor", 1000, 0.1, 0, 0},
-    {"floor.copy", "floor", 4096, 0.1, 0, 0}, {"floor.copy", "floor", 2000000, 0.1, 0, 0},
-    {"peer.x", "peer", 4096, 0.9, 0, 0},      {"peer.x", "peer", 2000000, 5.0, 0, 0},
-    {"c.partial", "kernel", 256, 0.2, 0, 0},
-    {"d.failing", "kernel", 256, 0.3, 0, 0},  {"d.failing", "kernel", 1000, 0.3, 0, 0},
+    {"floor.copy", "floor", 256, 0.1, 0, 0},     {"floor.copy", "floor", 1000, 0.1, 0, 0},
+    {"floor.copy", "floor", 4096, 0.1, 0, 0},    {"floor.copy", "floor", 2000000, 0.1, 0, 0},
+    {"peer.x", "peer", 4096, 0.9, 0, 0},         {"peer.x", "peer", 2000000, 5.0, 0, 0},
+    {"c.partial", "kernel", 256, 0.2, 0, 0},     {"d.failing", "kernel", 256, 0.3, 0, 0},
+    {"d.failing", "kernel", 1000, 0.3, 0, 0},
 };
 /* a.fast is 8 ULP in band 0, b.even 2 (its SKIP row does not count) */
 static const struct sb_vrow vrows[] = {
-    {"a.fast", "normal", "ok", 0, 256, 8, 0, 0},    {"a.fast", "normal", "ok", 0, 1000, 3, 0, 0},
-    {"a.fast", "normal", "ok", 0, 4096, 9, 0, 0},   {"b.even", "normal", "ok", 0, 256, 2, 0, 0},
-    {"b.even", "normal", "SKIP", 1, 1000, 1e6, 0, 0}, {"b.even", "normal", "ok", 0, 4096, 2, 0, 0},
-    {"e.slow", "normal", "ok", 0, 256, 1, 0, 0},    {"peer.x", "normal", "peer", 0, 4096, 1, 0, 0},
+    {"a.fast", "normal", "ok", 0, 256, 8, 0, 0},
+    {"a.fast", "normal", "ok", 0, 1000, 3, 0, 0},
+    {"a.fast", "normal", "ok", 0, 4096, 9, 0, 0},
+    {"b.even", "normal", "ok", 0, 256, 2, 0, 0},
+    {"b.even", "normal", "SKIP", 1, 1000, 1e6, 0, 0},
+    {"b.even", "normal", "ok", 0, 4096, 2, 0, 0},
+    {"e.slow", "normal", "ok", 0, 256, 1, 0, 0},
+    {"peer.x", "normal", "peer", 0, 4096, 1, 0, 0},
 };
 static size_t sizes[] = {256, 1000, 4096, 2000000};
 
@@ -49,8 +53,14 @@ struct fixture {
 
 static struct sb_kinfo kernel(const char *name, const char *kind, int safe)
 {
-    return (struct sb_kinfo){.name = name, .kind = kind, .safe = safe, .ran = 1, .nverify = 3,
-                             .max_ulp = NAN, .max_sum = NAN, .worst_ratio = NAN};
+    return (struct sb_kinfo){.name = name,
+                             .kind = kind,
+                             .safe = safe,
+                             .ran = 1,
+                             .nverify = 3,
+                             .max_ulp = NAN,
+                             .max_sum = NAN,
+                             .worst_ratio = NAN};
 }
 
 static void build(struct fixture *x)
@@ -64,16 +74,18 @@ static void build(struct fixture *x)
     x->k[PARTIAL] = kernel("c.partial", "kernel", 1);
     x->k[FAILING] = kernel("d.failing", "kernel", 1);
     x->k[FAILING].edge_fail = 1;
-    x->d = (struct sb_rdata){.b = (struct sb_brow *)rows, .nb = sizeof rows / sizeof rows[0],
-                             .v = (struct sb_vrow *)vrows, .nv = sizeof vrows / sizeof vrows[0],
-                             .k = x->k, .nk = NK, .sizes = sizes, .nsizes = 4};
+    x->d = (struct sb_rdata){.b = (struct sb_brow *)rows,
+                             .nb = sizeof rows / sizeof rows[0],
+                             .v = (struct sb_vrow *)vrows,
+                             .nv = sizeof vrows / sizeof vrows[0],
+                             .k = x->k,
+                             .nk = NK,
+                             .sizes = sizes,
+                             .nsizes = 4};
     sb_recommend(&x->d, 4.0, x->out);
 }
 
-static const char *name_of(const struct sb_kinfo *k)
-{
-    return k != NULL ? k->name : "(none)";
-}
+static const char *name_of(const struct sb_kinfo *k) { return k != NULL ? k->name : "(none)"; }
 
 static void test_band_speed_is_geometric(void **state)
 {

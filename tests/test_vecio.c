@@ -235,10 +235,14 @@ static void formats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(text_values),       cmocka_unit_test(text_errors),
-        cmocka_unit_test(raw_values_and_errors), cmocka_unit_test(round_trips),
-        cmocka_unit_test(write_is_atomic),   cmocka_unit_test(formats),
-        cmocka_unit_test(npy_reads),         cmocka_unit_test(npy_rejects),
+        cmocka_unit_test(text_values),
+        cmocka_unit_test(text_errors),
+        cmocka_unit_test(raw_values_and_errors),
+        cmocka_unit_test(round_trips),
+        cmocka_unit_test(write_is_atomic),
+        cmocka_unit_test(formats),
+        cmocka_unit_test(npy_reads),
+        cmocka_unit_test(npy_rejects),
     };
     return cmocka_run_group_tests_name("vecio", tests, mkdir_setup, rm_teardown);
 }

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "datasets.h"
-#include "softmax.h"
 #include "internal.h" /* sb_accurate_keep_max */
+#include "softmax.h"
 
 /* n values of the dataset spec (a valid one) from seed. */
 static inline void gen(const char *spec, float *x, size_t n, uint64_t seed)

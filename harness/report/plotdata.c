@@ -203,8 +203,8 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
         have_base |= strcmp(m->d.b[j].kernel, base) == 0;
     if (!have_base && r->baseline != NULL) {
         free(s);
-        return sb_rep_fail(err, len, "report: cpu '%s': no bench rows for the baseline %s",
-                           m->cpu, base);
+        return sb_rep_fail(err, len, "report: cpu '%s': no bench rows for the baseline %s", m->cpu,
+                           base);
     }
     m->plot_ok[PLOT_TIME] = 1;
     m->plot_ok[PLOT_SPEEDUP] = have_base;
@@ -215,7 +215,7 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
         fprintf(f, "# %s: n, speed-up over %s\n", s[i]->name, base);
         for (size_t j = 0; j < m->d.nsizes; j++) {
             const struct sb_brow *b = sb_rep_bench_at(m, s[i]->name, m->d.sizes[j]),
-                              *o = sb_rep_bench_at(m, base, m->d.sizes[j]);
+                                 *o = sb_rep_bench_at(m, base, m->d.sizes[j]);
             if (b != NULL && o != NULL && b->ns > 0)
                 fprintf(f, "%zu %.6g\n", b->n, o->ns / b->ns);
         }
@@ -261,7 +261,9 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
             }
             if (!isnan(u) && !isinf(u) && vs[j] > 0)
                 fprintf(f, "%zu %.6g %.6g\n", vs[j], u > 0.1 ? u : 0.1,
-                        isnan(e) ? 1e-12 : e > 1e-12 ? e : 1e-12);
+                        isnan(e)    ? 1e-12
+                        : e > 1e-12 ? e
+                                    : 1e-12);
         }
         fputs("\n\n", f);
     }
@@ -448,7 +450,8 @@ int sb_rep_draw(const struct report *r, const char *prefix, const char *which, c
     for (int t = 0; t < 2; t++) {
         int rc = gnuplot(r->dir, r->scripts, script, prefix, t == 0 ? "svg" : "png");
         if (rc == 127)
-            return sb_rep_fail(err, len, "report: cannot run gnuplot (apt-get install "
+            return sb_rep_fail(err, len,
+                               "report: cannot run gnuplot (apt-get install "
                                "gnuplot-nox)");
         if (rc != 0) {
             /* the log's last non-empty line says why */

@@ -19,8 +19,8 @@
 
 #define MAX_WHOLE 9007199254740992.0 /* 2^53: every whole number below is a double */
 
-const char *const sb_rep_doc_names[NDOC] = {SBK_IN_LIST, SBK_IN_VERIFY, SBK_IN_EDGE,
-                                            SBK_IN_BENCH, SBK_IN_BHH, SBK_IN_SHAPES};
+const char *const sb_rep_doc_names[NDOC] = {SBK_IN_LIST,  SBK_IN_VERIFY, SBK_IN_EDGE,
+                                            SBK_IN_BENCH, SBK_IN_BHH,    SBK_IN_SHAPES};
 
 int sb_rep_fail(char *err, size_t len, const char *fmt, ...)
 {
@@ -84,33 +84,38 @@ static int add_doc(struct report *r, json_t *doc, const char *file, char *err, s
     if (jr_fail(&jr, err, len) != 0)
         return -1;
     if (kind < 0 || kind == NDOC)
-        return sb_rep_fail(err, len, "report: %s: not the JSON of softbench list, verify, edge, "
-                           "bench, bench --shape, bhh or report", file);
+        return sb_rep_fail(err, len,
+                           "report: %s: not the JSON of softbench list, verify, edge, "
+                           "bench, bench --shape, bhh or report",
+                           file);
     const json_t *mj = sb_jr_obj(&jr, doc, SBK_MACHINE);
     const char *cpu = sb_jr_str(&jr, mj, SBK_CPU);
-    const char *isa =
-        sb_jr_str(&jr, mj, kind == DOC_BENCH || kind == DOC_SHAPES ? SBK_ISA_USABLE : SBK_ISA);
+    const char *isa = sb_jr_str(&jr, mj,
+                                kind == DOC_BENCH || kind == DOC_SHAPES ? SBK_ISA_USABLE : SBK_ISA);
     if (jr_fail(&jr, err, len) != 0)
         return -1;
     for (const char *c = cpu; *c; c++)
         if (!isprint((unsigned char)*c) || strchr("\"\\<>&|", *c) != NULL)
-            return sb_rep_fail(err, len, "report: %s: the cpu name holds a character reports "
-                               "cannot show", file);
+            return sb_rep_fail(err, len,
+                               "report: %s: the cpu name holds a character reports "
+                               "cannot show",
+                               file);
     if (!sb_rep_plain(isa))
         return sb_rep_fail(err, len, "report: %s: a malformed isa '%s'", file, isa);
     struct mach *m = machine_for(r, cpu, isa);
     if (m == NULL)
         return OOM(err, len);
     if (m->doc[kind] != NULL)
-        return sb_rep_fail(err, len, "report: %s: a second %s result for cpu '%s' (%s); give "
-                           "one of each per machine", file, sb_rep_doc_names[kind], cpu, isa);
+        return sb_rep_fail(err, len,
+                           "report: %s: a second %s result for cpu '%s' (%s); give "
+                           "one of each per machine",
+                           file, sb_rep_doc_names[kind], cpu, isa);
     m->doc[kind] = doc;
     m->file[kind] = file;
     return 0;
 }
 
-int sb_rep_add_file(struct report *r, json_t *doc, const char *file, char *err,
-                    size_t len)
+int sb_rep_add_file(struct report *r, json_t *doc, const char *file, char *err, size_t len)
 {
     struct sb_jr jr = {.file = file};
     int kind = doc_kind(&jr, doc);
@@ -119,7 +124,8 @@ int sb_rep_add_file(struct report *r, json_t *doc, const char *file, char *err,
     const json_t *ms = sb_jr_arr(&jr, doc, SBK_MACHINES);
     size_t i;
     json_t *m;
-    json_array_foreach(ms, i, m) {
+    json_array_foreach(ms, i, m)
+    {
         const json_t *in = sb_jr_obj(&jr, m, SBK_INPUTS);
         for (int d = 0; d < NDOC && sb_jr_ok(&jr); d++) {
             json_t *one = sb_jr_obj_opt(&jr, in, sb_rep_doc_names[d]);
@@ -143,8 +149,8 @@ static struct sb_kinfo *kernel_of(struct mach *m, const char *name, const char *
         return NULL;
     d->k = k;
     k = &d->k[d->nk++];
-    *k = (struct sb_kinfo){.name = name, .kind = kind, .max_ulp = NAN, .max_sum = NAN,
-                           .worst_ratio = NAN};
+    *k = (struct sb_kinfo){
+        .name = name, .kind = kind, .max_ulp = NAN, .max_sum = NAN, .worst_ratio = NAN};
     return k;
 }
 
@@ -154,7 +160,8 @@ static int read_list(struct mach *m, char *err, size_t len)
     const json_t *ks = sb_jr_arr(&jr, m->doc[DOC_LIST], SBK_KERNELS);
     size_t i;
     json_t *k;
-    json_array_foreach(ks, i, k) {
+    json_array_foreach(ks, i, k)
+    {
         const char *name = sb_jr_str(&jr, k, SBK_NAME);
         int peer = sb_jr_bool(&jr, k, SBK_PEER), safe = sb_jr_bool(&jr, k, SBK_SAFE);
         if (jr_fail(&jr, err, len) != 0)
@@ -162,8 +169,10 @@ static int read_list(struct mach *m, char *err, size_t len)
         struct sb_kinfo *ki = sb_rep_plain(name) ? kernel_of(m, name, peer ? "peer" : "kernel")
                                                  : NULL;
         if (ki == NULL)
-            return sb_rep_fail(err, len, "report: cpu '%s': a malformed list result (kernel "
-                               "names are letters, digits and . _ -)", m->cpu);
+            return sb_rep_fail(err, len,
+                               "report: cpu '%s': a malformed list result (kernel "
+                               "names are letters, digits and . _ -)",
+                               m->cpu);
         ki->safe = safe;
     }
     return jr_fail(&jr, err, len);
@@ -199,7 +208,8 @@ static int read_bench(struct mach *m, char *err, size_t len)
         return OOM(err, len);
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         struct sb_brow *o = &d->b[d->nb];
         o->kernel = sb_jr_str(&jr, row, SBK_KERNEL);
         o->kind = sb_jr_str(&jr, row, SBK_KIND);
@@ -216,8 +226,10 @@ static int read_bench(struct mach *m, char *err, size_t len)
         if (k == NULL)
             return OOM(err, len);
         if (m->doc[DOC_LIST] == NULL && strcmp(o->kind, "kernel") == 0)
-            return sb_rep_fail(err, len, "report: cpu '%s': needs the list result too (which "
-                               "kernels are safe)", m->cpu);
+            return sb_rep_fail(err, len,
+                               "report: cpu '%s': needs the list result too (which "
+                               "kernels are safe)",
+                               m->cpu);
         k->ran = 1;
         k->kind = o->kind;
         size_t j = 0;
@@ -253,7 +265,8 @@ static int read_verify(struct mach *m, char *err, size_t len)
         return OOM(err, len);
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         struct sb_vrow *o = &d->v[d->nv];
         o->kernel = sb_jr_str(&jr, row, SBK_KERNEL);
         o->dataset = sb_jr_str(&jr, row, SBK_DATASET);
@@ -305,7 +318,8 @@ static int read_hist(struct mach *m, char *err, size_t len)
     }
     m->hist[0].counts = counts; /* the block's owner, freed through it */
     json_t *e, *k, *c;
-    json_array_foreach(edges, j, e) {
+    json_array_foreach(edges, j, e)
+    {
         double prev = j > 0 ? m->hedges[j - 1] : -1.0;
         if (j + 1 == nb)
             ok = ok && json_is_string(e) && strcmp(json_string_value(e), "inf") == 0;
@@ -314,7 +328,8 @@ static int read_hist(struct mach *m, char *err, size_t len)
                  (j > 0 || json_number_value(e) == 0);
         m->hedges[j] = j + 1 == nb ? INFINITY : json_number_value(e);
     }
-    json_array_foreach(ks, i, k) {
+    json_array_foreach(ks, i, k)
+    {
         struct sb_hkern *o = &m->hist[i];
         o->kernel = sb_jr_str(&jr, k, SBK_KERNEL);
         const json_t *cs = sb_jr_arr(&jr, k, SBK_COUNTS);
@@ -322,7 +337,8 @@ static int read_hist(struct mach *m, char *err, size_t len)
             return -1;
         ok = ok && sb_rep_plain(o->kernel) && json_array_size(cs) == nb;
         o->counts = counts + i * nb;
-        json_array_foreach(ok ? cs : NULL, j, c) {
+        json_array_foreach(ok ? cs : NULL, j, c)
+        {
             double v = json_number_value(c);
             ok = ok && json_is_number(c) && v >= 0 && v == floor(v) && v <= MAX_WHOLE;
             o->counts[j] = v;
@@ -351,13 +367,15 @@ static int read_edge(struct mach *m, char *err, size_t len)
     if (m->ek == NULL || m->ec == NULL)
         return OOM(err, len);
     json_t *k, *c, *res;
-    json_array_foreach(ks, i, k) {
+    json_array_foreach(ks, i, k)
+    {
         m->ek[i] = json_string_value(k);
         if (!sb_rep_plain(m->ek[i]))
             return sb_rep_fail(err, len, "report: cpu '%s': a malformed edge result", m->cpu);
     }
     m->nek = nek;
-    json_array_foreach(cs, i, c) {
+    json_array_foreach(cs, i, c)
+    {
         struct sb_ecase *o = &m->ec[m->nec];
         o->name = sb_jr_str(&jr, c, SBK_NAME);
         o->rule = sb_jr_str(&jr, c, SBK_RULE);
@@ -371,7 +389,8 @@ static int read_edge(struct mach *m, char *err, size_t len)
         m->nec++;
         if (o->status == NULL || o->detail == NULL)
             return OOM(err, len);
-        json_array_foreach(rs, j, res) {
+        json_array_foreach(rs, j, res)
+        {
             const char *st = o->status[j] = sb_jr_str(&jr, res, SBK_STATUS);
             o->detail[j] = sb_jr_str(&jr, res, SBK_DETAIL);
             if (jr_fail(&jr, err, len) != 0)
@@ -392,8 +411,8 @@ static int read_edge(struct mach *m, char *err, size_t len)
  * number, null where a formula overflowed, is NaN). */
 static int read_bhh(struct mach *m, char *err, size_t len)
 {
-    static const char *keys[8] = {SBK_OVERFLOW,   SBK_NORMWISE_MEAN, SBK_NORMWISE_MEDIAN,
-                                  SBK_NORMWISE_MAX, SBK_ULP_MEDIAN,  SBK_ULP_MAX,
+    static const char *keys[8] = {SBK_OVERFLOW,           SBK_NORMWISE_MEAN, SBK_NORMWISE_MEDIAN,
+                                  SBK_NORMWISE_MAX,       SBK_ULP_MEDIAN,    SBK_ULP_MAX,
                                   SBK_WORSE_THAN_SHIFTED, SBK_LSE_MAX};
     static const char *fm[3] = {SBK_FP32, SBK_BF16, SBK_FP16};
     const json_t *d = m->doc[DOC_BHH];
@@ -411,7 +430,8 @@ static int read_bhh(struct mach *m, char *err, size_t len)
         return OOM(err, len);
     size_t i, j;
     json_t *r, *p, *c;
-    json_array_foreach(sum, i, r) {
+    json_array_foreach(sum, i, r)
+    {
         struct sb_bsum *o = &m->bsum[m->nbsum++];
         o->format = sb_jr_str(&jr, r, SBK_FORMAT);
         o->variant = sb_jr_str(&jr, r, SBK_VARIANT);
@@ -423,14 +443,16 @@ static int read_bhh(struct mach *m, char *err, size_t len)
         m->bpt[f] = calloc(json_array_size(a) + 1, sizeof *m->bpt[f]);
         if (m->bpt[f] == NULL)
             return OOM(err, len);
-        json_array_foreach(a, i, p) {
+        json_array_foreach(a, i, p)
+        {
             if (json_array_size(p) < 4)
                 continue;
-            json_array_foreach(p, j, c) {
+            json_array_foreach(p, j, c)
+            {
                 if (j < 4)
-                    m->bpt[f][m->nbpt[f]][j] =
-                        json_is_number(c) && isfinite(json_number_value(c)) ? json_number_value(c)
-                                                                            : NAN;
+                    m->bpt[f][m->nbpt[f]][j] = json_is_number(c) && isfinite(json_number_value(c))
+                                                   ? json_number_value(c)
+                                                   : NAN;
             }
             m->nbpt[f]++;
         }
@@ -450,7 +472,8 @@ static int read_shapes(struct mach *m, char *err, size_t len)
         return OOM(err, len);
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         struct sb_srow *o = &m->shape[m->nshape++];
         o->kernel = sb_jr_str(&jr, r, SBK_KERNEL);
         o->mask = sb_jr_str(&jr, r, SBK_MASK);
@@ -465,13 +488,14 @@ static int read_shapes(struct mach *m, char *err, size_t len)
 int sb_rep_digest(struct mach *m, char *err, size_t len)
 {
     if (m->doc[DOC_BENCH] == NULL || m->doc[DOC_VERIFY] == NULL)
-        return sb_rep_fail(err, len, "report: cpu '%s' (%s): needs at least a bench and a verify "
-                           "result", m->cpu, m->isa);
+        return sb_rep_fail(err, len,
+                           "report: cpu '%s' (%s): needs at least a bench and a verify "
+                           "result",
+                           m->cpu, m->isa);
     /* in this order: it is the kernels' order in every table */
-    if ((m->doc[DOC_LIST] != NULL && read_list(m, err, len) != 0) ||
-        read_bench(m, err, len) != 0 || read_verify(m, err, len) != 0 ||
-        read_hist(m, err, len) != 0 || read_edge(m, err, len) != 0 ||
-        read_bhh(m, err, len) != 0 || read_shapes(m, err, len) != 0)
+    if ((m->doc[DOC_LIST] != NULL && read_list(m, err, len) != 0) || read_bench(m, err, len) != 0 ||
+        read_verify(m, err, len) != 0 || read_hist(m, err, len) != 0 ||
+        read_edge(m, err, len) != 0 || read_bhh(m, err, len) != 0 || read_shapes(m, err, len) != 0)
         return -1;
     return 0;
 }

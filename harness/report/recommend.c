@@ -11,10 +11,7 @@ const struct sb_band sb_bands[SB_NBANDS] = {{"n <= 1024", 0, 1024},
                                             {"above 1M", 1048577, SIZE_MAX}};
 const char *const sb_budget_names[2] = {"fastest safe", "fastest within the ULP budget"};
 
-static int in_band(size_t n, int band)
-{
-    return n >= sb_bands[band].lo && n <= sb_bands[band].hi;
-}
+static int in_band(size_t n, int band) { return n >= sb_bands[band].lo && n <= sb_bands[band].hi; }
 
 double sb_band_speed(const struct sb_rdata *d, const char *kernel, int band)
 {

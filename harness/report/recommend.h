@@ -21,7 +21,7 @@ struct sb_brow { /* a bench row */
     size_t n;
     double ns, lo, hi; /* per element: median, min, max */
 };
-struct sb_vrow { /* a verify row */
+struct sb_vrow {                           /* a verify row */
     const char *kernel, *dataset, *status; /* status as the file spells it */
     int skip;                              /* not run (this CPU lacks the ISA) */
     size_t n;
@@ -47,7 +47,7 @@ struct sb_rdata {
     size_t nk;
     size_t *sizes; /* the bench sizes, each once */
     size_t nsizes;
-    int emulated;  /* times taken under an emulator: nothing is recommended */
+    int emulated; /* times taken under an emulator: nothing is recommended */
 };
 
 /* Geometric mean of ns per element over the band's bench sizes; NAN unless

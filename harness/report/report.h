@@ -42,8 +42,8 @@ extern const char *const sb_rep_plot_titles[NPLOTS];
 struct mach {
     char *cpu, *isa;
     json_t *doc[NDOC];      /* borrowed from the loaded files */
-    const char *file[NDOC];  /* the file each came from, for messages */
-    struct sb_rdata d;       /* bench and verify rows, kernels, sizes (ascending) */
+    const char *file[NDOC]; /* the file each came from, for messages */
+    struct sb_rdata d;      /* bench and verify rows, kernels, sizes (ascending) */
     struct sb_rec rec[SB_NBANDS][2];
     /* bench's machine object */
     const char *compiler, *commit, *date, *os;
@@ -81,8 +81,7 @@ struct report {
 
 /* read.c: 0, or an error message in err. A document, or a results.json's
  * inputs, into their machines; then each machine's tables. */
-int sb_rep_add_file(struct report *r, json_t *doc, const char *file, char *err,
-                    size_t errlen);
+int sb_rep_add_file(struct report *r, json_t *doc, const char *file, char *err, size_t errlen);
 int sb_rep_digest(struct mach *m, char *err, size_t errlen);
 void sb_rep_free(struct report *r);
 /* Names go into gnuplot strings, word lists, HTML and CSV: only letters,

@@ -11,10 +11,7 @@
 #include "keys.h"
 
 /* A string, or null. */
-static json_t *str_or_null(const char *s)
-{
-    return s != NULL ? sb_jstr(s) : json_null();
-}
+static json_t *str_or_null(const char *s) { return s != NULL ? sb_jstr(s) : json_null(); }
 
 static json_t *rec_obj(const struct sb_rec *c, int band, int g)
 {
@@ -90,8 +87,7 @@ json_t *sb_rep_results(const struct report *r)
     time_t now = time(NULL);
     char date[32];
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    json_t *doc = json_object(), *sb = json_object(), *bands = json_array(),
-           *ms = json_array();
+    json_t *doc = json_object(), *sb = json_object(), *bands = json_array(), *ms = json_array();
     int e = doc == NULL || bands == NULL || ms == NULL;
     e |= sb_jset(sb, SBK_COMMAND, sb_jstr(SBK_IN_REPORT));
     e |= sb_jset(sb, SBK_FORMAT, json_integer(1));

@@ -1,7 +1,7 @@
 /* write.c - index.html and report.md: one writer, the format a parameter;
  * the tables through table.h, so that each is declared once. */
-#include "report.h"
 #include "keys.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -71,8 +71,8 @@ static void rec_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m, double
         fprintf(f, fmt == SB_HTML ? "<p class=\"emulated\">%s</p>\n" : "%s\n", emulated_note);
         return;
     }
-    static const char *const head[] = {"size band", "budget", "kernel",   "ns per element",
-                                 "max ULP",   "runner-up", "margin"};
+    static const char *const head[] = {"size band", "budget",    "kernel", "ns per element",
+                                       "max ULP",   "runner-up", "margin"};
     struct sb_tab t;
     sb_tab_begin(&t, f, fmt, "rec");
     sb_tab_cols(&t, head, 7);
@@ -118,8 +118,10 @@ static void machine_line(FILE *f, const struct mach *m)
 
 static void kernel_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
 {
-    static const char *const head[] = {"kernel", "kind", "max ULP", "worst error/bound",
-                                 "max |sum - 1|", "verify rows (FAIL)", "edge cases failed"};
+    static const char *const head[] = {"kernel",           "kind",
+                                       "max ULP",          "worst error/bound",
+                                       "max |sum - 1|",    "verify rows (FAIL)",
+                                       "edge cases failed"};
     struct sb_tab t;
     sb_tab_begin(&t, f, fmt, "kern");
     sb_tab_cols(&t, head, 7);
@@ -135,7 +137,9 @@ static void kernel_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
         sb_tab_row(&t, attrs);
         sb_tab_cell(&t, NULL, "%s", k->name);
         sb_tab_cell(&t, NULL, "%s",
-                    strcmp(k->kind, "peer") == 0 ? "peer" : k->safe ? "safe" : "unsafe");
+                    strcmp(k->kind, "peer") == 0 ? "peer"
+                    : k->safe                    ? "safe"
+                                                 : "unsafe");
         sb_tab_cell(&t, NULL, "%s", u);
         sb_tab_cell(&t, NULL, "%s", w);
         sb_tab_cell(&t, NULL, "%s", s);
@@ -175,9 +179,11 @@ static void bench_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
  * a variant is worse than the shifted formula, and the lse error. */
 static void bhh_table(FILE *f, enum sb_tab_fmt fmt, const struct mach *m)
 {
-    static const char *const head[] = {"format", "variant", "overflowed", "normwise mean",
-                                 "normwise median", "normwise max", "ULP median", "ULP max",
-                                 "vectors worse than shifted", "lse max"};
+    static const char *const head[] = {
+        "format",        "variant",         "overflowed",
+        "normwise mean", "normwise median", "normwise max",
+        "ULP median",    "ULP max",         "vectors worse than shifted",
+        "lse max"};
     size_t len = strlen(m->bhh_data) + 64;
     char *intro = malloc(len);
     if (intro != NULL) {
@@ -308,10 +314,10 @@ static void edge_html(FILE *f, const struct mach *m)
         fputs("</th>", f);
         for (size_t k = 0; k < m->nek; k++) {
             const char *st = e->status[k], *d = e->detail[k];
-            const char *cls = strcmp(st, "pass") == 0           ? "pass"
+            const char *cls = strcmp(st, "pass") == 0       ? "pass"
                               : strcmp(st, SB_ST_SKIP) == 0 ? "skip"
-                              : strcmp(st, "FAIL") == 0         ? "fail"
-                                                                : "xfail";
+                              : strcmp(st, "FAIL") == 0     ? "fail"
+                                                            : "xfail";
             fprintf(f, "<td class=\"%s\"", cls);
             if (*d) {
                 fputs(" title=\"", f);
@@ -449,8 +455,9 @@ static void machine_section(FILE *f, enum sb_tab_fmt fmt, const struct report *r
 void sb_rep_write_doc(FILE *f, const struct report *r, enum sb_tab_fmt fmt)
 {
     if (fmt == SB_HTML)
-        fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                   "<title>softbench report</title><style>%s</style></head><body>\n",
+        fprintf(f,
+                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<title>softbench report</title><style>%s</style></head><body>\n",
                 css);
     heading(f, fmt, 1, "softbench report");
     if (r->nm > 1)

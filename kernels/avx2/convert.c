@@ -43,8 +43,9 @@ void sb_avx2_f32_to_bf16(const float *s, uint16_t *d, size_t n)
         __m256i u = _mm256_loadu_si256((const __m256i *)(s + i));
         __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, mag), inf);
         __m256i odd = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-        __m256i r = _mm256_srli_epi32(
-            _mm256_add_epi32(u, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7fff))), 16);
+        __m256i r =
+            _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(odd, _mm256_set1_epi32(0x7fff))),
+                              16);
         __m256i q = _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40));
         r = _mm256_blendv_epi8(r, q, nan);
         /* 8 x 32-bit lanes holding 16-bit values: pack within lanes, then

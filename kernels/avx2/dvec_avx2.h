@@ -43,10 +43,14 @@ static inline sbd sbd_lo(sbv v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(
 static inline sbd sbd_hi(sbv v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
 static inline sbv sbd_pack(sbd lo, sbd hi)
 {
-    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi),
+                                1);
 }
 /* Nonzero when a lane of a is above b's (NaN lanes are not). */
-static inline int sbv_any_gt(sbv a, sbv b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
+static inline int sbv_any_gt(sbv a, sbv b)
+{
+    return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_GT_OQ));
+}
 
 /* h(g) = (2^g - 1)/g, highest degree first. */
 static const double sbd_h[8] = {SB_EXP2_H};

@@ -52,8 +52,14 @@ static inline float sbv_hadd(sbv a) { return _mm_cvtss_f32(sb256_fold(a, sb128_a
 static inline float sbv_hmax(sbv a) { return _mm_cvtss_f32(sb256_fold(a, sb128_max)); }
 static inline float sbv_hmin(sbv a) { return _mm_cvtss_f32(sb256_fold(a, sb128_min)); }
 
-static inline int sbv_unord(sbv a, sbv b) { return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q)); }
-static inline int sbv_above_or_nan(sbv a, sbv c) { return _mm256_movemask_ps(_mm256_cmp_ps(a, c, _CMP_NLE_UQ)); }
+static inline int sbv_unord(sbv a, sbv b)
+{
+    return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+static inline int sbv_above_or_nan(sbv a, sbv c)
+{
+    return _mm256_movemask_ps(_mm256_cmp_ps(a, c, _CMP_NLE_UQ));
+}
 
 /* All-ones in the first k lanes. */
 static inline __m256i sb256_mask(size_t k)
@@ -66,7 +72,10 @@ static inline sbv sbv_load_tail(const float *p, size_t k, float fill)
     __m256i m = sb256_mask(k);
     return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
 }
-static inline void sbv_store_tail(float *p, size_t k, sbv v) { _mm256_maskstore_ps(p, sb256_mask(k), v); }
+static inline void sbv_store_tail(float *p, size_t k, sbv v)
+{
+    _mm256_maskstore_ps(p, sb256_mask(k), v);
+}
 static inline sbv sbv_keep(sbv v, size_t k, float fill)
 {
     return _mm256_blendv_ps(_mm256_set1_ps(fill), v, _mm256_castsi256_ps(sb256_mask(k)));
@@ -75,7 +84,8 @@ static inline sbv sbv_keep(sbv v, size_t k, float fill)
 /* -inf lanes of v replaced by fill. */
 static inline sbv sbv_unmask(sbv v, float fill)
 {
-    return _mm256_blendv_ps(v, _mm256_set1_ps(fill), _mm256_cmp_ps(v, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ));
+    return _mm256_blendv_ps(v, _mm256_set1_ps(fill),
+                            _mm256_cmp_ps(v, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ));
 }
 
 /* 2^k for integral k in [-126, 127]. */

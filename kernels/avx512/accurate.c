@@ -38,10 +38,14 @@ const struct softmax_kernel sb_kernel_avx512_accurate = {
     .isa = SOFTMAX_ISA_AVX512,
     .fn = sbd_accurate,
     .safe = 1,
-    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+    .bound = {.c0 = 1.0,
+              .c_arg = 0.0,
+              .arg = SOFTMAX_ARG_SHIFTED,
+              .c_sum = 0.0,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
-    .summary = "double-precision internals, own 8-lane exp (table of 16, degree 4), two passes, rounded once",
+    .summary = "double-precision internals, own 8-lane exp (table of 16, degree 4), two passes, "
+               "rounded once",
 };
 
 const struct softmax_kernel sb_kernel_avx512_log_accurate = {
@@ -50,7 +54,10 @@ const struct softmax_kernel sb_kernel_avx512_log_accurate = {
     .isa = SOFTMAX_ISA_AVX512,
     .fn = sbd_log_accurate,
     .safe = 1,
-    .bound = {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0,
+    .bound = {.c0 = 1.0,
+              .c_arg = 0.0,
+              .arg = SOFTMAX_ARG_SHIFTED,
+              .c_sum = 0.0,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "log-softmax in double, own 8-lane exp, log k + log1p(rest), rounded once",

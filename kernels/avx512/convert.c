@@ -43,8 +43,9 @@ static inline __m512i bf16_round(__m512i u)
     const __m512i mag = _mm512_set1_epi32(0x7fffffff), inf = _mm512_set1_epi32(0x7f800000);
     __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(u, mag), inf);
     __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
-    __m512i r = _mm512_srli_epi32(
-        _mm512_add_epi32(u, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7fff))), 16);
+    __m512i r =
+        _mm512_srli_epi32(_mm512_add_epi32(u, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7fff))),
+                          16);
     return _mm512_mask_or_epi32(r, nan, _mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
 }
 
@@ -62,7 +63,7 @@ void sb_avx512_f32_to_bf16(const float *s, uint16_t *d, size_t n)
  * lanes (softmax outputs below 2^-126 are subnormal) take the integer
  * rounding, so the result is the portable one bit for bit. */
 __attribute__((target("avx512bf16"))) void sb_avx512bf16_f32_to_bf16(const float *s, uint16_t *d,
-                                                                       size_t n)
+                                                                     size_t n)
 {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {

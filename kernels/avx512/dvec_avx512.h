@@ -84,7 +84,8 @@ static inline __attribute__((always_inline)) sbd sbd_exp(sbd dd, const struct sb
     __m512d z = _mm512_fmadd_pd(dd, e->c, e->mg);
     __m512d g = _mm512_fmsub_pd(dd, e->c, _mm512_sub_pd(z, e->mg));
     __m512i zi = _mm512_castpd_si512(z);
-    __m512i ti = _mm512_permutex2var_epi64(_mm512_castpd_si512(e->tlo), zi, _mm512_castpd_si512(e->thi));
+    __m512i ti = _mm512_permutex2var_epi64(_mm512_castpd_si512(e->tlo), zi,
+                                           _mm512_castpd_si512(e->thi));
     __m512d t = _mm512_castsi512_pd(_mm512_add_epi64(ti, _mm512_slli_epi64(zi, 48)));
     __m512d q = _mm512_fmadd_pd(_mm512_set1_pd(SBD_H3), g, _mm512_set1_pd(SBD_H2));
     q = _mm512_fmadd_pd(q, g, _mm512_set1_pd(SBD_H1));

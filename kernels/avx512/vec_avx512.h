@@ -48,7 +48,10 @@ static inline float sbv_hmin(sbv a) { return _mm512_reduce_min_ps(a); }
 /* Nonzero when a lane of a or b is NaN. */
 static inline int sbv_unord(sbv a, sbv b) { return _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q) != 0; }
 /* Nonzero when a lane of a is NaN or above c. */
-static inline int sbv_above_or_nan(sbv a, sbv c) { return _mm512_cmp_ps_mask(a, c, _CMP_NLE_UQ) != 0; }
+static inline int sbv_above_or_nan(sbv a, sbv c)
+{
+    return _mm512_cmp_ps_mask(a, c, _CMP_NLE_UQ) != 0;
+}
 
 static inline __mmask16 sb512_mask(size_t k)
 {
@@ -91,9 +94,8 @@ static inline sbv sbv_ldexp(sbv v, sbv n) { return _mm512_scalef_ps(v, n); }
 
 /* 2^(j/16), j = 0..15, rounded to float (relative error <= 2^-24). */
 static const float sb512_exp_tab[16] __attribute__((aligned(64))) = {
-    0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
-    0x1.306fe0p+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
-    0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
+    0x1.000000p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f, 0x1.306fe0p+0f, 0x1.3dea64p+0f,
+    0x1.4bfdaep+0f, 0x1.5ab07ep+0f, 0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
     0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f,
 };
 #define SB512_EXP_C2 0x1.0001d6p-1f
@@ -104,7 +106,8 @@ static const float sb512_exp_tab[16] __attribute__((aligned(64))) = {
  * 1/16. */
 static inline sbv sbv_exp_split(sbv d, sbv *n)
 {
-    __m512 z = _mm512_fmadd_ps(d, _mm512_set1_ps(16.0f * SB_EXP_LOG2E), _mm512_set1_ps(SB512_MAGIC));
+    __m512 z = _mm512_fmadd_ps(d, _mm512_set1_ps(16.0f * SB_EXP_LOG2E),
+                               _mm512_set1_ps(SB512_MAGIC));
     __m512 n16 = _mm512_sub_ps(z, _mm512_set1_ps(SB512_MAGIC));
     __m512 r = _mm512_fnmadd_ps(n16, _mm512_set1_ps(SB_EXP_LN2_HI / 16.0f), d);
     r = _mm512_fnmadd_ps(n16, _mm512_set1_ps(SB_EXP_LN2_LO / 16.0f), r);

@@ -40,10 +40,10 @@
 
 #include "body.h"
 
-#define AC_BLOCK (4 * SBV_W)  /* elements per threshold test */
-#define AC_CHUNK 4096         /* elements per partial sum */
-#define AC_STACK 2048         /* the three-pass form's buffer on the stack: 16 KB */
-#define AC_LO -120.0          /* the softmax clamp, in units of T */
+#define AC_BLOCK (4 * SBV_W) /* elements per threshold test */
+#define AC_CHUNK 4096        /* elements per partial sum */
+#define AC_STACK 2048        /* the three-pass form's buffer on the stack: 16 KB */
+#define AC_LO -120.0         /* the softmax clamp, in units of T */
 
 /* The max of x; 0 when the contract decides (a NaN, no finite entry). */
 static int ac_max(const float *x, size_t n, float *out)
@@ -110,7 +110,7 @@ static void ac_kept(const float *x, float *y, size_t n, float m, double T, doubl
  * by address, not a struct (SVE's vectors have no size); inlined, they stay
  * in registers. */
 #define AC_LANES                                                                                   \
-    sbv *R, sbv *th, sbv *M, sbd *rlo, sbd *rhi, sbd *tlo, sbd *thi, sbd *a0, sbd *a1, sbd *b0,   \
+    sbv *R, sbv *th, sbv *M, sbd *rlo, sbd *rhi, sbd *tlo, sbd *thi, sbd *a0, sbd *a1, sbd *b0,    \
         sbd *b1
 #define AC_L R, th, M, rlo, rhi, tlo, thi, a0, a1, b0, b1
 
@@ -135,8 +135,8 @@ static inline __attribute__((always_inline)) void ac_rescale(AC_LANES, sbv bm,
 }
 
 /* Tests one group of vectors' lane maxima bm against the threshold. */
-static inline __attribute__((always_inline)) void ac_test(AC_LANES, sbv bm,
-                                                          const struct sbd_exp *e, sbd span)
+static inline __attribute__((always_inline)) void ac_test(AC_LANES, sbv bm, const struct sbd_exp *e,
+                                                          sbd span)
 {
     *M = sbv_max(*M, bm);
     if (sbv_any_gt(bm, *th))
@@ -196,8 +196,8 @@ static int ac_pass1(const float *x, size_t n, double T, float *mout, double *sou
     sbd vrlo = sbd_set1(-FLT_MAX), vrhi = vrlo, vtlo = sbd_zero(), vthi = vtlo, va0 = vtlo,
         va1 = vtlo, vb0 = vtlo, vb1 = vtlo;
     sbv *R = &vR, *th = &vth, *M = &vM;
-    sbd *rlo = &vrlo, *rhi = &vrhi, *tlo = &vtlo, *thi = &vthi, *a0 = &va0, *a1 = &va1,
-        *b0 = &vb0, *b1 = &vb1;
+    sbd *rlo = &vrlo, *rhi = &vrhi, *tlo = &vtlo, *thi = &vthi, *a0 = &va0, *a1 = &va1, *b0 = &vb0,
+        *b1 = &vb1;
     const size_t nv = n / SBV_W * SBV_W, half = n / (2 * AC_BLOCK);
     const float *xb = x + half * AC_BLOCK;
     for (size_t c = 0; c < half; c += AC_CHUNK_PAIRS) {
@@ -237,8 +237,8 @@ static int ac_pass1(const float *x, size_t n, double T, float *mout, double *sou
 
 /* Pass 2 over [0, full) of x (full a multiple of SBD_W): y = the scaled
  * exponential of x - m, two streams as pass 1. */
-static inline __attribute__((always_inline)) void ac_out(const float *x, float *y, size_t i,
-                                                         sbd vm, const struct sbd_exp *e)
+static inline __attribute__((always_inline)) void ac_out(const float *x, float *y, size_t i, sbd vm,
+                                                         const struct sbd_exp *e)
 {
     sbd_store(y + i, sbd_exp(sbd_sub(sbd_load(x + i), vm), e));
 }
@@ -266,7 +266,8 @@ static int sbd_accurate(const float *x, float *y, size_t n, float T)
         /* the buffer: on the stack, so that small calls stay free of malloc
          * and its varying cost, else the heap; without it, two passes */
         double stackbuf[AC_STACK] __attribute__((aligned(64)));
-        double *keep = n <= AC_STACK ? stackbuf : aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
+        double *keep = n <= AC_STACK ? stackbuf
+                                     : aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
         if (keep != NULL) {
             if (!ac_max(x, n, &m))
                 sb_edge(x, y, n, T);

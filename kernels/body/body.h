@@ -55,9 +55,8 @@ typedef sbv (*sbv_out_fn)(sbv v, sbv a, sbv b, sbv c, int scaled);
  * non-temporal ones (no read for ownership of y) measured slower on this
  * Zen 5 at 16M, the two-pass kernel 0.43 against 0.35 ns per element, since
  * the kernel is not purely memory bound (docs/vector-kernels.md, the "Stores" item). */
-static inline __attribute__((always_inline)) void sbv_write(const float *x, float *y, size_t n,
-                                                            float fill, sbv_out_fn out,
-                                                            SBV_OUT_ARGS)
+static inline __attribute__((always_inline)) void
+sbv_write(const float *x, float *y, size_t n, float fill, sbv_out_fn out, SBV_OUT_ARGS)
 {
     size_t i = 0;
     for (; i + SBV_OUT_STEP <= n; i += SBV_OUT_STEP)
@@ -72,15 +71,15 @@ static inline __attribute__((always_inline)) void sbv_write(const float *x, floa
  * two streams than for one: the two-pass kernel at 16M, pinned, 0.30 ns per
  * element against 0.32 on one stream (four streams: 0.31, and slower in
  * cache). */
-static inline __attribute__((always_inline)) void sbv_write2(const float *x, float *y, size_t n,
-                                                             float fill, sbv_out_fn out,
-                                                             SBV_OUT_ARGS)
+static inline __attribute__((always_inline)) void
+sbv_write2(const float *x, float *y, size_t n, float fill, sbv_out_fn out, SBV_OUT_ARGS)
 {
     size_t half = n / (2 * SBV_OUT_STEP) * SBV_OUT_STEP;
     for (size_t i = 0; i < half; i += SBV_OUT_STEP)
         for (int j = 0; j < 4; j++) {
             sbv_storeu(y + i + j * SBV_W, out(sbv_loadu(x + i + j * SBV_W), a, b, c, scaled));
-            sbv_storeu(y + half + i + j * SBV_W, out(sbv_loadu(x + half + i + j * SBV_W), a, b, c, scaled));
+            sbv_storeu(y + half + i + j * SBV_W,
+                       out(sbv_loadu(x + half + i + j * SBV_W), a, b, c, scaled));
         }
     sbv_write(x + 2 * half, y + 2 * half, n - 2 * half, fill, out, a, b, c, scaled);
 }
@@ -97,11 +96,9 @@ static inline void sbv_log_write(const float *x, float *y, size_t n, float m, fl
                                  int scaled)
 {
     if (scaled)
-        sbv_write(x, y, n, 0.0f, sbv_log_out,
-                  sbv_set1(m), sbv_set1(t), sbv_set1(L), 1);
+        sbv_write(x, y, n, 0.0f, sbv_log_out, sbv_set1(m), sbv_set1(t), sbv_set1(L), 1);
     else
-        sbv_write(x, y, n, 0.0f, sbv_log_out,
-                  sbv_set1(m), sbv_set1(1.0f), sbv_set1(L), 0);
+        sbv_write(x, y, n, 0.0f, sbv_log_out, sbv_set1(m), sbv_set1(1.0f), sbv_set1(L), 0);
 }
 
 /* sb_prologue, then 1/T: where it overflows float the scalar body, which

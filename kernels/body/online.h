@@ -26,10 +26,8 @@ static inline __attribute__((always_inline)) void ol_chunk(sbv *m, sbv *s, sbv v
 
 /* Pass 1: the (max, sum) pair of x under the scale t, NaN or +inf
  * (*special) and the min noted. */
-static inline __attribute__((always_inline)) struct sb_part ol_pass1(const float *x, size_t n,
-                                                                     float t, int scaled,
-                                                                     int *special, float *xmin,
-                                                                     float T)
+static inline __attribute__((always_inline)) struct sb_part
+ol_pass1(const float *x, size_t n, float t, int scaled, int *special, float *xmin, float T)
 {
     const sbv vt = sbv_set1(t), floor_m = sbv_set1(-FLT_MAX);
     sbv lo = sbv_set1(INFINITY);

@@ -20,9 +20,8 @@ static inline __attribute__((always_inline)) sbv tp_exp(sbv v, sbv vm, sbv vt, i
 /* exp((x - m) * t) into y (store 0: not stored, the log kernels), summed;
  * `scaled`, `raw` and `store` are constants at each call, so T = 1 gets a
  * loop without the multiply and no variant tests store per element. */
-static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, float *y, size_t n,
-                                                               float m, float t, int scaled, int raw,
-                                                               int store)
+static inline __attribute__((always_inline)) float
+tp_exp_pass(const float *x, float *y, size_t n, float m, float t, int scaled, int raw, int store)
 {
     const sbv vm = sbv_set1(m), vt = sbv_set1(t);
     struct sb_cascade c;
@@ -48,8 +47,8 @@ static inline __attribute__((always_inline)) float tp_exp_pass(const float *x, f
             s3 = sbv_add(s3, e3);
         }
         for (int r = 0; i < end; i += SBV_W, r = (r + 1) & 3) {
-            sbv e = sbv_keep(tp_exp(sbv_load_tail(x + i, end - i, m), vm, vt, scaled, raw),
-                             end - i, 0.0f);
+            sbv e = sbv_keep(tp_exp(sbv_load_tail(x + i, end - i, m), vm, vt, scaled, raw), end - i,
+                             0.0f);
             if (store)
                 sbv_store_tail(y + i, end - i, e);
             /* rotate, so no lane meets more than 8 terms in a block */
@@ -94,9 +93,10 @@ static inline __attribute__((always_inline)) float tp_sum(const float *x, float 
 {
     float t = 1.0f / T, low = (lo - m) * t;
     int raw = low >= SBV_RAW_LO;
-    return T == 1.0f
-               ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1, store) : tp_exp_pass(x, y, n, m, 1.0f, 0, 0, store))
-               : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1, store) : tp_exp_pass(x, y, n, m, t, 1, 0, store));
+    return T == 1.0f ? (raw ? tp_exp_pass(x, y, n, m, 1.0f, 0, 1, store)
+                            : tp_exp_pass(x, y, n, m, 1.0f, 0, 0, store))
+                     : (raw ? tp_exp_pass(x, y, n, m, t, 1, 1, store)
+                            : tp_exp_pass(x, y, n, m, t, 1, 0, store));
 }
 
 /* The scale pass, y *= f (f = 1/S; the split: its chunk's factor). */
@@ -208,8 +208,8 @@ static inline __attribute__((always_inline)) void tp_rows_out(float *y, size_t l
     }
     TP_UNROLL
     for (int g = 0; g < G; g++)
-        inv[g] = sbv_set1(1.0f / sbv_hadd(sbv_add(sbv_add(s[g][0], s[g][1]),
-                                                   sbv_add(s[g][2], s[g][3]))));
+        inv[g] = sbv_set1(1.0f /
+                          sbv_hadd(sbv_add(sbv_add(s[g][0], s[g][1]), sbv_add(s[g][2], s[g][3]))));
     TP_UNROLL
     for (int g = 0; g < G; g++) {
         float *yg = y + g * ldy;
@@ -263,6 +263,8 @@ static int sbv_threepass_rows(const float *x, size_t ldx, float *y, size_t ldy, 
         return SOFTMAX_OK;
     }
     switch (nv) {
+/* Laid out by hand: the macro's calls as a table. */
+// clang-format off
 #define TP_ROWS_CASE(NV)                                                                           \
     case NV: tp_rows_nv(x, ldx, y, ldy, rows, cols, T, NV); break;
     TP_ROWS_CASE(1) TP_ROWS_CASE(2) TP_ROWS_CASE(3) TP_ROWS_CASE(4)
@@ -272,6 +274,7 @@ static int sbv_threepass_rows(const float *x, size_t ldx, float *y, size_t ldy, 
     TP_ROWS_CASE(13) TP_ROWS_CASE(14) TP_ROWS_CASE(15) TP_ROWS_CASE(16)
 #endif
 #undef TP_ROWS_CASE
+        // clang-format on
     }
     return SOFTMAX_OK;
 }

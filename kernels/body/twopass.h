@@ -64,9 +64,8 @@ static inline void wp_push(struct wp_cascade *c, sbv M, sbv E)
  * block's lane pair goes into the cascade. `track` (a constant at each
  * call: the log kernel) also keeps the lane maxima of x in *gm. */
 static inline __attribute__((always_inline)) void wp_block(const float *x, size_t b, size_t end,
-                                                           sbv vt, int scaled,
-                                                           struct wp_cascade *c, int track,
-                                                           sbv *gm)
+                                                           sbv vt, int scaled, struct wp_cascade *c,
+                                                           int track, sbv *gm)
 {
     sbv M = sbv_zero(), E = sbv_set1(-1e30f), k0, k1, k2, k3;
     size_t i;
@@ -119,9 +118,8 @@ static inline sbv wp_lane_max(const float *xb)
     return sbv_max(m0, m1);
 }
 
-static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float *x, size_t n,
-                                                                     float tf, int scaled,
-                                                                     int track, float *xmax)
+static inline __attribute__((always_inline)) struct sb_part
+wp_pass1(const float *x, size_t n, float tf, int scaled, int track, float *xmax)
 {
     const sbv vt = sbv_set1(tf), lowest = sbv_set1(-1e30f), lo = sbv_set1(SBV_ARG_LO);
     struct wp_cascade c;
@@ -157,9 +155,8 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
 #else
 /* Pass 1: the sum as (mantissa, exponent), block by block; with `track`
  * (a constant: the log kernel) also the max of x into *xmax. */
-static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float *x, size_t n,
-                                                                     float tf, int scaled,
-                                                                     int track, float *xmax)
+static inline __attribute__((always_inline)) struct sb_part
+wp_pass1(const float *x, size_t n, float tf, int scaled, int track, float *xmax)
 {
     const sbv vt = sbv_set1(tf), lowest = sbv_set1(-1e30f);
     sbv gm = sbv_set1(-INFINITY);
@@ -180,22 +177,20 @@ static inline __attribute__((always_inline)) struct sb_part wp_pass1(const float
 }
 
 /* Pass 1 at T = 1 (no multiply) or not; tf = 1/T. */
-static inline __attribute__((always_inline)) struct sb_part wp_sum(const float *x, size_t n, float T, float tf)
+static inline __attribute__((always_inline)) struct sb_part wp_sum(const float *x, size_t n,
+                                                                   float T, float tf)
 {
     return T != 1.0f ? wp_pass1(x, n, tf, 1, 0, NULL) : wp_pass1(x, n, 1.0f, 0, 0, NULL);
 }
 
 /* Pass 2: y = exp(x tf) inv 2^-E, at T = 1 without the multiply. */
 static inline __attribute__((always_inline)) void wp_write(const float *x, float *y, size_t n,
-                                                          float T, float tf, float inv,
-                            float E)
+                                                           float T, float tf, float inv, float E)
 {
     if (T != 1.0f)
-        sbv_write2(x, y, n, 0.0f, wp_out,
-                   sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1);
+        sbv_write2(x, y, n, 0.0f, wp_out, sbv_set1(tf), sbv_set1(inv), sbv_set1(E), 1);
     else
-        sbv_write2(x, y, n, 0.0f, wp_out,
-                   sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0);
+        sbv_write2(x, y, n, 0.0f, wp_out, sbv_set1(1.0f), sbv_set1(inv), sbv_set1(E), 0);
 }
 
 static int sbv_twopass(const float *x, float *y, size_t n, float T)

@@ -96,7 +96,8 @@ static inline void sbd_log_store(float *p, sbd v, sbd m, sbd t, sbd L, int pos)
                               vmvnq_u64_compat(vceqq_f64(r, vdupq_n_f64(-INFINITY))));
     uint64x2_t fix = pos ? eq : vdupq_n_u64(0);
     /* the sign set first: r <= 0, and a +0 must step to -0's neighbour */
-    r = vreinterpretq_f64_u64(vorrq_u64(vreinterpretq_u64_f64(r), vandq_u64(fix, vdupq_n_u64(1ull << 63))));
+    r = vreinterpretq_f64_u64(
+        vorrq_u64(vreinterpretq_u64_f64(r), vandq_u64(fix, vdupq_n_u64(1ull << 63))));
     /* fix is all-ones (-1) where a step is due: subtracting it adds one */
     r = vreinterpretq_f64_s64(vsubq_s64(vreinterpretq_s64_f64(r), vreinterpretq_s64_u64(fix)));
     vst1_f32(p, vcvt_f32_f64(r));

@@ -80,7 +80,10 @@ static inline void sbv_store_tail(float *p, size_t k, sbv v)
         p[i] = b[i];
 }
 /* Lanes from k on replaced by fill. */
-static inline sbv sbv_keep(sbv v, size_t k, float fill) { return vbslq_f32(sbn_mask(k), v, vdupq_n_f32(fill)); }
+static inline sbv sbv_keep(sbv v, size_t k, float fill)
+{
+    return vbslq_f32(sbn_mask(k), v, vdupq_n_f32(fill));
+}
 /* -inf lanes of v replaced by fill. */
 static inline sbv sbv_unmask(sbv v, float fill)
 {

@@ -144,8 +144,7 @@ static void push64(struct casc64 *c, struct pair64 v, merge64_fn merge, double T
     c->count++;
 }
 
-static struct pair64 total64(const struct casc64 *c, merge64_fn merge, double T,
-                             struct pair64 acc)
+static struct pair64 total64(const struct casc64 *c, merge64_fn merge, double T, struct pair64 acc)
 {
     int have = 0;
     for (unsigned l = 0; l < 64 && (c->count >> l) != 0; l++)
@@ -322,6 +321,8 @@ static int accurate64(const double *x, double *y, size_t n, double T)
     return SOFTMAX_OK;
 }
 
+/* Laid out by hand: a table, one kernel to three lines. */
+// clang-format off
 static const struct softmax64_kernel kernels64[] = {
     {"scalar64.naive", "naive", naive64, 0,
      {.c0 = 6.0, .c_arg = 1.02, .arg = SOFTMAX_ARG_RAW, .c_sum = 1.02, .sum = SOFTMAX_SUM_SEQUENTIAL},
@@ -339,6 +340,7 @@ static const struct softmax64_kernel kernels64[] = {
      {.c0 = 1.0, .c_arg = 0.0, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 0.0, .sum = SOFTMAX_SUM_PAIRWISE},
      NULL, "doubles: long double internals, exact argument pair, rounded once: faithful, 1 ULP"},
 };
+// clang-format on
 #define NK64 (sizeof kernels64 / sizeof kernels64[0])
 
 size_t softmax64_kernel_count(void) { return NK64; }
@@ -356,7 +358,4 @@ const struct softmax64_kernel *softmax64_kernel_find(const char *name)
     return NULL;
 }
 
-int softmax64(const double *x, double *y, size_t n, double T)
-{
-    return threepass64(x, y, n, T);
-}
+int softmax64(const double *x, double *y, size_t n, double T) { return threepass64(x, y, n, T); }

@@ -55,7 +55,8 @@ static float exp_sum(const float *x, float *y, size_t n, float m, float T)
                 y[j] = e;
             s8[(j - i) & 7] += e;
         }
-        struct sb_part p = {((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7])),
+        struct sb_part p = {((s8[0] + s8[1]) + (s8[2] + s8[3])) +
+                                ((s8[4] + s8[5]) + (s8[6] + s8[7])),
                             0.0f};
         sb_cascade_push(&c, p, sb_merge_sum, T);
     }
@@ -107,7 +108,10 @@ const struct softmax_kernel sb_kernel_scalar_threepass = {
     .isa = SOFTMAX_ISA_SCALAR,
     .fn = threepass,
     .safe = 1,
-    .bound = {.c0 = 15.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+    .bound = {.c0 = 15.0,
+              .c_arg = 1.53,
+              .arg = SOFTMAX_ARG_SHIFTED,
+              .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "max, exp-and-store with pairwise sum, scale (libm expf)",
@@ -132,7 +136,10 @@ const struct softmax_kernel sb_kernel_scalar_log_threepass = {
     .isa = SOFTMAX_ISA_SCALAR,
     .fn = log_threepass,
     .safe = 1,
-    .bound = {.c0 = 20.0, .c_arg = 1.53, .arg = SOFTMAX_ARG_SHIFTED, .c_sum = 1.02,
+    .bound = {.c0 = 20.0,
+              .c_arg = 1.53,
+              .arg = SOFTMAX_ARG_SHIFTED,
+              .c_sum = 1.02,
               .sum = SOFTMAX_SUM_PAIRWISE},
     .in_domain = NULL,
     .summary = "log-softmax: max, sum of exp, then x - max - log S (libm expf, log)",

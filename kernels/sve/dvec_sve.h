@@ -86,8 +86,8 @@ static inline __attribute__((always_inline)) sbd sbd_exp(sbd dd, const struct sb
     for (int i = 2; i < 8; i++)
         q = svmla_f64_x(a, svdup_n_f64(e->h[i]), q, g);
     sbd p = svmla_f64_x(a, svdup_n_f64(e->s), q, g);
-    return svreinterpret_f64_s64(svadd_s64_x(a, svreinterpret_s64_f64(p),
-                                             svlsl_n_s64_x(a, svreinterpret_s64_f64(z), 52)));
+    return svreinterpret_f64_s64(
+        svadd_s64_x(a, svreinterpret_s64_f64(p), svlsl_n_s64_x(a, svreinterpret_s64_f64(z), 52)));
 }
 
 /* The log kernels' terms for one vector v of x: exp((v - m)/T) where

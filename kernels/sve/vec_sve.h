@@ -61,7 +61,8 @@ static inline int sbv_any(svbool_t m) { return svptest_any(sbs_all(), m); }
 /* Nonzero when a lane of a or b is NaN. */
 static inline int sbv_unord(sbv a, sbv b)
 {
-    return sbv_any(svorr_b_z(sbs_all(), svcmpuo_f32(sbs_all(), a, a), svcmpuo_f32(sbs_all(), b, b)));
+    return sbv_any(
+        svorr_b_z(sbs_all(), svcmpuo_f32(sbs_all(), a, a), svcmpuo_f32(sbs_all(), b, b)));
 }
 /* Nonzero when a lane of a is NaN or above c. */
 static inline int sbv_above_or_nan(sbv a, sbv c)
@@ -79,7 +80,10 @@ static inline sbv sbv_load_tail(const float *p, size_t k, float fill)
 }
 static inline void sbv_store_tail(float *p, size_t k, sbv v) { svst1_f32(sbs_first(k), p, v); }
 /* Lanes from k on replaced by fill. */
-static inline sbv sbv_keep(sbv v, size_t k, float fill) { return svsel_f32(sbs_first(k), v, svdup_n_f32(fill)); }
+static inline sbv sbv_keep(sbv v, size_t k, float fill)
+{
+    return svsel_f32(sbs_first(k), v, svdup_n_f32(fill));
+}
 /* -inf lanes of v replaced by fill. */
 static inline sbv sbv_unmask(sbv v, float fill)
 {

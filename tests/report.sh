@@ -239,6 +239,24 @@ done
 check "two-machine report from the v1 files" test $? -eq 0
 same_as "two-machine report from the v1 files" "$tmp/g3" "$fx/expected/two"
 
+# verify's skipped status, "skip" in format-1 files and "SKIP" since: both
+# spellings give the same report, and one that is not a skip
+python3 - "$fx/verify.json" "$tmp" <<'PY'
+import json, sys
+for name, st in (("lower", "skip"), ("upper", "SKIP")):
+    d = json.load(open(sys.argv[1]))
+    for r in d["rows"]:
+        if r["kernel"].startswith("avx512."):
+            r["status"] = st
+    json.dump(d, open(f"{sys.argv[2]}/verify-{name}.json", "w"))
+PY
+cp "$fx/verify.json" "$tmp/verify-none.json"
+for c in lower upper none; do
+  "$sb" report --out "$tmp/sk-$c" "$fx"/{list,edge,bench}.json "$tmp/verify-$c.json" >/dev/null 2>&1
+done
+check "skip and SKIP read alike" cmp -s "$tmp/sk-lower/report.md" "$tmp/sk-upper/report.md"
+check "a skipped row is not a verified one" test -n "$(cmp "$tmp/sk-upper/report.md" "$tmp/sk-none/report.md" 2>&1)"
+
 # bad input: one error line, exit 2, nothing written
 expect_bad() {
   local what=$1; shift

@@ -251,8 +251,7 @@ int sb_rep_write_plot_data(const struct report *r, struct mach *m, const char *d
             double u = NAN, e = NAN;
             for (size_t v = 0; v < m->d.nv; v++) {
                 const struct sb_vrow *w = &m->d.v[v];
-                if (w->n != vs[j] || strcmp(w->kernel, s[i]->name) != 0 ||
-                    strcmp(w->status, "skip") == 0)
+                if (w->n != vs[j] || strcmp(w->kernel, s[i]->name) != 0 || w->skip)
                     continue;
                 if (!isnan(w->ulp) && (isnan(u) || w->ulp > u))
                     u = w->ulp;

@@ -194,16 +194,12 @@ int sb_brow_emit(const struct sb_col *cols, size_t nc, const struct sb_brow *r, 
 
 json_t *sb_bench_doc(const char *command, json_t **params, json_t **rows)
 {
-    json_t *doc = json_object(), *sb = json_object();
+    json_t *doc = sb_jhead(command, 1, sb_machine_jobj());
     *params = json_object();
     *rows = json_array();
-    int bad = sb_jset(doc, SBK_SOFTBENCH, sb) | sb_jset(sb, SBK_COMMAND, json_string(command)) |
-              sb_jset(sb, SBK_FORMAT, json_integer(1)) |
-              sb_jset(doc, SBK_MACHINE, sb_machine_jobj()) | sb_jset(doc, SBK_PARAMS, *params) |
-              sb_jset(doc, SBK_ROWS, *rows);
-    if (bad)
-        json_decref(doc);
-    return bad ? NULL : doc;
+    int bad = doc == NULL;
+    bad |= sb_jset(doc, SBK_PARAMS, *params) | sb_jset(doc, SBK_ROWS, *rows);
+    return sb_jdone(doc, bad);
 }
 
 int sb_bench_doc_write(struct sb_out *out, json_t *doc, int bad)

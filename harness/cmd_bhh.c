@@ -239,7 +239,7 @@ static json_t *points_jobj(const double *pts, size_t rows)
             int b = 0;
             for (int v = 0; v < 4; v++) {
                 double p = pts[(fi * rows + r) * 4 + v];
-                b |= sb_jappend(row, isnan(p) ? json_null() : sb_jnum_sig(p, 4));
+                b |= sb_jappend(row, isnan(p) ? json_null() : sb_jnum(sb_spelled("%.4g", p)));
             }
             bad |= sb_jappend(all, sb_jdone(row, b));
         }

@@ -179,7 +179,7 @@ static json_t *figures_jobj(const struct softmax_kernel *k, const struct sb_gate
         bad |= sb_jappend(ef, sb_jstr(g->edge_failed[i]));
     /* six digits: a time ratio's noise is far above them */
     for (size_t i = 0; i < g->rounds; i++)
-        bad |= sb_jappend(tr, sb_jnum_sig(g->ratio[i], 6));
+        bad |= sb_jappend(tr, sb_jnum(sb_spelled("%.6g", g->ratio[i])));
     bad |= sb_jset(o, SBK_ACCURACY, acc);
     bad |= sb_jset(o, SBK_EDGE_FAILED, ef);
     bad |= sb_jset(o, SBK_INSTRUCTIONS,

@@ -249,14 +249,10 @@ static json_t *json_hist(const struct ctx *c)
 /* The --json document up to its rows, which emit appends to c->jrows. */
 static int json_head(struct ctx *c)
 {
-    json_t *sb = json_object(), *mach = json_object();
-    c->doc = json_object();
+    c->doc = sb_jhead("verify", 1, NULL);
     c->jrows = json_array();
-    return sb_jset(c->doc, SBK_SOFTBENCH, sb) | sb_jset(sb, SBK_COMMAND, json_string("verify")) |
-           sb_jset(sb, SBK_FORMAT, json_integer(1)) | sb_jset(c->doc, SBK_MACHINE, mach) |
-           sb_jset(mach, SBK_CPU, sb_jstr(sb_cpu_model())) |
-           sb_jset(mach, SBK_ISA, sb_jstr(softmax_isa_name(softmax_isa_available()))) |
-           sb_jset(c->doc, SBK_REFERENCE, sb_jstr(sbref_mpfr_version())) |
+    int bad = c->doc == NULL; /* then each set below fails too, and frees its value */
+    return bad | sb_jset(c->doc, SBK_REFERENCE, sb_jstr(sbref_mpfr_version())) |
            sb_jset(c->doc, SBK_SEED, sb_juint(c->o->seed)) |
            sb_jset(c->doc, SBK_BOUND_SCALE, sb_jnum(c->o->bound_scale)) |
            sb_jset(c->doc, SBK_ROWS, c->jrows);

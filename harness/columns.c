@@ -145,12 +145,3 @@ json_t *sb_juint(unsigned long long v)
 {
     return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
 }
-
-double sb_spelled(const char *fmt, double v)
-{
-    char b[512]; /* "%.1f" of the largest double fits */
-    if (!isfinite(v))
-        return v;
-    snprintf(b, sizeof b, fmt, v);
-    return strtod(b, NULL);
-}

@@ -68,8 +68,5 @@ json_t *sb_cols_json_row(const struct sb_col *cols, size_t nc, const void *row);
 /* An unsigned integer as JSON: an integer, or past JSON's (jansson's) 63
  * bits a real. */
 json_t *sb_juint(unsigned long long v);
-/* A number spelled by fmt, as the value that spelling reads back as (files
- * that always held rounded figures keep holding them). */
-double sb_spelled(const char *fmt, double v);
 
 #endif

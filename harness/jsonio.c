@@ -206,13 +206,13 @@ json_t *sb_jnum(double v)
     return json_real(v);
 }
 
-json_t *sb_jnum_sig(double v, int digits)
+double sb_spelled(const char *fmt, double v)
 {
-    char b[48];
+    char b[512]; /* "%.1f" of the largest double fits */
     if (!isfinite(v))
-        return sb_jnum(v);
-    snprintf(b, sizeof b, "%.*g", digits, v);
-    return sb_jnum(strtod(b, NULL));
+        return v;
+    snprintf(b, sizeof b, fmt, v);
+    return strtod(b, NULL);
 }
 
 json_t *sb_jstr(const char *s)

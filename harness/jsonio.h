@@ -54,9 +54,10 @@ json_t *sb_jr_obj_opt(struct sb_jr *r, const json_t *obj, const char *key);
  * NULL (an allocation failed) or the set fails, so a builder can OR the
  * results and check once. */
 json_t *sb_jnum(double v);
-/* v rounded to digits significant digits first (the value "%.*g" gives),
- * for figures whose further digits are noise. */
-json_t *sb_jnum_sig(double v, int digits);
+/* A number spelled by fmt ("%.4g", "%.1f"), as the value that spelling
+ * reads back as: figures whose further digits are noise, or that files have
+ * always held rounded, keep being written rounded. Non-finite: v. */
+double sb_spelled(const char *fmt, double v);
 json_t *sb_jstr(const char *s);
 int sb_jset(json_t *obj, const char *key, json_t *v);
 int sb_jappend(json_t *arr, json_t *v);

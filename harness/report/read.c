@@ -288,7 +288,7 @@ static int read_verify(struct mach *m, char *err, size_t len)
         if (o->skip)
             continue;
         k->nverify++;
-        k->verify_fail += strcmp(o->status, "FAIL") == 0;
+        k->verify_fail += strcmp(o->status, SB_ST_FAIL) == 0;
         nan_max(&k->max_ulp, o->ulp);
         nan_max(&k->max_sum, o->sum_err);
         nan_max(&k->worst_ratio, o->ratio);

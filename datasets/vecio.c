@@ -327,6 +327,19 @@ int sb_out_open(struct sb_out *o, const char *path, char *err, size_t errlen)
     *o = (struct sb_out){0};
     size_t len = strlen(path) + 16;
     o->path = strdup(path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device or FIFO (/dev/stdout, /dev/null, /dev/full): written in
+         * place, as a temporary renamed over it would replace the node */
+        o->f = o->path != NULL ? fopen(path, "w") : NULL;
+        if (o->f == NULL) {
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            free(o->path);
+            *o = (struct sb_out){0};
+            return -1;
+        }
+        return 0;
+    }
     o->tmp = malloc(len);
     int fd = -1;
     if (o->path != NULL && o->tmp != NULL) {
@@ -358,13 +371,21 @@ int sb_out_open(struct sb_out *o, const char *path, char *err, size_t errlen)
 
 int sb_out_close(struct sb_out *o, int commit, char *err, size_t errlen)
 {
-    int ok = !ferror(o->f);
-    ok = fclose(o->f) == 0 && ok;
+    int ok = !ferror(o->f), e = errno;
+    if (fclose(o->f) != 0) {
+        ok = 0;
+        e = errno;
+    }
+    if (ok && commit && o->tmp != NULL && rename(o->tmp, o->path) != 0) {
+        ok = 0;
+        e = errno;
+    }
     int rc = 0;
-    if (!(commit && ok && rename(o->tmp, o->path) == 0)) {
-        unlink(o->tmp);
+    if (!(commit && ok)) {
+        if (o->tmp != NULL)
+            unlink(o->tmp);
         if (commit) {
-            snprintf(err, errlen, "%s: write failed: %s", o->path, strerror(errno));
+            snprintf(err, errlen, "%s: write failed: %s", o->path, strerror(e));
             rc = -1;
         }
     }

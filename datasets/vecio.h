@@ -39,7 +39,9 @@ int sb_read_vector(const char *path, enum sb_fmt fmt, float **x, size_t *n, enum
                    char *err, size_t errlen);
 /* Output files appear whole or not at all: sb_out_open writes to a temporary
  * beside the target; sb_out_close(.., 1) renames it into place, (.., 0)
- * removes it. Both return 0 or -1 with the reason in err. */
+ * removes it. A target that exists and is neither a regular file nor a
+ * folder (a device or FIFO: /dev/stdout, /dev/full) is written in place.
+ * Both return 0 or -1 with the reason in err. */
 struct sb_out {
     FILE *f;
     char *path, *tmp;

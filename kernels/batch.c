@@ -169,8 +169,8 @@ int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const
                           dtype_size(xt),
                           dtype_size(yt),
                           T,
-                          malloc(slots * width * group * cols * sizeof(float)),
-                          calloc(slots, sizeof(atomic_int)),
+                          sb_malloc(slots * width * group * cols * sizeof(float)),
+                          sb_calloc(slots, sizeof(atomic_int)),
                           slots,
                           width,
                           group};

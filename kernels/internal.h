@@ -253,6 +253,20 @@ void sb_scalar_log_threepass(const float *x, float *y, size_t n, float T);
 #define SB_ACCURATE_KEEP_DEFAULT ((size_t)1 << 20)
 extern size_t sb_accurate_keep_max;
 
+/* The kernels' allocations (alloc.c): malloc, calloc and aligned_alloc
+ * behind the test-only hook sb_alloc_fail_after, not API. At -1 (the
+ * default) it does nothing; at N >= 0 the next N allocations succeed and
+ * every later one fails (returns NULL), until a test sets it back to -1. So
+ * tests/test_faults.c reaches each out-of-memory path: softmax_batch_t's
+ * SOFTMAX_ENOMEM, softmax_pool_create's NULL, the accurate kernels' two-pass
+ * fallback. Only the allocation sites call these, none in a loop. */
+extern _Atomic int sb_alloc_fail_after;
+/* (declared as libc declares its own, so the callers compile as before) */
+void *sb_malloc(size_t size) __attribute__((malloc, alloc_size(1)));
+void *sb_calloc(size_t count, size_t size) __attribute__((malloc, alloc_size(1, 2)));
+void *sb_aligned_alloc(size_t align, size_t size)
+    __attribute__((malloc, alloc_align(1), alloc_size(2)));
+
 /* Features beyond the ISA levels (cpu.c): F16C (CPUID.1:ECX.29) and
  * AVX512_BF16 (CPUID.7.1:EAX.5), read once; used only at a level that has
  * the registers (AVX2, AVX-512). */

@@ -91,13 +91,13 @@ struct softmax_pool *softmax_pool_create(unsigned threads)
 {
     if (threads < 1 || threads > SOFTMAX_POOL_MAX)
         return NULL;
-    struct softmax_pool *p = calloc(1, sizeof *p);
+    struct softmax_pool *p = sb_calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
     pthread_once(&forks_once, watch_forks);
     p->threads = threads;
     p->stamp = atomic_load(&forks);
-    p->tid = calloc(threads, sizeof *p->tid);
+    p->tid = sb_calloc(threads, sizeof *p->tid);
     if (p->tid == NULL) {
         free(p);
         return NULL;

@@ -267,7 +267,7 @@ static int sbd_accurate(const float *x, float *y, size_t n, float T)
          * and its varying cost, else the heap; without it, two passes */
         double stackbuf[AC_STACK] __attribute__((aligned(64)));
         double *keep = n <= AC_STACK ? stackbuf
-                                     : aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
+                                     : sb_aligned_alloc(64, (n * sizeof(double) + 63) / 64 * 64);
         if (keep != NULL) {
             if (!ac_max(x, n, &m))
                 sb_edge(x, y, n, T);

@@ -11,6 +11,8 @@
 #   make test       warnings as errors; unit, command-line and report tests with
 #                   gcc, again under each smaller ISA cap, under
 #                   AddressSanitizer+UBSan, and with clang
+#   make tsan-tests the thread pool's tests and threaded command lines under
+#                   ThreadSanitizer (clang, build/tsan)
 #   make format     clang-format -i over the tracked C sources and headers
 #                   (.clang-format; scripts/check-format.sh checks without
 #                   changing anything)
@@ -31,13 +33,17 @@ BUILD   ?= build
 OPT     ?= -O2
 WERROR  ?=
 SAN     ?=
+# TSAN=1: ThreadSanitizer (clang), for the pool and its callers (make
+# tsan-tests); like SAN, it leaves the peers out
+TSAN    ?=
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS_ALL = -Ikernels -Ireference -Idatasets -Iharness
 SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined,float-cast-overflow
+SANITIZE_THREAD = -fsanitize=thread -fno-omit-frame-pointer
 CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -fno-strict-aliasing -pthread -MMD -MP $(if $(WERROR),-Werror) \
-             $(if $(SAN),$(SANITIZE)) $(CFLAGS)
+             $(if $(SAN),$(SANITIZE)) $(if $(TSAN),$(SANITIZE_THREAD)) $(CFLAGS)
 LDLIBS_ALL = -ljansson -lmpfr -lgmp -lm -pthread
 
 # Optional peers, built when their libraries are installed (never under the
@@ -50,8 +56,8 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
 include $(CONFIG)
 endif
 $(CONFIG): FORCE
-	@scripts/configure.sh $(BUILD) "$(CC)" "$(SAN)"
-PEER_FLAGS = $(if $(SAN),-DSB_PEERS_SANITIZER) $(if $(HAVE_DNNL),-DSB_HAVE_DNNL) \
+	@scripts/configure.sh $(BUILD) "$(CC)" "$(SAN)$(TSAN)"
+PEER_FLAGS = $(if $(SAN)$(TSAN),-DSB_PEERS_SANITIZER) $(if $(HAVE_DNNL),-DSB_HAVE_DNNL) \
              $(if $(HAVE_XNNPACK),-DSB_HAVE_XNNPACK -DSB_XNNPACK_VERSION='"$(XNNPACK_VERSION)"')
 PEER_LIBS  = $(if $(HAVE_DNNL),-ldnnl -lgomp) $(if $(HAVE_XNNPACK),-lXNNPACK -lpthreadpool)
 
@@ -97,7 +103,7 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests format clean FORCE
+.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests tsan-tests format clean FORCE
 .SECONDARY:
 all: $(LIB) $(REFLIB) $(BIN)
 
@@ -183,6 +189,16 @@ test:
 	SOFTBENCH_SLOW_TESTS=0 $(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
 	@if [ "$(ARCH)" = x86_64 ]; then $(MAKE) --no-print-directory test-aarch64; fi
 	@scripts/test-summary.sh build/test-results.txt
+
+# ThreadSanitizer over the pool and its callers: every test program that
+# makes a pool, starts threads or forks, and a few threaded command lines
+# (scripts/tsan-tests.sh), in build/tsan with clang, peers left out.
+TSAN_TEST_BIN = $(patsubst tests/%.c,build/tsan/tests/%,\
+                  $(shell grep -lE 'softmax_pool|pthread_|fork\(\)' $(TEST_SRC)))
+tsan-tests:
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/tsan CC=clang TSAN=1 OPT=-O1 \
+	  $(TSAN_TEST_BIN) build/tsan/softbench
+	@scripts/tsan-tests.sh build/tsan $(TSAN_TEST_BIN)
 
 # The aarch64 stage of make test on x86-64 (also alone): the cross build
 # under qemu-aarch64 at NEON only and SVE 128, 256 and 512 bits (FULL=1:

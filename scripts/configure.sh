@@ -4,7 +4,7 @@
 # changes, so the peer objects and the links that depend on it rebuild exactly
 # then. The Makefile runs it on every make, after the target's install step
 # (a recursive make), so a peer installed a moment ago is found.
-# Usage: scripts/configure.sh BUILD CC [SAN]
+# Usage: scripts/configure.sh BUILD CC [SAN] (SAN non-empty: a sanitizer build)
 set -eu
 build=$1 cc=$2 san=${3:-}
 mkdir -p "$build"
@@ -23,7 +23,9 @@ have() {
 
 dnnl="" xnn="" xver="" why=""
 if [ -n "$san" ]; then
-  # their runtimes keep allocations LeakSanitizer would report
+  # their runtimes keep allocations LeakSanitizer would report, and their
+  # uninstrumented worker threads (OpenMP, pthreadpool) would give
+  # ThreadSanitizer false reports (SAN is SAN=1 or TSAN=1 here)
   why="sanitizer build"
 else
   have oneapi/dnnl/dnnl.h dnnl && dnnl=1

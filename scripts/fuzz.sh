@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The fuzz targets' runs (tests/fuzz/README.md).
+#
+#   scripts/fuzz.sh run BUILD SECONDS TARGET...
+#       make fuzz: each BUILD/fuzzers/TARGET for SECONDS under libFuzzer on
+#       tests/fuzz/corpus/TARGET (new inputs kept there), the hand-written
+#       tests/fuzz/seeds/TARGET and tests/fuzz/regressions/TARGET (read
+#       only); then the corpus minimized (-merge=1). A crash, leak, failed check or timeout moves libFuzzer's
+#       file (crash-SHA1, leak-..., timeout-...) into the regressions folder,
+#       and the script goes on with the next target and exits 1 at the end.
+#   scripts/fuzz.sh replay BUILD TARGET...
+#       make fuzz-replay: each BUILD/replay/TARGET over its seeds, corpus
+#       and regressions; exit 1 if any fails.
+set -u
+mode=$1 build=$2; shift 2
+status=0
+if [ "$mode" = replay ]; then
+  for t in "$@"; do
+    if ! "$build/replay/$t" "tests/fuzz/seeds/$t" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"; then
+      echo "fuzz-replay: $t FAILED (the input is named above)"
+      status=1
+    fi
+  done
+  exit $status
+fi
+
+secs=$1; shift
+for t in "$@"; do
+  corpus=tests/fuzz/corpus/$t regs=tests/fuzz/regressions/$t seeds=tests/fuzz/seeds/$t
+  mkdir -p "$corpus" "$regs" "$seeds"
+  art=$(mktemp -d) merged=$(mktemp -d)
+  log=$build/$t.log
+  echo "fuzz: $t for ${secs}s (log: $log)"
+  "$build/fuzzers/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$art/" "$corpus" "$seeds" "$regs" >"$log" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+  found=$(ls -A "$art")
+  if [ $rc -ne 0 ] || [ -n "$found" ]; then
+    tail -n 40 "$log"
+    for f in $found; do
+      mv "$art/$f" "$regs/$f"
+      echo "fuzz: $t: kept $regs/$f (rename it after what it found once fixed)"
+    done
+    echo "fuzz: $t FAILED (exit $rc)"
+    status=1
+  fi
+  # the corpus minimized: the inputs that add coverage, only
+  if "$build/fuzzers/$t" -merge=1 -timeout=10 "$merged" "$corpus" >>"$log" 2>&1; then
+    rm -f "$corpus"/*
+    cp "$merged"/* "$corpus"/ 2>/dev/null
+  fi
+  rm -rf "$art" "$merged"
+  echo "fuzz: $t: ${runs:-?} executions, corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+done
+exit $status

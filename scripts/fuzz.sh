@@ -51,6 +51,6 @@ for t in "$@"; do
     cp "$merged"/* "$corpus"/ 2>/dev/null
   fi
   rm -rf "$art" "$merged"
-  echo "fuzz: $t: ${runs:-?} executions, corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+  echo "fuzz: $t: ${runs:-?} executions, corpus $(ls "$corpus" | wc -l) files, $(cat "$corpus"/* 2>/dev/null | wc -c) bytes"
 done
 exit $status

@@ -38,41 +38,30 @@ static int run(int which, const char *arg, void *out)
     return rc;
 }
 
-/* Appends s to a growing string. */
-static void add(char **buf, size_t *len, const char *s)
-{
-    size_t l = strlen(s);
-    char *b = realloc(*buf, *len + l + 2);
-    FZ_CHECK(b != NULL, "out of memory");
-    if (*len > 0)
-        b[(*len)++] = ',';
-    memcpy(b + *len, s, l + 1);
-    *len += l;
-    *buf = b;
-}
-
 /* The list formatted back, for the parser to read again. */
 static char *format_list(int which, const struct sb_list *l)
 {
-    char *buf = NULL, one[128];
+    char *buf = NULL;
     size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    FZ_CHECK(f != NULL, "open_memstream");
     for (size_t i = 0; i < l->n; i++) {
+        if (i > 0)
+            fputc(',', f);
         switch (which) {
-        case KERNELS:
-            snprintf(one, sizeof one, "%s", ((const struct softmax_kernel *)l->v[i])->name);
-            break;
-        case SIZES: snprintf(one, sizeof one, "%zu", *(size_t *)l->v[i]); break;
+        case KERNELS: fputs(((const struct softmax_kernel *)l->v[i])->name, f); break;
+        case SIZES: fprintf(f, "%zu", *(size_t *)l->v[i]); break;
         case SHAPES: {
             const struct sb_shape *s = l->v[i];
             static const char *sfx[4] = {"", ":causal", ":rows", ":causal+rows"};
-            snprintf(one, sizeof one, "%zux%zu%s", s->rows, s->cols, sfx[s->mask & 3]);
+            fprintf(f, "%zux%zu%s", s->rows, s->cols, sfx[s->mask & 3]);
             break;
         }
-        case TEMPS: snprintf(one, sizeof one, "%.9g", (double)*(float *)l->v[i]); break;
-        default: snprintf(one, sizeof one, "%u", *(unsigned *)l->v[i]); break;
+        case TEMPS: fprintf(f, "%.9g", (double)*(float *)l->v[i]); break;
+        default: fprintf(f, "%u", *(unsigned *)l->v[i]); break;
         }
-        add(&buf, &len, one);
     }
+    fclose(f);
     return buf;
 }
 

@@ -91,7 +91,8 @@ int main(int argc, char **argv)
             nf++;
         }
         closedir(d);
-        qsort(files, nf, sizeof *files, by_name);
+        if (nf > 0)
+            qsort(files, nf, sizeof *files, by_name);
         for (size_t i = 0; i < nf; i++) {
             size_t n = 0;
             unsigned char *buf = slurp(files[i], &n);

@@ -5,7 +5,8 @@
 #       make fuzz: each BUILD/fuzzers/TARGET for SECONDS under libFuzzer on
 #       tests/fuzz/corpus/TARGET (new inputs kept there), the hand-written
 #       tests/fuzz/seeds/TARGET and tests/fuzz/regressions/TARGET (read
-#       only); then the corpus minimized (-merge=1). A crash, leak, failed check or timeout moves libFuzzer's
+#       only), with tests/fuzz/json.dict or options.dict for the targets
+#       that read JSON or option text; then the corpus minimized (-merge=1). A crash, leak, failed check or timeout moves libFuzzer's
 #       file (crash-SHA1, leak-..., timeout-...) into the regressions folder,
 #       and the script goes on with the next target and exits 1 at the end.
 #   scripts/fuzz.sh replay BUILD TARGET...
@@ -30,8 +31,13 @@ for t in "$@"; do
   mkdir -p "$corpus" "$regs" "$seeds"
   art=$(mktemp -d) merged=$(mktemp -d)
   log=$build/$t.log
+  case $t in
+    fuzz_json | fuzz_report | fuzz_baseline | fuzz_crosscheck) dict=(-dict=tests/fuzz/json.dict) ;;
+    fuzz_options | fuzz_dataset_spec) dict=(-dict=tests/fuzz/options.dict) ;;
+    *) dict=() ;;
+  esac
   echo "fuzz: $t for ${secs}s (log: $log)"
-  "$build/fuzzers/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+  "$build/fuzzers/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 "${dict[@]}" \
     -artifact_prefix="$art/" "$corpus" "$seeds" "$regs" >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)

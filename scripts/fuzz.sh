@@ -11,14 +11,23 @@
 #       and the script goes on with the next target and exits 1 at the end.
 #   scripts/fuzz.sh replay BUILD TARGET...
 #       make fuzz-replay: each BUILD/replay/TARGET over its seeds, corpus
-#       and regressions; exit 1 if any fails.
+#       and regressions; exit 1 if any fails. Each target is a line
+#       "BUILD/replay/TARGET INPUTS 0 0" (or "... 0 1 0") in
+#       build/test-results.txt, which make test's summary adds up.
 set -u
 mode=$1 build=$2; shift 2
 status=0
 if [ "$mode" = replay ]; then
+  mkdir -p build
   for t in "$@"; do
-    if ! "$build/replay/$t" "tests/fuzz/seeds/$t" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"; then
+    if out=$("$build/replay/$t" "tests/fuzz/seeds/$t" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"); then
+      echo "$out"
+      n=$(printf '%s\n' "$out" | sed -n 's/.*: \([0-9]*\) inputs$/\1/p')
+      echo "$build/replay/$t ${n:-0} 0 0" >>build/test-results.txt
+    else
+      printf '%s\n' "$out"
       echo "fuzz-replay: $t FAILED (the input is named above)"
+      echo "$build/replay/$t 0 1 0" >>build/test-results.txt
       status=1
     fi
   done
@@ -51,8 +60,11 @@ for t in "$@"; do
     echo "fuzz: $t FAILED (exit $rc)"
     status=1
   fi
-  # the corpus minimized: the inputs that add coverage, only
+  # the corpus minimized: the inputs that add coverage to the seeds' (which
+  # are kept apart, and replayed too), only
+  cp "$seeds"/* "$merged"/ 2>/dev/null
   if "$build/fuzzers/$t" -merge=1 -timeout=10 "$merged" "$corpus" >>"$log" 2>&1; then
+    for f in "$seeds"/*; do rm -f "$merged/${f##*/}"; done
     rm -f "$corpus"/*
     cp "$merged"/* "$corpus"/ 2>/dev/null
   fi

@@ -1,7 +1,8 @@
 /* fuzz_vecio.c - sb_read_matrix and sb_read_vector (datasets/vecio.h) on a
  * file of the input's bytes. The first byte picks the format asked for
  * (auto, raw, text, npy) and the file's extension (none, .f32, .txt, .npy),
- * the rest is the file. Beyond no crash: an error names the file; a matrix
+ * the rest is the file. Beyond no crash: an error names the file (and in
+ * a text file the line, in a raw file the byte offset); a matrix
  * read is consistent with the file (raw: its size; 1-D: one row); written
  * again in each format and read back it is the same values (bit for bit,
  * NaN matching NaN in text); sb_read_vector agrees. */
@@ -43,8 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              "sb_read_vector %d, sb_read_matrix %d", vrc, rc);
     free(v);
     if (rc != 0) {
-        FZ_CHECK(strncmp(err, path, strlen(path)) == 0, "the error does not name the file: %s",
-                 err);
+        size_t pl = strlen(path);
+        FZ_CHECK(strncmp(err, path, pl) == 0, "the error does not name the file: %s", err);
+        /* a text file's error names the line, a raw file's the byte offset */
+        char *at = err + pl;
+        if (used == SB_FMT_TEXT && strstr(at, "out of memory") == NULL)
+            FZ_CHECK(at[0] == ':' && strtoul(at + 1, &at, 10) >= 1 && at[0] == ':',
+                     "no line in: %s", err);
+        if (used == SB_FMT_RAW && strstr(at, "out of memory") == NULL)
+            FZ_CHECK(strstr(at, "byte offset") != NULL, "no byte offset in: %s", err);
         unlink(path);
         return 0;
     }

@@ -13,6 +13,10 @@
 #                   AddressSanitizer+UBSan, and with clang
 #   make tsan-tests the thread pool's tests and threaded command lines under
 #                   ThreadSanitizer (clang, build/tsan)
+#   make fuzz       each fuzz target (tests/fuzz/) under libFuzzer with clang
+#                   for FUZZ_SECONDS (60) on its corpus; a crash stops it
+#                   (make fuzz-replay: the corpora as plain programs under
+#                   AddressSanitizer+UBSan, tests/fuzz/README.md)
 #   make format     clang-format -i over the tracked C sources and headers
 #                   (.clang-format; scripts/check-format.sh checks without
 #                   changing anything)
@@ -103,7 +107,8 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests tsan-tests format clean FORCE
+.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests tsan-tests fuzz \
+        fuzz-build fuzz-replay fuzz-replay-run format clean FORCE
 .SECONDARY:
 all: $(LIB) $(REFLIB) $(BIN)
 
@@ -155,6 +160,35 @@ verify: all
 unit-tests: $(TEST_BIN) $(BIN)
 	@scripts/run-tests.sh $(BUILD) $(TEST_BIN)
 
+# Fuzzing (tests/fuzz/README.md): each tests/fuzz/fuzz_*.c defines
+# LLVMFuzzerTestOneInput. make fuzz links it with libFuzzer (clang,
+# build/fuzz: the libraries instrumented with -fsanitize=fuzzer-no-link
+# under the sanitizers) and runs it for FUZZ_SECONDS on
+# tests/fuzz/corpus/TARGET, keeping new inputs there (minimized) and moving
+# a crash to tests/fuzz/regressions/TARGET (scripts/fuzz.sh). make
+# fuzz-replay links each with replay_main.c instead (gcc, build/asan) and
+# runs it over its corpus and regressions.
+FUZZ_NAMES   = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps.sh fuzz
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/fuzz CC=clang SAN=1 \
+	  CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' fuzz-build
+	@scripts/fuzz.sh run build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzzers/%)
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(HLIB) $(REFLIB) $(LIB) $(CONFIG)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $(filter-out $(CONFIG),$^) $(LDLIBS_ALL)
+fuzz-replay:
+	@$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 \
+	  fuzz-replay-run
+fuzz-replay-run: $(FUZZ_NAMES:%=$(BUILD)/replay/%)
+	@scripts/fuzz.sh replay $(BUILD) $(FUZZ_NAMES)
+$(BUILD)/replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(HLIB) $(REFLIB) \
+                   $(LIB) $(CONFIG)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) $(LDLIBS_ALL)
+
 # The two scripts side by side (each into its log, shown in order after).
 cli-tests: $(BIN)
 	@tests/cli.sh $(BIN) >$(BUILD)/cli-tests.log 2>&1 & \
@@ -185,8 +219,13 @@ test:
 	done
 	@# the gate: accuracy and instruction counts against tests/baseline.json
 	scripts/check-gate.sh build/gcc/softbench tests/baseline.json
+	@# full disks: every command that writes, on /dev/full and a filled tmpfs
+	tests/faults.sh build/gcc/softbench
 	SOFTBENCH_SLOW_TESTS=0 $(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
+	@# every fuzz input ever kept, through the targets as plain ASan+UBSan programs
+	$(MAKE) --no-print-directory fuzz-replay
 	SOFTBENCH_SLOW_TESTS=0 $(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/clang CC=clang unit-tests cli-tests
+	$(MAKE) --no-print-directory tsan-tests
 	@if [ "$(ARCH)" = x86_64 ]; then $(MAKE) --no-print-directory test-aarch64; fi
 	@scripts/test-summary.sh build/test-results.txt
 

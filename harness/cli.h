@@ -100,5 +100,14 @@ int sb_cmd_verify64(int argc, char **argv);
 int sb_cmd_report(int argc, char **argv);
 int sb_cmd_baseline(int argc, char **argv);
 int sb_cmd_check(int argc, char **argv);
+/* What check reads of a baseline (the head, the gate's inputs, each
+ * kernel's figures), on a parsed document, with each kernel's figures to
+ * each (if not NULL); 0, or -1 with the first error in r. For the fuzz
+ * target tests/fuzz/fuzz_baseline.c: check itself reads a kernel's figures
+ * only when it compares that kernel. */
+struct sb_gate_figures;
+int sb_baseline_read(struct sb_jr *r, const json_t *doc,
+                     void (*each)(const char *name, const struct sb_gate_figures *g, void *ctx),
+                     void *ctx);
 
 #endif

@@ -363,6 +363,35 @@ static void read_head(struct sb_jr *r, const json_t *doc, struct bhead *h)
     json_array_foreach(h->list, i, e) sb_jr_str(r, e, SBK_NAME);
 }
 
+/* What check reads of a baseline, on a parsed document (cli.h). */
+int sb_baseline_read(struct sb_jr *r, const json_t *doc,
+                     void (*each)(const char *name, const struct sb_gate_figures *g, void *ctx),
+                     void *ctx)
+{
+    const json_t *head = sb_jr_obj(r, doc, SBK_SOFTBENCH);
+    const char *cmd = sb_jr_str(r, head, SBK_COMMAND);
+    double format = sb_jr_num(r, head, SBK_FORMAT);
+    if (sb_jr_ok(r) && strcmp(cmd, "baseline") != 0)
+        sb_jr_fail(r, "not a softbench baseline");
+    if (sb_jr_ok(r) && !(format == GATE_FORMAT && same_gate(r, doc)) && sb_jr_ok(r))
+        sb_jr_fail(r, "written by another softbench version (format or inputs differ)");
+    struct bhead h = {0};
+    if (sb_jr_ok(r))
+        read_head(r, doc, &h);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(h.list, i, e)
+    {
+        struct sb_gate_figures g;
+        if (!sb_jr_ok(r))
+            break;
+        read_figures(r, e, &g);
+        if (sb_jr_ok(r) && each != NULL)
+            each(json_string_value(json_object_get(e, SBK_NAME)), &g, ctx);
+    }
+    return sb_jr_ok(r) ? 0 : -1;
+}
+
 int sb_cmd_check(int argc, char **argv)
 {
     struct gopts o = {.rounds = DEFAULT_ROUNDS, .tol = {SB_GATE_INSN_TOL, SB_GATE_TIME_TOL}};

@@ -7,6 +7,9 @@
 #   scripts/install-deps.sh test     build, cmocka, clang, clang-format,
 #                                    python3, xmllint, gnuplot; hyperfine and
 #                                    the peers if they can
+#   scripts/install-deps.sh fuzz     build, clang (make fuzz; libFuzzer comes
+#                                    with it: libclang-rt-14-dev, a dependency
+#                                    of libclang-common-14-dev on Debian 12)
 #   scripts/install-deps.sh cross    the aarch64 cross build and qemu-user
 #                                    (make test-aarch64 on x86-64; not in
 #                                    all): adds the arm64 architecture to dpkg
@@ -38,11 +41,12 @@ cross=("c:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu" "c:qemu-aarch64:qemu-user
 case $group in
   cross)  required=("${cross[@]}"); optional=() ;;
   build)  required=("${build[@]}"); optional=() ;;
+  fuzz)   required=("${build[@]}" "c:clang:clang"); optional=() ;;
   report) required=("${build[@]}" "${plots[@]}"); optional=("${peers[@]}") ;;
   test)   required=("${build[@]}" "${plots[@]}" "${tests[@]}"); optional=("c:hyperfine:hyperfine" "${peers[@]}") ;;
   all)    required=("${build[@]}" "${plots[@]}" "${tests[@]}" "c:hyperfine:hyperfine" "${peers[@]}")
           optional=() ;;
-  *) echo "install-deps.sh: error: unknown group '$group' (build, report, test, cross or all)" >&2; exit 2 ;;
+  *) echo "install-deps.sh: error: unknown group '$group' (build, report, test, fuzz, cross or all)" >&2; exit 2 ;;
 esac
 
 cc=${CC:-gcc}

@@ -4,6 +4,7 @@
 #include "peers.h"
 
 #include <errno.h>
+#include <fenv.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -289,6 +290,34 @@ int sb_parse_scale(const char *arg, double *s)
     if (end == arg || *end != '\0' || !(*s > 0.0) || isinf(*s))
         return sb_usage_error("--bound-scale needs a finite number > 0, not '%s'", arg);
     return 0;
+}
+
+static const struct {
+    const char *name;
+    int mode;
+} sb_rounds[] = {
+    {"nearest", FE_TONEAREST},
+    {"upward", FE_UPWARD},
+    {"downward", FE_DOWNWARD},
+    {"towardzero", FE_TOWARDZERO},
+};
+
+int sb_parse_round(const char *arg, int *mode)
+{
+    for (size_t i = 0; i < sizeof sb_rounds / sizeof sb_rounds[0]; i++)
+        if (strcmp(arg, sb_rounds[i].name) == 0) {
+            *mode = sb_rounds[i].mode;
+            return 0;
+        }
+    return sb_usage_error("--round takes nearest, upward, downward or towardzero, not '%s'", arg);
+}
+
+const char *sb_round_name(int mode)
+{
+    for (size_t i = 0; i < sizeof sb_rounds / sizeof sb_rounds[0]; i++)
+        if (sb_rounds[i].mode == mode)
+            return sb_rounds[i].name;
+    return "?";
 }
 
 json_t *sb_jhead(const char *command, int format, json_t *machine)

@@ -64,6 +64,10 @@ const char *sb_mask_name(int mask);
 struct softmax_kernel sb_scaled_kernel(const struct softmax_kernel *k, double s);
 /* Parses --bound-scale's value: finite and > 0. */
 int sb_parse_scale(const char *arg, double *s);
+/* A rounding mode's name (nearest, upward, downward, towardzero) as its
+ * FE_* value; sb_round_name the reverse ("?" for another value). */
+int sb_parse_round(const char *arg, int *mode);
+const char *sb_round_name(int mode);
 
 /* s as a quoted CSV field, inner quotes doubled. */
 void sb_csv_str(FILE *f, const char *s);

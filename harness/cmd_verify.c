@@ -6,6 +6,7 @@
  * reference (NaN input, all -inf) -> every output NaN (the contract). An
  * unsafe kernel failing outside its declared domain is an expected failure
  * ("xfail"), shown but not counted. */
+#include <fenv.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@
 static const char help[] =
     "usage: softbench verify [-k KERNEL...] [-n SIZES] [-d DATASETS] [-T TEMPS]\n"
     "                        [--seed S] [--bound-scale F] [--cache DIR] [--csv FILE]\n"
-    "                        [--json FILE] [--histogram FILE]\n"
+    "                        [--json FILE] [--histogram FILE] [--round MODE]\n"
     "       softbench verify --shape ROWSxCOLS... [--threads N] [--mask causal]\n"
     "                        [--stride S] [--dtype T] [--out T] [the options above\n"
     "                        but -n]\n"
@@ -41,6 +42,10 @@ static const char help[] =
     "  --cache DIR keep references of n >= 32768 in DIR and reuse them: an entry\n"
     "              holds its input and a digest of the reference's source, so it\n"
     "              can only answer for the same input and reference\n"
+    "  --round MODE  run the kernels (only them) in rounding mode nearest\n"
+    "              (default), upward, downward or towardzero: the bounds are\n"
+    "              derived for nearest, and softmax.h says which kernels keep\n"
+    "              them in the other modes\n"
     "  --csv FILE, --json FILE   the same rows, machine-readable\n"
     "  --histogram FILE  the distribution of per-element ULP errors as CSV, per\n"
     "              kernel and dataset and over all datasets (rows with an exact\n"
@@ -75,6 +80,7 @@ struct opts {
     struct sb_list kernels, sizes, datasets, temps, shapes;
     uint64_t seed;
     double bound_scale;
+    int round;
     const char *csv, *json, *cache, *histogram;
     unsigned threads;
     int causal;
@@ -115,6 +121,7 @@ static int parse(int argc, char **argv, struct opts *o)
                                        {"stride", required_argument, 0, 'S'},
                                        {"dtype", required_argument, 0, 'D'},
                                        {"out", required_argument, 0, 'O'},
+                                       {"round", required_argument, 0, 'r'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int c, rc = 0;
@@ -143,6 +150,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'm': rc = sb_parse_mask(optarg, &o->causal); break;
         case 'D': rc = sb_parse_dtype(optarg, &o->xt); break;
         case 'O': rc = sb_parse_dtype(optarg, &o->yt); break;
+        case 'r': rc = sb_parse_round(optarg, &o->round); break;
         case 'S': {
             const void *v = NULL;
             if ((rc = one_of(sb_parse_sizes, optarg, "--stride", &v)) == 0)
@@ -159,6 +167,8 @@ static int parse(int argc, char **argv, struct opts *o)
         rc = sb_usage_error("verify: unexpected argument '%s'", argv[optind]);
     if (rc == 0 && o->shapes.n > 0 && o->sizes.n > 0)
         rc = sb_usage_error("verify: --shape and -n do not go together");
+    if (rc == 0 && o->shapes.n > 0 && o->round != FE_TONEAREST)
+        rc = sb_usage_error("verify: --round goes with sizes (-n), not --shape");
     if (rc == 0 && o->shapes.n == 0 &&
         (o->threads || o->causal || o->stride || o->xt != SOFTMAX_F32 || o->yt != SOFTMAX_F32))
         rc = sb_usage_error("verify: --threads, --mask, --stride, --dtype and --out need --shape");
@@ -255,6 +265,7 @@ static int json_head(struct ctx *c)
     return bad | sb_jset(c->doc, SBK_REFERENCE, sb_jstr(sbref_mpfr_version())) |
            sb_jset(c->doc, SBK_SEED, sb_juint(c->o->seed)) |
            sb_jset(c->doc, SBK_BOUND_SCALE, sb_jnum(c->o->bound_scale)) |
+           sb_jset(c->doc, SBK_ROUND, sb_jstr(sb_round_name(c->o->round))) |
            sb_jset(c->doc, SBK_ROWS, c->jrows);
 }
 
@@ -404,7 +415,7 @@ static int verify_input(struct ctx *c, size_t di, const char *label, const float
 
 int sb_cmd_verify(int argc, char **argv)
 {
-    struct opts o = {.seed = 1, .bound_scale = 1.0};
+    struct opts o = {.seed = 1, .bound_scale = 1.0, .round = FE_TONEAREST};
     struct ctx c = {.o = &o};
     char err[512];
     float *x = NULL, *ref = NULL, *lref = NULL, *y = NULL, *file = NULL, *xs = NULL, *yb = NULL;
@@ -461,9 +472,12 @@ int sb_cmd_verify(int argc, char **argv)
             rc = sb_usage_error("cannot allocate %zu floats", maxn);
     }
 
+    sb_vrow_round = o.round;
     if (rc == 0) {
-        printf("softbench verify: cpu %s, usable ISA %s, seed %llu\n", sb_cpu_model(),
-               softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
+        printf("softbench verify: cpu %s, usable ISA %s, seed %llu%s%s\n", sb_cpu_model(),
+               softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed,
+               o.round == FE_TONEAREST ? "" : ", kernels rounding ",
+               o.round == FE_TONEAREST ? "" : sb_round_name(o.round));
         printf("reference: MPFR %s, correctly rounded; ULP as in docs/accuracy.md; bound = worst "
                "error/declared bound\n\n",
                sbref_mpfr_version());

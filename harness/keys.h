@@ -77,6 +77,7 @@
 #define SBK_COUNTS "counts"
 #define SBK_REFERENCE "reference"
 #define SBK_BOUND_SCALE "bound_scale"
+#define SBK_ROUND "round"
 #define SBK_MAX_ULP_AT "max_ulp_at"
 #define SBK_MEAN_ULP "mean_ulp"
 #define SBK_MEDIAN_ULP "median_ulp"

@@ -1,6 +1,7 @@
 /* verify_rows.c - see verify_rows.h. */
 #include "verify_rows.h"
 
+#include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -169,6 +170,8 @@ void sb_vrow_judge_output(struct sb_vrow *r, const float *x, const float *ref, c
         r->status = SB_ST_FAIL;
 }
 
+int sb_vrow_round = FE_TONEAREST;
+
 void sb_vrow_judge(struct sb_vrow *r, const float *x, const float *ref, float *y)
 {
     if (!softmax_kernel_supported(r->k)) {
@@ -177,5 +180,10 @@ void sb_vrow_judge(struct sb_vrow *r, const float *x, const float *ref, float *y
     }
     for (size_t i = 0; i < r->n; i++) /* nothing inherited from the previous kernel */
         y[i] = NAN;
-    sb_vrow_judge_output(r, x, ref, y, softmax_run(r->k, x, y, r->n, r->T), SOFTMAX_F32);
+    if (sb_vrow_round != FE_TONEAREST)
+        fesetround(sb_vrow_round);
+    int rc = softmax_run(r->k, x, y, r->n, r->T);
+    if (sb_vrow_round != FE_TONEAREST)
+        fesetround(FE_TONEAREST);
+    sb_vrow_judge_output(r, x, ref, y, rc, SOFTMAX_F32);
 }

@@ -38,6 +38,10 @@ void sb_vrow_merge(struct sb_vrow *agg, const struct sb_vrow *r, size_t off);
  * the figures, the worst element, and the row's status. */
 void sb_vrow_judge_output(struct sb_vrow *r, const float *x, const float *ref, const float *y,
                           int rc, enum softmax_dtype yt);
+/* The rounding mode the kernel runs in, and only the kernel (FE_TONEAREST
+ * unless verify --round says otherwise; the reference and the metrics
+ * always round to nearest). */
+extern int sb_vrow_round;
 /* Runs the row's kernel on x (y: scratch of n floats) and judges it; SKIP
  * where the CPU cannot run it. */
 void sb_vrow_judge(struct sb_vrow *r, const float *x, const float *ref, float *y);

@@ -18,6 +18,17 @@
  * docs/contract.md) and its declared accuracy bound, which softbench verify holds every
  * output element to. Use softmax() for the dispatcher's choice, or look a
  * kernel up by name and call softmax_run() (or its fn directly).
+ *
+ * Rounding modes: the bounds are derived for round-to-nearest, the default
+ * floating-point environment, and the kernels are meant to run in it; they
+ * do not change the mode themselves. Measured in the other three
+ * (softbench verify --round, in make test; docs/accuracy.md, "Rounding
+ * modes"), on x86-64: downward and toward zero every safe kernel keeps its
+ * bound; upward, scalar.threepass, scalar.twopass, scalar.online and every
+ * log kernel but the naive one keep it, while the vector softmax kernels
+ * and scalar.accurate give 2^-149 instead of 0 for a -inf entry, and
+ * avx2.accurate exceeds its bound (3 ULP against 1): those REQUIRE
+ * round-to-nearest wherever an input can hold -inf or the bound matters.
  */
 #ifndef SOFTMAX_H
 #define SOFTMAX_H

@@ -170,6 +170,28 @@ has "$tmp/out" "xfail" "naive overflow is an expected failure"
 grep 'scalar.naive' "$tmp/out" | grep -q ' inf .* xfail$' && ok || bad "naive's overflow shown as an infinite error"
 expect 1 "bound too tight" -- "$sb" verify -k scalar.threepass -d "normal:sigma=16" -n 1000 --bound-scale 0.01
 has "$tmp/err" "FAIL scalar.threepass on normal(mu=0,sigma=16) n=1000" "failure named"
+# --round: the kernels alone in another rounding mode (softmax.h, "Rounding
+# modes"): downward and toward zero every safe kernel keeps its bound, and
+# upward the scalar ones but scalar.accurate, and every log kernel but the
+# naive one; upward, scalar.accurate gives 2^-149 for a -inf entry, not 0
+# (so it, and the vector softmax kernels, need round-to-nearest)
+logk=$("$sb" list | awk '/^[a-z0-9]+\.log_/ && !/log_naive/ {print $1}' | paste -sd, -)
+for m in downward towardzero; do
+  expect 0 "verify --round $m: every safe kernel within its bound" -- \
+    "$sb" verify --round $m -k safe -n 1-9,17,100,1000 --json "$tmp/round.json"
+  has "$tmp/out" "kernels rounding $m" "verify --round $m says so"
+  python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["round"] == sys.argv[2]' \
+    "$tmp/round.json" $m && ok || bad "verify --round $m: the mode in --json"
+done
+expect 0 "verify --round upward: the scalar kernels and the log kernels" -- \
+  "$sb" verify --round upward -k scalar.threepass,scalar.twopass,scalar.online,$logk -n 1-9,17,100,1000
+expect 1 "verify --round upward: scalar.accurate needs nearest" -- \
+  "$sb" verify --round upward -k scalar.accurate -d attention -n 100,1000
+expect 0 "verify --round nearest is the default" -- \
+  "$sb" verify --round nearest -k scalar.accurate -d attention -n 100,1000
+expect 2 "verify --round unknown" -- "$sb" verify --round sideways -n 10; one_error_line "verify --round unknown"
+expect 2 "verify --round with --shape" -- "$sb" verify --round upward --shape 4x100
+one_error_line "verify --round with --shape"
 expect 0 "csv and json" -- "$sb" verify -k $ours -n 5,50 -d "equal;uniform" --csv "$tmp/v.csv" --json "$tmp/v.json"
 [ "$(wc -l <"$tmp/v.csv")" -eq $((1 + 2 * 2 * 4)) ] && ok || bad "csv rows"
 if command -v python3 >/dev/null; then

@@ -215,6 +215,13 @@ static inline struct sb_part sb_merge_online(struct sb_part a, struct sb_part b,
 #define SB_TWOPASS_A_HI 1048576.0f
 #define SB_TWOPASS_A_LO -4194304.0f
 #define SB_TWOPASS_K_LO (-(1 << 21))
+/* The polynomial exponential's split (AVX2, NEON, SVE) rounds d log2(e) in
+ * float before taking n = rint of it, so n can be one off once |d| log2(e)
+ * nears 2^21, and r leaves [-ln2/2, ln2/2]: measured by make exhaustive,
+ * p's error reached 3.74 ULP at d = -1.45e6 (docs/accuracy.md,
+ * "Exhaustive exponentials"). Rows whose sum exponent falls below -2^20
+ * go to the scalar body instead, which reduces in double. */
+#define SB_EXP_SPLIT_K_LO (-(1 << 20))
 
 /* The polynomial vector exponential's constants (derivation in
  * avx2/vec_avx2.h; AVX2, NEON and SVE use them): ln2

@@ -103,10 +103,11 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return _mm256_mul_ps(_mm256_mul_ps(v, sb256_pow2(k1)), sb256_pow2(_mm256_sub_epi32(k, k1)));
 }
 
-/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
+/* The two-pass body's argument range: the scalar one (internal.h,
+ * scalar/twopass.c), but for the polynomial split's K_LO (internal.h). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
-#define SBV_K_LO SB_TWOPASS_K_LO
+#define SBV_K_LO SB_EXP_SPLIT_K_LO
 /* The longest row, in vectors, that body/threepass.h keeps in registers. */
 #define SBV_ROW_VECS 8
 #define SBV_RAW_LO -1e6f

@@ -105,10 +105,11 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return vmulq_f32(vmulq_f32(v, sbn_pow2(k1)), sbn_pow2(vsubq_s32(k, k1)));
 }
 
-/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
+/* The two-pass body's argument range: the scalar one (internal.h,
+ * scalar/twopass.c), but for the polynomial split's K_LO (internal.h). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
-#define SBV_K_LO SB_TWOPASS_K_LO
+#define SBV_K_LO SB_EXP_SPLIT_K_LO
 /* The longest row, in vectors, that body/threepass.h keeps in registers:
  * 32 floats, as on AVX2 (32 vector registers here). */
 #define SBV_ROW_VECS 8

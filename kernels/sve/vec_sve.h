@@ -105,10 +105,11 @@ static inline sbv sbv_ldexp(sbv v, sbv n)
     return sbv_mul(sbv_mul(v, sbs_pow2(k1)), sbs_pow2(svsub_s32_x(sbs_all(), k, k1)));
 }
 
-/* The two-pass body's argument range: the scalar one (internal.h, scalar/twopass.c). */
+/* The two-pass body's argument range: the scalar one (internal.h,
+ * scalar/twopass.c), but for the polynomial split's K_LO (internal.h). */
 #define SBV_ARG_LO SB_TWOPASS_A_LO
 #define SBV_K_HI (1.5f * SB_TWOPASS_A_HI) /* x/T up to 1.09e6 */
-#define SBV_K_LO SB_TWOPASS_K_LO
+#define SBV_K_LO SB_EXP_SPLIT_K_LO
 #define SBV_RAW_LO -1e6f
 
 /* exp(d) = p * 2^n, n integral, p = exp(r) for |r| <= ln2/2. FMLS and FMLA

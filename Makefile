@@ -107,7 +107,7 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report baseline verify test test-aarch64 unit-tests cli-tests tsan-tests fuzz \
+.PHONY: all deps report baseline verify exhaustive test test-aarch64 unit-tests cli-tests tsan-tests fuzz \
         fuzz-build fuzz-replay fuzz-replay-run format clean FORCE
 .SECONDARY:
 all: $(LIB) $(REFLIB) $(BIN)
@@ -151,6 +151,38 @@ report:
 baseline: deps
 	$(MAKE) --no-print-directory WERROR=1 BUILD=build/gcc CC=gcc build/gcc/softbench
 	build/gcc/softbench baseline --write tests/baseline.json
+
+# The exponentials' sweep (tests/expsweep/): each ISA's exponential as
+# its kernels compile it, over float32 arguments, against a reference of
+# higher precision (docs/accuracy.md, "Exhaustive exponentials"). expsweep
+# runs it; make test runs a sample (tests/test_expsweep.c); make exhaustive
+# every argument of every domain.
+PROBE_ISA_x86_64  = tests/expsweep/probe_avx2.c tests/expsweep/probe_avx512.c
+PROBE_ISA_aarch64 = tests/expsweep/probe_neon.c tests/expsweep/probe_sve.c
+PROBE_SRC = tests/expsweep/sweep.c tests/expsweep/probe_scalar.c $(PROBE_ISA_$(ARCH))
+PLIB      = $(BUILD)/libprobe.a
+$(BUILD)/tests/expsweep/probe_avx2.o: ISAFLAGS = -mavx2 -mfma
+$(BUILD)/tests/expsweep/probe_avx512.o: ISAFLAGS = -mavx512f -mavx2 -mfma
+$(BUILD)/tests/expsweep/probe_sve.o: ISAFLAGS = -march=armv8-a+sve
+$(PLIB): $(PROBE_SRC:%.c=$(BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/expsweep: $(BUILD)/tests/expsweep/main.o $(PLIB) $(HLIB) $(REFLIB) $(LIB) $(CONFIG)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) $(LDLIBS_ALL) $(PEER_LIBS)
+$(BUILD)/tests/test_expsweep: $(BUILD)/tests/test_expsweep.o $(PLIB) $(HLIB) $(REFLIB) $(LIB) \
+                              $(CONFIG)
+	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) -lcmocka $(LDLIBS_ALL) $(PEER_LIBS)
+
+# Every float32 argument of every domain in round-to-nearest (judged:
+# exit 1 over a bound), then 65536 of every binade in all four rounding
+# modes (reported); the tables in build/exhaustive/. Minutes on two cores
+# (docs/accuracy.md, "Exhaustive exponentials", has the time).
+exhaustive: deps
+	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc build/gcc/expsweep
+	@mkdir -p build/exhaustive
+	build/gcc/expsweep --json build/exhaustive/exp.json --md build/exhaustive/exp.md
+	build/gcc/expsweep --sample 65536 --round all --json build/exhaustive/exp-rounding.json \
+	  --md build/exhaustive/exp-rounding.md
 
 verify: all
 	$(BIN) list

@@ -14,6 +14,8 @@
  * |dd/T| <= 120) < 2^-38.6, u = 2^-53. The result is a normal double while
  * n >= -1022 + 64 (s >= 2^-64); callers clamp at -120 T (softmax) or -200 T
  * (log); |n| < 2^11 keeps z << 52 equal to n << 52.
+ * Measured over every float32 dd in [-120, 93], T = 1 (make exhaustive;
+ * docs/accuracy.md, "Exhaustive exponentials"): 2^-38.77 at -0x1.bd002p+6.
  */
 #ifndef SB_AVX2_DLAYER_H
 #define SB_AVX2_DLAYER_H

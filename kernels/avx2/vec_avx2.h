@@ -18,7 +18,12 @@
  * 0 below -104), which also maps -inf to 0. (AVX-512 has a table
  * exponential of its own: avx512/vec_avx512.h.)
  *
- * Tails use vmaskmovps, which suppresses faults on the lanes it skips. */
+ * Tails use vmaskmovps, which suppresses faults on the lanes it skips.
+ * Measured over every float32 argument (make exhaustive; docs/accuracy.md,
+ * "Exhaustive exponentials"): sbv_exp 1.077 ULP at -0x1.da1b5ap+5, the
+ * split's p 1.435 ULP at 0x1.f8a876p+19 (NEON and SVE, the same operations,
+ * give the same results at those arguments).
+ */
 #ifndef SB_AVX2_COMMON_H
 #define SB_AVX2_COMMON_H
 

@@ -18,6 +18,8 @@
  * under 2^-37.5 + 2^-41.4 < 2^-37.4, u = 2^-53.
  * The result is a normal double while n/16 >= -1022 + 64 (s >= 2^-64):
  * dd >= -600 T; callers clamp at -120 T (softmax) or -200 T (log).
+ * Measured over every float32 dd in [-120, 93], T = 1 (make exhaustive;
+ * docs/accuracy.md, "Exhaustive exponentials"): 2^-37.52 at -0x1.df65dep+6.
  */
 #ifndef SB_AVX512_DLAYER_H
 #define SB_AVX512_DLAYER_H

@@ -1,6 +1,6 @@
 /* fuzz_options.c - the option parsers of harness/cli.c: the first byte
  * picks one (-k kernels, -n sizes, --shape, -T temperatures, --threads,
- * --mask, --seed, --dtype, --bound-scale), the rest is its argument.
+ * --mask, --seed, --dtype, --bound-scale, --round), the rest is its argument.
  * Beyond no crash: a refusal prints one "softbench: error: " line; a value
  * taken is within the documented range, and formatted back (numbers, names,
  * ROWSxCOLS:MASK) and parsed again gives the same value. */
@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "fuzz.h"
 
-enum { KERNELS, SIZES, SHAPES, TEMPS, THREADS, MASK, SEED, DTYPE, SCALE, NPARSERS };
+enum { KERNELS, SIZES, SHAPES, TEMPS, THREADS, MASK, SEED, DTYPE, SCALE, ROUND, NPARSERS };
 
 /* Runs one parser with stderr captured; rc, and a refusal checked. */
 static int run(int which, const char *arg, void *out)
@@ -27,7 +27,8 @@ static int run(int which, const char *arg, void *out)
     case MASK: rc = sb_parse_mask(arg, out); break;
     case SEED: rc = sb_parse_seed(arg, out); break;
     case DTYPE: rc = sb_parse_dtype(arg, out); break;
-    default: rc = sb_parse_scale(arg, out); break;
+    case SCALE: rc = sb_parse_scale(arg, out); break;
+    default: rc = sb_parse_round(arg, out); break;
     }
     char *msg = fz_capture_end(&c);
     FZ_CHECK(rc == 0 || rc == SB_EXIT_USAGE, "parser %d returned %d", which, rc);
@@ -159,6 +160,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             snprintf(buf, sizeof buf, "%.17g", s);
             FZ_CHECK(run(SCALE, buf, &s2) == 0 && s2 == s, "scale %s", buf);
         }
+        break;
+    }
+    case ROUND: {
+        int m = -1, m2 = -2;
+        if (run(ROUND, arg, &m) == 0)
+            FZ_CHECK(strcmp(sb_round_name(m), "?") != 0 && run(ROUND, sb_round_name(m), &m2) == 0 &&
+                         m2 == m,
+                     "round '%s': %d, then %d", arg, m, m2);
         break;
     }
     default: list_parser(which, arg); break;

@@ -363,21 +363,37 @@ static void read_head(struct sb_jr *r, const json_t *doc, struct bhead *h)
     json_array_foreach(h->list, i, e) sb_jr_str(r, e, SBK_NAME);
 }
 
+/* A baseline's head, as check and sb_baseline_read take it: what kind of
+ * document and which version first, since another format may have other
+ * keys; BH_BAD: r holds the error. */
+enum bh_status { BH_OK, BH_UNREADABLE, BH_NOT_BASELINE, BH_OTHER_VERSION, BH_BAD };
+
+static enum bh_status baseline_head(struct sb_jr *r, const json_t *doc, struct bhead *h)
+{
+    const json_t *head = sb_jr_obj(r, doc, SBK_SOFTBENCH);
+    const char *cmd = sb_jr_str(r, head, SBK_COMMAND);
+    double format = sb_jr_num(r, head, SBK_FORMAT);
+    if (!sb_jr_ok(r))
+        return BH_UNREADABLE;
+    if (strcmp(cmd, "baseline") != 0)
+        return BH_NOT_BASELINE;
+    if (!(format == GATE_FORMAT && same_gate(r, doc)))
+        return sb_jr_ok(r) ? BH_OTHER_VERSION : BH_BAD;
+    read_head(r, doc, h);
+    return sb_jr_ok(r) ? BH_OK : BH_BAD;
+}
+
 /* What check reads of a baseline, on a parsed document (cli.h). */
 int sb_baseline_read(struct sb_jr *r, const json_t *doc,
                      void (*each)(const char *name, const struct sb_gate_figures *g, void *ctx),
                      void *ctx)
 {
-    const json_t *head = sb_jr_obj(r, doc, SBK_SOFTBENCH);
-    const char *cmd = sb_jr_str(r, head, SBK_COMMAND);
-    double format = sb_jr_num(r, head, SBK_FORMAT);
-    if (sb_jr_ok(r) && strcmp(cmd, "baseline") != 0)
-        sb_jr_fail(r, "not a softbench baseline");
-    if (sb_jr_ok(r) && !(format == GATE_FORMAT && same_gate(r, doc)) && sb_jr_ok(r))
-        sb_jr_fail(r, "written by another softbench version (format or inputs differ)");
     struct bhead h = {0};
-    if (sb_jr_ok(r))
-        read_head(r, doc, &h);
+    enum bh_status st = baseline_head(r, doc, &h);
+    if (st == BH_NOT_BASELINE)
+        sb_jr_fail(r, "not a softbench baseline");
+    else if (st == BH_OTHER_VERSION)
+        sb_jr_fail(r, "written by another softbench version (format or inputs differ)");
     size_t i;
     const json_t *e;
     json_array_foreach(h.list, i, e)
@@ -404,24 +420,17 @@ int sb_cmd_check(int argc, char **argv)
     struct sb_jr r = {.file = o.file};
     struct bhead h = {0};
     json_t *doc = sb_jload(o.file, err, sizeof err);
-    const json_t *head = sb_jr_obj(&r, doc, SBK_SOFTBENCH);
-    const char *cmd = sb_jr_str(&r, head, SBK_COMMAND);
-    double format = sb_jr_num(&r, head, SBK_FORMAT);
-    int is_baseline = sb_jr_ok(&r) && strcmp(cmd, "baseline") == 0;
-    /* another format may have other keys: the version is told first */
-    int same = is_baseline && format == GATE_FORMAT && same_gate(&r, doc);
-    if (same)
-        read_head(&r, doc, &h);
+    enum bh_status st = baseline_head(&r, doc, &h);
     codegen_flags(flags, sizeof flags);
     if (doc == NULL)
         rc = sb_usage_error("check: %s", err);
-    else if (!is_baseline && !sb_jr_ok(&r))
+    else if (st == BH_UNREADABLE)
         rc = sb_usage_error("check: %s (not a softbench baseline)", r.err);
-    else if (!is_baseline)
+    else if (st == BH_NOT_BASELINE)
         rc = sb_usage_error("check: %s is not a softbench baseline", o.file);
-    else if (!sb_jr_ok(&r))
+    else if (st == BH_BAD)
         rc = sb_usage_error("check: %s", r.err);
-    else if (!same)
+    else if (st == BH_OTHER_VERSION)
         rc = sb_usage_error("check: %s was written by another softbench version (format or "
                             "inputs differ); write it again with softbench baseline --write",
                             o.file);

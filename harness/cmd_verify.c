@@ -474,10 +474,11 @@ int sb_cmd_verify(int argc, char **argv)
 
     sb_vrow_round = o.round;
     if (rc == 0) {
-        printf("softbench verify: cpu %s, usable ISA %s, seed %llu%s%s\n", sb_cpu_model(),
-               softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed,
-               o.round == FE_TONEAREST ? "" : ", kernels rounding ",
-               o.round == FE_TONEAREST ? "" : sb_round_name(o.round));
+        printf("softbench verify: cpu %s, usable ISA %s, seed %llu", sb_cpu_model(),
+               softmax_isa_name(softmax_isa_available()), (unsigned long long)o.seed);
+        if (o.round != FE_TONEAREST)
+            printf(", kernels rounding %s", sb_round_name(o.round));
+        putchar('\n');
         printf("reference: MPFR %s, correctly rounded; ULP as in docs/accuracy.md; bound = worst "
                "error/declared bound\n\n",
                sbref_mpfr_version());

@@ -23,28 +23,6 @@
 #define ARCH "aarch64"
 #endif
 
-static size_t probes(const struct sb_probe **out, size_t max)
-{
-    const struct sb_probe *(*lists[])(size_t *) = {
-        sb_probes_scalar,
-#if defined(__x86_64__)
-        sb_probes_avx2,
-        sb_probes_avx512,
-#else
-        sb_probes_neon,
-        sb_probes_sve,
-#endif
-    };
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        size_t c;
-        const struct sb_probe *l = lists[i](&c);
-        for (size_t j = 0; j < c && n < max; j++)
-            out[n++] = &l[j];
-    }
-    return n;
-}
-
 static int usable(const struct sb_probe *p)
 {
     if (softmax_isa_within(p->isa, softmax_isa_available()))
@@ -111,7 +89,7 @@ static void sample_within_bounds(void **state)
 {
     (void)state;
     const struct sb_probe *ps[64];
-    size_t n = probes(ps, 64), ran = 0;
+    size_t n = sb_probes_all(ps, 64), ran = 0;
     int same;
     json_t *doc, *rows = record_rows(&doc, &same);
     for (size_t i = 0; i < n; i++) {
@@ -148,7 +126,7 @@ static void recorded_worst_again(void **state)
 {
     (void)state;
     const struct sb_probe *ps[64];
-    size_t n = probes(ps, 64), checked = 0;
+    size_t n = sb_probes_all(ps, 64), checked = 0;
     int same;
     json_t *doc, *rows = record_rows(&doc, &same);
     for (size_t i = 0; i < n; i++) {
@@ -174,7 +152,7 @@ static void reference_against_mpfr(void **state)
 {
     (void)state;
     const struct sb_probe *ps[64];
-    size_t n = probes(ps, 64);
+    size_t n = sb_probes_all(ps, 64);
     mpfr_t x, e, l;
     mpfr_inits2(256, x, e, l, (mpfr_ptr)0);
     mpfr_const_log2(l, MPFR_RNDN);
@@ -214,7 +192,7 @@ static void rounded_count(void **state)
 {
     (void)state;
     const struct sb_probe *ps[64];
-    size_t n = probes(ps, 64);
+    size_t n = sb_probes_all(ps, 64);
     struct sbs_opts o = {.round = FE_TONEAREST, .sample = PER_BINADE};
     for (size_t i = 0; i < n; i++) {
         const struct sb_probe *p = ps[i];

@@ -71,30 +71,6 @@ struct probes {
     size_t n;
 };
 
-static void add_list(struct probes *ps, const struct sb_probe *l, size_t n)
-{
-    for (size_t i = 0; i < n && ps->n < sizeof ps->p / sizeof ps->p[0]; i++)
-        ps->p[ps->n++] = &l[i];
-}
-
-static void all_probes(struct probes *ps)
-{
-    size_t n;
-    const struct sb_probe *l = sb_probes_scalar(&n);
-    add_list(ps, l, n);
-#if defined(__x86_64__)
-    l = sb_probes_avx2(&n);
-    add_list(ps, l, n);
-    l = sb_probes_avx512(&n);
-    add_list(ps, l, n);
-#elif defined(__aarch64__)
-    l = sb_probes_neon(&n);
-    add_list(ps, l, n);
-    l = sb_probes_sve(&n);
-    add_list(ps, l, n);
-#endif
-}
-
 static json_t *row_json(const struct sb_probe *p, int round, const struct sbs_stats *s, double secs,
                         const char *status)
 {
@@ -192,7 +168,7 @@ int main(int argc, char **argv)
         i++;
     }
     struct probes all = {0}, ps = {0};
-    all_probes(&all);
+    all.n = sb_probes_all(all.p, sizeof all.p / sizeof all.p[0]);
     for (size_t i = 0; i < all.n; i++) {
         int want = nnames == 0;
         for (size_t j = 0; j < nnames; j++)

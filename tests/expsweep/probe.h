@@ -41,5 +41,8 @@ const struct sb_probe *sb_probes_avx512(size_t *count);
 const struct sb_probe *sb_probes_neon(size_t *count);
 const struct sb_probe *sb_probes_sve(size_t *count);
 #endif
+/* Every probe of this architecture, the scalar ones first, into out (at
+ * most max); their number. */
+size_t sb_probes_all(const struct sb_probe **out, size_t max);
 
 #endif

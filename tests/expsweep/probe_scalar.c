@@ -32,3 +32,25 @@ const struct sb_probe *sb_probes_scalar(size_t *count)
     *count = sizeof probes / sizeof probes[0];
     return probes;
 }
+
+size_t sb_probes_all(const struct sb_probe **out, size_t max)
+{
+    const struct sb_probe *(*lists[])(size_t *) = {
+        sb_probes_scalar,
+#if defined(__x86_64__)
+        sb_probes_avx2,
+        sb_probes_avx512,
+#elif defined(__aarch64__)
+        sb_probes_neon,
+        sb_probes_sve,
+#endif
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        size_t c;
+        const struct sb_probe *l = lists[i](&c);
+        for (size_t j = 0; j < c && n < max; j++)
+            out[n++] = &l[j];
+    }
+    return n;
+}

@@ -131,12 +131,8 @@ static void stats_init(struct sbs_stats *s)
 
 static void merge(struct sbs_stats *a, const struct sbs_stats *b)
 {
-    if (b->inputs == 0)
-        return;
-    if (a->inputs == 0 || b->max_err > a->max_err ||
-        (b->max_err == a->max_err && key_of(b->max_at) < key_of(a->max_at)))
-        a->max_err = b->max_err, a->max_at = b->max_at, a->max_y = b->max_y, a->max_k = b->max_k,
-        a->max_ref = b->max_ref;
+    if (b->max_err >= 0) /* b has a finite result */
+        take_max(a, b->max_err, b->max_at, b->max_y, b->max_k, b->max_ref);
     if (b->bad && (a->bad == 0 || key_of(b->bad_at) < key_of(a->bad_at)))
         a->bad_at = b->bad_at;
     a->inputs += b->inputs;

@@ -20,6 +20,10 @@
 #   make format     clang-format -i over the tracked C sources and headers
 #                   (.clang-format; scripts/check-format.sh checks without
 #                   changing anything)
+#   make install    the library (static and shared), softmax.h and
+#                   softbench_plugin.h, softmax.pc, softbench and its man page
+#                   under DESTDIR/PREFIX (/usr/local); make uninstall removes
+#                   exactly those files
 #   make clean
 
 CC      ?= cc
@@ -80,11 +84,23 @@ REF_OBJ     = $(REF_SRC:%.c=$(BUILD)/%.o)
 HARNESS_OBJ = $(HARNESS_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
+# The version: softmax.h's macros, the one place it is written.
+vfield  = $(shell sed -n 's/^\#define SOFTMAX_VERSION_$(1) \([0-9]*\)$$/\1/p' kernels/softmax.h)
+VMAJOR := $(call vfield,MAJOR)
+VMINOR := $(call vfield,MINOR)
+VPATCH := $(call vfield,PATCH)
+VERSION = $(VMAJOR).$(VMINOR).$(VPATCH)
+
 LIB     = $(BUILD)/libsoftmax.a
+SONAME  = libsoftmax.so.$(VMAJOR)
+SHLIB   = $(BUILD)/libsoftmax.so.$(VMAJOR).$(VMINOR)
 REFLIB  = $(BUILD)/libsbref.a
 HLIB    = $(BUILD)/libharness.a
 BIN     = $(BUILD)/softbench
 
+# The library's objects go into the shared library too: position
+# independent, and nothing exported but what softmax.h marks SOFTMAX_API.
+$(BUILD)/kernels/%.o: LIBFLAGS = -fPIC -fvisibility=hidden
 # ISA flags only where needed (kernels/avx2, kernels/avx512, kernels/sve).
 $(BUILD)/kernels/avx2/%.o: ISAFLAGS = -mavx2 -mfma
 $(BUILD)/kernels/avx512/%.o: ISAFLAGS = -mavx512f -mavx2 -mfma
@@ -107,10 +123,10 @@ FORCE:
 # Generators must give the same bytes everywhere: no fused multiply-add.
 $(BUILD)/datasets/%.o: ISAFLAGS = -ffp-contract=off
 
-.PHONY: all deps report baseline verify exhaustive test test-aarch64 unit-tests cli-tests tsan-tests fuzz \
+.PHONY: install uninstall all deps report baseline verify exhaustive test test-aarch64 unit-tests cli-tests tsan-tests fuzz \
         fuzz-build fuzz-replay fuzz-replay-run format clean FORCE
 .SECONDARY:
-all: $(LIB) $(REFLIB) $(BIN)
+all: $(LIB) $(SHLIB) $(REFLIB) $(BIN)
 
 # The build needs gcc, make, MPFR, GMP and jansson only; report and test install what
 # they use themselves (scripts/install-deps.sh GROUP).
@@ -119,11 +135,21 @@ deps:
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(ISAFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LIBFLAGS) $(ISAFLAGS) -c $< -o $@
 
 $(LIB): $(KERNEL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+# Under the sanitizers the runtime comes with the program, not the library.
+$(SHLIB): $(KERNEL_OBJ)
+	$(CC) $(CFLAGS_ALL) -shared -Wl,-soname,$(SONAME) $(if $(SAN)$(TSAN),,-Wl,--no-undefined) \
+	  -o $@ $^ -lm -pthread
+	ln -sf $(@F) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libsoftmax.so
+$(BUILD)/softmax.pc: scripts/softmax.pc.in kernels/softmax.h FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(VERSION)|' $< >$@.tmp && mv $@.tmp $@
 $(REFLIB): $(REF_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -221,11 +247,25 @@ $(BUILD)/replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(H
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $(filter-out $(CONFIG),$^) $(LDLIBS_ALL)
 
-# The two scripts side by side (each into its log, shown in order after).
-cli-tests: $(BIN)
+# Plugins that misbehave (tests/plugins/hostile.c, one object per variant)
+# and the example (examples/plugin/), for tests/plugin.sh; the installed
+# example is built again by tests/install.sh through pkg-config.
+PLUGIN_VARIANTS = hostile badabi refuse noname dup nofn noentry
+PLUGIN_SO = $(PLUGIN_VARIANTS:%=$(BUILD)/tests/plugins/%.so) $(BUILD)/examples/plugin/example.so
+$(BUILD)/tests/plugins/%.so: tests/plugins/hostile.c kernels/softbench_plugin.h kernels/softmax.h
+	@mkdir -p $(@D)
+	$(CC) -Ikernels -std=c17 -O1 -g -fPIC -shared -Wall -Wextra $(if $(WERROR),-Werror) \
+	  -DVARIANT_$* -o $@ $< -lm
+$(BUILD)/examples/plugin/example.so: examples/plugin/example.c kernels/softbench_plugin.h \
+                                     kernels/softmax.h
+	@mkdir -p $(@D)
+	$(CC) -Ikernels -std=c17 -O2 -fPIC -shared -Wall -Wextra $(if $(WERROR),-Werror) -o $@ $< -lm
+
+# The scripts side by side (each into its log, shown in order after).
+cli-tests: $(BIN) $(PLUGIN_SO)
 	@tests/cli.sh $(BIN) >$(BUILD)/cli-tests.log 2>&1 & \
-	tests/report.sh $(BIN) >$(BUILD)/report-tests.log 2>&1; r=$$?; wait $$! || r=1; \
-	cat $(BUILD)/cli-tests.log $(BUILD)/report-tests.log; exit $$r
+	{ tests/report.sh $(BIN) && tests/plugin.sh $(BIN) $(BUILD); } >$(BUILD)/report-tests.log 2>&1; \
+	r=$$?; wait $$! || r=1; cat $(BUILD)/cli-tests.log $(BUILD)/report-tests.log; exit $$r
 
 # The full gate: every build must be warning-free; the summary line counts
 # every test program of every build. The whole gcc suite runs again as an
@@ -279,6 +319,32 @@ test-aarch64:
 	$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/gcc CC=gcc build/gcc/softbench
 	$(MAKE) --no-print-directory -j$(JOBS) CROSS=aarch64 WERROR=1 $(TEST_SRC:tests/%.c=build/aarch64/tests/%) build/aarch64/softbench
 	@FULL=$(or $(FULL),0) scripts/test-aarch64.sh
+
+# Installation (docs/library.md): DESTDIR for staging, PREFIX as the
+# installed files will see it.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+INSTALLED = $(LIBDIR)/libsoftmax.a $(LIBDIR)/libsoftmax.so.$(VMAJOR).$(VMINOR) \
+            $(LIBDIR)/$(SONAME) $(LIBDIR)/libsoftmax.so $(LIBDIR)/pkgconfig/softmax.pc \
+            $(INCLUDEDIR)/softmax.h $(INCLUDEDIR)/softbench_plugin.h $(BINDIR)/softbench \
+            $(MANDIR)/man1/softbench.1
+install: all $(BUILD)/softmax.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
+	  $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libsoftmax.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libsoftmax.so.$(VMAJOR).$(VMINOR)
+	ln -sf libsoftmax.so.$(VMAJOR).$(VMINOR) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsoftmax.so
+	install -m 644 $(BUILD)/softmax.pc $(DESTDIR)$(LIBDIR)/pkgconfig/softmax.pc
+	install -m 644 kernels/softmax.h kernels/softbench_plugin.h $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/softbench
+	install -m 644 docs/softbench.1 $(DESTDIR)$(MANDIR)/man1/softbench.1
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
 
 # Formats the tracked C sources and headers in place (.clang-format).
 format:

@@ -13,6 +13,7 @@
 #include "jsonio.h"
 #include "keys.h"
 #include "peers.h"
+#include "plugin.h"
 
 static const char help[] =
     "usage: softbench bench [-k KERNEL...] [-n SIZES] [-T TEMP] [-d DATASET] [--cold]\n"
@@ -203,6 +204,7 @@ static int apply_isa(const char *name, const char **note)
 
 int sb_cmd_bench(int argc, char **argv)
 {
+    sb_plugin_set_vetted(1); /* times are the kernel's, not a fork's (plugin.h) */
     struct sb_bench_opts o = {.min_time = 0.001, .pin = -1, .seed = 1};
     const char *isa_note = "";
     char err[512];
@@ -365,7 +367,7 @@ int sb_cmd_bench(int argc, char **argv)
                        n, softmax_isa_name(k->isa));
                 continue;
             }
-            int peer_t = xs != NULL && sb_is_peer(k);
+            int peer_t = xs != NULL && sb_is_peer(k) && !sb_is_plugin(k);
             calls[nw] = (struct sb_call){
                 .k = k, .x = peer_t ? xs : x, .y = y, .n = n, .T = peer_t ? 1.0f : T};
             ctxs[nw] = &calls[nw];
@@ -420,6 +422,7 @@ done:
 /* softbench loop: generate the input, call the kernel --iters times. */
 int sb_cmd_loop(int argc, char **argv)
 {
+    sb_plugin_set_vetted(1);
     static const struct option lo[] = {{"iters", required_argument, 0, 'i'},
                                        {"seed", required_argument, 0, 's'},
                                        {0, 0, 0, 0}};

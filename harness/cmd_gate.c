@@ -15,6 +15,7 @@
 #include "gate.h"
 #include "keys.h"
 #include "peers.h"
+#include "plugin.h"
 #include "vecio.h"
 
 #define GATE_FORMAT 1
@@ -23,7 +24,8 @@
 static const char help_baseline[] =
     "usage: softbench baseline --write FILE [-k KERNEL...] [--rounds K] [--no-time]\n"
     "\n"
-    "Records, per kernel (default: every kernel of the library), the figures the\n"
+    "Records, per kernel (default: every kernel of the library, or with --plugin\n"
+    "every plugin kernel), the figures the\n"
     "gate compares: max ULP and |sum - 1| on fixed inputs and whether each is\n"
     "within the declared bound; the contract cases it fails; the instructions\n"
     "one call retires at n = 1000 (counted under ptrace: exact, the same on a\n"
@@ -152,10 +154,13 @@ static int parse(int argc, char **argv, struct gopts *o, int check)
     return rc;
 }
 
-/* The default set: the library's kernels (peers and floors only by -k). */
+/* The default set: the library's kernels, or with --plugin the plugins'
+ * (a team gates its own; peers and floors only by -k). */
 static void default_kernels(struct sb_list *l)
 {
-    for (size_t i = 0; i < softmax_kernel_count(); i++)
+    for (size_t i = 0; i < sb_plugin_count(); i++)
+        sb_list_push(l, (void *)sb_plugin_at(i));
+    for (size_t i = 0; sb_plugin_count() == 0 && i < softmax_kernel_count(); i++)
         sb_list_push(l, (void *)softmax_kernel_at(i));
 }
 

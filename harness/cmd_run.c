@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plugin.h"
 #include "vecio.h"
 
 static const char help[] =
@@ -82,7 +83,7 @@ int sb_cmd_run(int argc, char **argv)
         int st = softmax_run(k, m.x + r * m.cols, m.x + r * m.cols, m.cols, T);
         if (st != SOFTMAX_OK) {
             free(m.x);
-            return sb_usage_error("%s: %s", k->name, softmax_strerror(st));
+            return sb_usage_error("%s: %s", k->name, sb_status_str(st));
         }
     }
     int rc = sb_write_matrix(out, ofmt == SB_FMT_AUTO ? used : ofmt, &m, err, sizeof err);

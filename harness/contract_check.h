@@ -11,6 +11,10 @@
 #include "contract.h"
 #include "reference.h"
 
+/* The case sb_case_run is running, and on which kernel. */
+extern const struct softmax_kernel *ct_current_kernel;
+extern const char *ct_current_case;
+
 /* Records a failure (the first one's text is kept); ct_fail_bound marks one
  * that is only an error beyond the declared bound (or, for a kernel that
  * declares none, any error), so a peer's plain inaccuracy is told apart

@@ -17,6 +17,7 @@
 #include "datasets.h"
 #include "metrics.h"
 #include "peers.h"
+#include "plugin.h"
 #include "reference.h"
 
 _Static_assert(SB_GATE_MAX_ROUNDS <= SB_MAX_SAMPLES, "sb_stats_of takes the rounds");
@@ -163,8 +164,9 @@ int sb_gate_measure(const struct softmax_kernel *k, const struct sb_gate_opts *o
         if (!r.pass && f->nedge_failed < SB_GATE_MAX_EDGE)
             f->edge_failed[f->nedge_failed++] = sb_case_at(i)->name;
     }
-    if (rc == 0 && o->instructions && !sb_is_peer(k)) {
-        /* peers run threads and JIT code of their own: not counted */
+    if (rc == 0 && o->instructions && !sb_is_peer(k) && !sb_is_plugin(k)) {
+        /* peers run threads and JIT code of their own, plugin kernels run in
+         * a child: not counted */
         if (gen("normal", x, SB_GATE_INSN_N, err, errlen) != 0 ||
             sb_gate_count_insns(k, x, SB_GATE_INSN_N, 1.0f, &f->insns, err, errlen) != 0)
             rc = -1;
@@ -173,12 +175,14 @@ int sb_gate_measure(const struct softmax_kernel *k, const struct sb_gate_opts *o
     size_t rounds = o->rounds < SB_GATE_MAX_ROUNDS ? o->rounds : SB_GATE_MAX_ROUNDS;
     if (rc == 0 && rounds > 0 && fl != NULL && gen("normal", x, SB_GATE_TIME_N, err, errlen) == 0) {
         /* kernel and floor alternate, so a slow phase of the machine meets both */
+        sb_plugin_set_vetted(1);
         for (size_t r = 0; r < rounds; r++) {
             double t = median_call(k, x, y, SB_GATE_TIME_N);
             double fr = median_call(fl, x, y, SB_GATE_TIME_N);
             if (fr > 0 && isfinite(t / fr))
                 f->ratio[f->rounds++] = t / fr;
         }
+        sb_plugin_set_vetted(0);
     }
     free(x);
     free(y);

@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "contract.h"
 #include "peers.h"
+#include "plugin.h"
+#include "softbench_plugin.h"
 
 static const char usage[] =
     "usage: softbench COMMAND [options]\n"
@@ -27,20 +29,38 @@ static const char usage[] =
     "  baseline  record the figures the regression gate compares\n"
     "  check     compare with a baseline: exit 1 on a regression\n"
     "\n"
-    "softbench COMMAND --help shows a command's options.\n";
+    "options every command takes (before or after it):\n"
+    "  --plugin PATH           load your kernels from a shared object (repeatable;\n"
+    "                          kernels/softbench_plugin.h, docs/plugins.md)\n"
+    "  --plugin-timeout SECS   time limit per plugin kernel call (default 10)\n"
+    "  --plugin-failures DIR   where a plugin kernel's failing inputs are saved\n"
+    "                          (default softbench-failures)\n"
+    "\n"
+    "softbench --version prints the version; softbench COMMAND --help shows a\n"
+    "command's options.\n";
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("softbench %d.%d.%d (plugin ABI %d)\n", SOFTMAX_VERSION_MAJOR, SOFTMAX_VERSION_MINOR,
+               SOFTMAX_VERSION_PATCH, SOFTBENCH_PLUGIN_ABI);
+        return SB_EXIT_OK;
+    }
     if (argc < 2)
         return sb_usage_error("no command given (softbench --help lists them)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, stdout);
         return SB_EXIT_OK;
     }
+    if (sb_plugin_options(&argc, argv) != 0)
+        return SB_EXIT_USAGE;
+    if (argc < 2)
+        return sb_usage_error("no command given (softbench --help lists them)");
     if (softmax_isa_env_status() != 0)
         return sb_usage_error("SOFTMAX_ISA must be scalar, avx2 or avx512");
     atexit(sb_peers_release);
     atexit(sb_case_release);
+    atexit(sb_plugin_release);
     const char *cmd = argv[1];
     if (strcmp(cmd, "list") == 0)
         return sb_cmd_list(argc - 1, argv + 1);

@@ -1,5 +1,6 @@
 /* peers.c - see peers.h. */
 #include "peers.h"
+#include "plugin.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -259,12 +260,14 @@ size_t sb_peer_missing_count(void) { return sizeof missing / sizeof missing[0] -
 const char *sb_peer_missing_name(size_t i) { return missing[i].name; }
 const char *sb_peer_missing_reason(size_t i) { return missing[i].reason; }
 
-size_t sb_kernel_total(void) { return softmax_kernel_count() + NPEERS; }
+size_t sb_kernel_total(void) { return softmax_kernel_count() + NPEERS + sb_plugin_count(); }
 
 const struct softmax_kernel *sb_kernel_any(size_t i)
 {
     size_t nl = softmax_kernel_count();
-    return i < nl ? softmax_kernel_at(i) : i < nl + NPEERS ? peers[i - nl] : NULL;
+    return i < nl            ? softmax_kernel_at(i)
+           : i < nl + NPEERS ? peers[i - nl]
+                             : sb_plugin_at(i - nl - NPEERS);
 }
 
 /* logof.K: log applied to kernel K's softmax, elementwise (glibc logf),
@@ -335,11 +338,16 @@ const struct softmax_kernel *sb_kernel_lookup(const char *name)
     for (size_t i = 0; k == NULL && i < sb_logof_count(); i++)
         if (strcmp(sb_logof_at(i)->name, name) == 0)
             k = sb_logof_at(i);
+    for (size_t i = 0; k == NULL && i < sb_plugin_count(); i++)
+        if (strcmp(sb_plugin_at(i)->name, name) == 0)
+            k = sb_plugin_at(i);
     return k;
 }
 
 int sb_is_peer(const struct softmax_kernel *k)
 {
+    if (sb_is_plugin(k))
+        return !sb_plugin_judged(k);
     return strncmp(k->name, "peer.", 5) == 0 || strncmp(k->name, "logof.", 6) == 0;
 }
 

@@ -14,13 +14,15 @@
 
 #include "softmax.h"
 
-/* Every kernel the harness knows: the library's, then the peers built. */
+/* Every kernel the harness knows: the library's, the peers built, then the
+ * plugins' (plugin.h). */
 size_t sb_kernel_total(void);
 const struct softmax_kernel *sb_kernel_any(size_t i);
-/* Any kernel by name: the library's (log-softmax ones too), the peers, and
- * the logof.K wrappers. */
+/* Any kernel by name: the library's (log-softmax ones too), the peers, the
+ * logof.K wrappers and the plugins'. */
 const struct softmax_kernel *sb_kernel_lookup(const char *name);
-/* Peers, and logof.K: reported, never judged (they declare no bound). */
+/* Peers, logof.K and plugin kernels that declare no bound: reported, never
+ * judged. */
 int sb_is_peer(const struct softmax_kernel *k);
 /* logof.K, K a library softmax kernel: log of K's output, elementwise, as a
  * log-softmax record (the comparison of docs/log-softmax.md). */

@@ -8,6 +8,7 @@
 
 #include "keys.h"
 #include "peers.h"
+#include "plugin.h"
 
 #define ROW(f) SB_AT(struct sb_vrow, f, double)
 #define ROWI(f) SB_AT(struct sb_vrow, f, size_t)
@@ -118,7 +119,7 @@ void sb_vrow_print_failure(const struct sb_vrow *r)
 {
     fprintf(stderr, "FAIL %s on %s n=%zu T=%g: ", r->k->name, r->dataset, r->n, (double)r->T);
     if (r->kernel_rc != SOFTMAX_OK)
-        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc, softmax_strerror(r->kernel_rc));
+        fprintf(stderr, "kernel returned %d (%s)\n", r->kernel_rc, sb_status_str(r->kernel_rc));
     else if (r->ref_kind == SBREF_NAN_INPUT || r->ref_kind == SBREF_ALL_NEG_INF)
         fprintf(stderr, "reference is %s; the contract wants NaN everywhere\n",
                 sbref_kind_name(r->ref_kind));
@@ -186,4 +187,9 @@ void sb_vrow_judge(struct sb_vrow *r, const float *x, const float *ref, float *y
     if (sb_vrow_round != FE_TONEAREST)
         fesetround(FE_TONEAREST);
     sb_vrow_judge_output(r, x, ref, y, rc, SOFTMAX_F32);
+    if (strcmp(r->status, SB_ST_FAIL) == 0 && sb_is_plugin(r->k)) {
+        char what[128];
+        snprintf(what, sizeof what, "failed verify on %s", r->dataset);
+        sb_plugin_save_last(r->k, what);
+    }
 }

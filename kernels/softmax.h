@@ -35,6 +35,24 @@
 
 #include <stddef.h>
 
+/* The library's version: the one place it is written (the Makefile reads
+ * these lines for the shared library's name and softmax.pc). MAJOR changes
+ * when the ABI breaks, and is the soname's number. */
+#define SOFTMAX_VERSION_MAJOR 1
+#define SOFTMAX_VERSION_MINOR 0
+#define SOFTMAX_VERSION_PATCH 0
+#define SOFTMAX_VERSION_NUMBER                                                                     \
+    (SOFTMAX_VERSION_MAJOR * 10000 + SOFTMAX_VERSION_MINOR * 100 + SOFTMAX_VERSION_PATCH)
+
+/* What the shared library exports: it is built with -fvisibility=hidden, so
+ * only declarations marked SOFTMAX_API are visible (tests/install.sh holds
+ * the exported set to this header's). */
+#if defined(__GNUC__)
+#define SOFTMAX_API __attribute__((visibility("default")))
+#else
+#define SOFTMAX_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -122,44 +140,45 @@ struct softmax_kernel {
 };
 
 /* Enumeration and lookup of every compiled-in kernel. */
-size_t softmax_kernel_count(void);
-const struct softmax_kernel *softmax_kernel_at(size_t i);
+SOFTMAX_API size_t softmax_kernel_count(void);
+SOFTMAX_API const struct softmax_kernel *softmax_kernel_at(size_t i);
 /* Lookup by name searches the log-softmax table too. */
-const struct softmax_kernel *softmax_kernel_find(const char *name);
-size_t softmax_log_kernel_count(void);
-const struct softmax_kernel *softmax_log_kernel_at(size_t i);
+SOFTMAX_API const struct softmax_kernel *softmax_kernel_find(const char *name);
+SOFTMAX_API size_t softmax_log_kernel_count(void);
+SOFTMAX_API const struct softmax_kernel *softmax_log_kernel_at(size_t i);
 
 /* 1 when the running CPU, capped by the environment variable
  * SOFTMAX_ISA=scalar|avx2|avx512|neon|sve, can execute the kernel. */
-int softmax_kernel_supported(const struct softmax_kernel *k);
+SOFTMAX_API int softmax_kernel_supported(const struct softmax_kernel *k);
 /* 1 when code for isa runs where have is usable: scalar anywhere, else the
  * same architecture at the same or a lower level. */
-int softmax_isa_within(enum softmax_isa isa, enum softmax_isa have);
+SOFTMAX_API int softmax_isa_within(enum softmax_isa isa, enum softmax_isa have);
 
 /* The best ISA usable now (CPUID and XGETBV, read once, then the cap). */
-enum softmax_isa softmax_isa_available(void);
+SOFTMAX_API enum softmax_isa softmax_isa_available(void);
 /* 0 when SOFTMAX_ISA is unset or valid; -1 when it holds an unknown value
  * (the library then caps at scalar, the safe reading of a typo). */
-int softmax_isa_env_status(void);
-const char *softmax_isa_name(enum softmax_isa isa);
+SOFTMAX_API int softmax_isa_env_status(void);
+SOFTMAX_API const char *softmax_isa_name(enum softmax_isa isa);
 /* Lowers the usable ISA for the rest of the process (never raises it), as
  * SOFTMAX_ISA does; returns the ISA now usable. */
-enum softmax_isa softmax_isa_cap(enum softmax_isa cap);
+SOFTMAX_API enum softmax_isa softmax_isa_cap(enum softmax_isa cap);
 
 /* Runs a kernel after checking its record, arguments and CPU support. */
-int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t n, float T);
+SOFTMAX_API int softmax_run(const struct softmax_kernel *k, const float *x, float *y, size_t n,
+                            float T);
 
 /* The default entry point: the dispatcher's kernel for this CPU and n. */
-int softmax(const float *x, float *y, size_t n, float T);
+SOFTMAX_API int softmax(const float *x, float *y, size_t n, float T);
 /* The kernel softmax() would use for length n. */
-const struct softmax_kernel *softmax_choose(size_t n);
+SOFTMAX_API const struct softmax_kernel *softmax_choose(size_t n);
 
 /* log-softmax: y_i = x_i/T - log sum_j exp(x_j/T), through the dispatcher's
  * log kernel for this CPU, n and T. Edges: -inf entries give -inf; k entries
  * +inf give -log k there and -inf elsewhere (the limit); T = +inf gives
  * -log k on the k finite entries; a NaN or every entry -inf gives NaN. */
-int log_softmax(const float *x, float *y, size_t n, float T);
-const struct softmax_kernel *log_softmax_choose(size_t n, float T);
+SOFTMAX_API int log_softmax(const float *x, float *y, size_t n, float T);
+SOFTMAX_API const struct softmax_kernel *log_softmax_choose(size_t n, float T);
 
 /* Threads: a pool created once and reused by the batched and split calls
  * (threads counts the caller: 1 runs everything in the calling thread).
@@ -173,9 +192,9 @@ const struct softmax_kernel *log_softmax_choose(size_t n, float T);
 #define SOFTMAX_POOL_MAX 256
 struct softmax_pool;
 /* NULL when threads is 0 or above SOFTMAX_POOL_MAX, or a thread cannot start. */
-struct softmax_pool *softmax_pool_create(unsigned threads);
-void softmax_pool_destroy(struct softmax_pool *pool);
-unsigned softmax_pool_threads(const struct softmax_pool *pool);
+SOFTMAX_API struct softmax_pool *softmax_pool_create(unsigned threads);
+SOFTMAX_API void softmax_pool_destroy(struct softmax_pool *pool);
+SOFTMAX_API unsigned softmax_pool_threads(const struct softmax_pool *pool);
 
 /* rows x cols: row r of y (at y + r * ldy) = softmax of row r of x (at
  * x + r * ldx) / T, by kernel k (NULL: softmax_choose(cols)), rows spread over
@@ -184,8 +203,9 @@ unsigned softmax_pool_threads(const struct softmax_pool *pool);
  * place) needs ldx == ldy, and other overlaps are undefined. Masked entries
  * are -inf (an all-masked row gives NaN, the contract's undefined). The
  * status is checked once, before any row is written. */
-int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y, size_t ldy,
-                  size_t rows, size_t cols, float T, struct softmax_pool *pool);
+SOFTMAX_API int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, float *y,
+                              size_t ldy, size_t rows, size_t cols, float T,
+                              struct softmax_pool *pool);
 
 /* One long row split into chunks of SOFTMAX_SPLIT_CHUNK elements spread over
  * the pool's threads, in one of two forms, the one of the kernel softmax()
@@ -204,24 +224,26 @@ int softmax_batch(const struct softmax_kernel *k, const float *x, size_t ldx, fl
  * calling thread. */
 #define SOFTMAX_SPLIT_CHUNK 65536
 #define SOFTMAX_SPLIT_EXTRA_ULP 1.5
-const struct softmax_kernel *softmax_split_kernel(size_t n);
-int softmax_split(const float *x, float *y, size_t n, float T, struct softmax_pool *pool);
+SOFTMAX_API const struct softmax_kernel *softmax_split_kernel(size_t n);
+SOFTMAX_API int softmax_split(const float *x, float *y, size_t n, float T,
+                              struct softmax_pool *pool);
 
 /* Conversions: widening to float32 is exact; narrowing rounds to nearest,
  * ties to even (NaN stays NaN, overflow gives inf), with the CPU's
  * instructions where present (F16C, AVX-512F, AVX512_BF16). src and dst may
  * be the same buffer only for SOFTMAX_F32. */
-int softmax_to_f32(enum softmax_dtype t, const void *src, float *dst, size_t n);
-int softmax_from_f32(enum softmax_dtype t, const float *src, void *dst, size_t n);
-const char *softmax_dtype_name(enum softmax_dtype t);
+SOFTMAX_API int softmax_to_f32(enum softmax_dtype t, const void *src, float *dst, size_t n);
+SOFTMAX_API int softmax_from_f32(enum softmax_dtype t, const float *src, void *dst, size_t n);
+SOFTMAX_API const char *softmax_dtype_name(enum softmax_dtype t);
 
 /* softmax_batch over typed rows: x of type xt, y of type yt (float32, or the
  * 16-bit type of x), strides in elements. Each row is widened into a float
  * copy, run through k in float32, and, for a 16-bit yt, rounded once to it
  * at the end. In place (x == y) needs xt == yt and ldx == ldy. */
-int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt, const void *x,
-                    size_t ldx, enum softmax_dtype yt, void *y, size_t ldy, size_t rows,
-                    size_t cols, float T, struct softmax_pool *pool);
+SOFTMAX_API int softmax_batch_t(const struct softmax_kernel *k, enum softmax_dtype xt,
+                                const void *x, size_t ldx, enum softmax_dtype yt, void *y,
+                                size_t ldy, size_t rows, size_t cols, float T,
+                                struct softmax_pool *pool);
 
 /* float64: the scalar algorithms on doubles in and out, and an accurate one
  * (kernels/scalar/float64.c), for double-precision users; the bound is in
@@ -238,16 +260,17 @@ struct softmax64_kernel {
     const char *summary;
 };
 
-size_t softmax64_kernel_count(void);
-const struct softmax64_kernel *softmax64_kernel_at(size_t i);
-const struct softmax64_kernel *softmax64_kernel_find(const char *name);
+SOFTMAX_API size_t softmax64_kernel_count(void);
+SOFTMAX_API const struct softmax64_kernel *softmax64_kernel_at(size_t i);
+SOFTMAX_API const struct softmax64_kernel *softmax64_kernel_find(const char *name);
 /* softmax on doubles: scalar64.threepass. */
-int softmax64(const double *x, double *y, size_t n, double T);
+SOFTMAX_API int softmax64(const double *x, double *y, size_t n, double T);
 
 /* Evaluates a declared bound for one element (see struct softmax_bound). */
-double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar, size_t n, float T);
+SOFTMAX_API double softmax_bound_ulp(const struct softmax_bound *b, double a_i, double abar,
+                                     size_t n, float T);
 
-const char *softmax_strerror(int status);
+SOFTMAX_API const char *softmax_strerror(int status);
 
 #ifdef __cplusplus
 }

@@ -293,6 +293,9 @@ test:
 	scripts/check-gate.sh build/gcc/softbench tests/baseline.json
 	@# full disks: every command that writes, on /dev/full and a filled tmpfs
 	tests/faults.sh build/gcc/softbench
+	@# make install into a temporary DESTDIR: files, soname, exports, pkg-config
+	@# consumers, the example plugin and docs/ci.md's recipe, make uninstall
+	tests/install.sh build/gcc gcc
 	SOFTBENCH_SLOW_TESTS=0 $(MAKE) --no-print-directory -j$(JOBS) WERROR=1 BUILD=build/asan CC=gcc SAN=1 OPT=-O1 unit-tests cli-tests
 	@# every fuzz input ever kept, through the targets as plain ASan+UBSan programs
 	$(MAKE) --no-print-directory fuzz-replay
@@ -342,7 +345,8 @@ install: all $(BUILD)/softmax.pc
 	install -m 644 $(BUILD)/softmax.pc $(DESTDIR)$(LIBDIR)/pkgconfig/softmax.pc
 	install -m 644 kernels/softmax.h kernels/softbench_plugin.h $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/softbench
-	install -m 644 docs/softbench.1 $(DESTDIR)$(MANDIR)/man1/softbench.1
+	sed 's/@VERSION@/$(VERSION)/' docs/softbench.1 >$(DESTDIR)$(MANDIR)/man1/softbench.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/softbench.1
 uninstall:
 	rm -f $(INSTALLED:%=$(DESTDIR)%)
 

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "keys.h"
 #include "peers.h"
+#include "plugin.h"
 
 #include <errno.h>
 #include <fenv.h>
@@ -76,6 +77,14 @@ static int push_or_oom(struct sb_list *out, void *p)
 static int one_kernel(const char *t, struct sb_list *out)
 {
     int all = strcmp(t, "all") == 0, safe = strcmp(t, "safe") == 0, peer = strcmp(t, "peers") == 0;
+    if (strcmp(t, "plugins") == 0) {
+        if (sb_plugin_count() == 0)
+            return sb_usage_error("-k plugins: no plugin loaded (--plugin PATH)");
+        for (size_t i = 0; i < sb_plugin_count(); i++)
+            if (sb_list_push(out, (void *)sb_plugin_at(i)) != 0)
+                return sb_usage_error("out of memory");
+        return 0;
+    }
     if (strcmp(t, "log") == 0 || strcmp(t, "logof") == 0) {
         int lg = t[3] == '\0';
         size_t n = lg ? softmax_log_kernel_count() : sb_logof_count();

@@ -29,8 +29,9 @@ void sb_list_free(struct sb_list *l, int free_items);
 
 /* Each takes a comma-separated list (the option may repeat) and appends;
  * return 0, or print the error and return SB_EXIT_USAGE. */
-/* also "all" (softmax kernels and peers), "safe", "peers", "log" (the
- * log-softmax kernels) and "logof" (peers.h) */
+/* also "all" (softmax kernels, peers and plugin kernels), "safe", "peers",
+ * "plugins" (every kernel of the plugins loaded), "log" (the log-softmax
+ * kernels) and "logof" (peers.h) */
 int sb_parse_kernels(const char *arg, struct sb_list *out);
 int sb_parse_sizes(const char *arg, struct sb_list *out);    /* N or A-B, as size_t* */
 int sb_parse_temps(const char *arg, struct sb_list *out);    /* > 0, "inf" ok; float* */

@@ -31,7 +31,7 @@ static const char help[] =
     "                        but -n]\n"
     "\n"
     "  -k KERNEL   kernel names, comma-separated or repeated; 'all' (default: ours\n"
-    "              and the peers), 'safe', 'peers'\n"
+    "              and the peers, and the plugins'), 'safe', 'peers', 'plugins'\n"
     "  -n SIZES    comma-separated sizes or ranges A-B (default: tails to 257 and\n"
     "              sizes up to 1,000,000)\n"
     "  -d DATASET  dataset specs NAME[:key=value,...], repeated or ';'-separated\n"

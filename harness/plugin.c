@@ -46,7 +46,7 @@ struct slot {
     float *last; /* the last isolated call's input, for sb_plugin_save_last */
     size_t lastn, lastcap;
     float lastT;
-    int last_saved; /* already written (a crash, a hang, an exit) */
+    int last_saved;                /* already written (a crash, a hang, an exit) */
     struct vet vet[SB_VETTED_MAX]; /* (n, T) that ran isolated without failing */
     unsigned nvet;                 /* published with release, read with acquire */
 };
@@ -184,19 +184,21 @@ static void save_failure(const struct slot *s, const float *x, size_t n, float T
     char file[512], err[256];
     uint64_t h = fnv(x, n * sizeof *x, fnv(&T, sizeof T, 1469598103934665603u));
     if (mkdir(fail_dir, 0777) != 0 && errno != EEXIST) {
-        note("softbench: plugin kernel %s %s at n=%zu T=%.9g; cannot make %s: %s\n",
-                s->name, what, n, (double)T, fail_dir, strerror(errno));
+        note("softbench: plugin kernel %s %s at n=%zu T=%.9g; cannot make %s: %s\n", s->name, what,
+             n, (double)T, fail_dir, strerror(errno));
         return;
     }
     snprintf(file, sizeof file, "%s/%s-n%zu-%08x.npy", fail_dir, s->name, n, (unsigned)(h >> 32));
+    if (notes != NULL && strstr(notes, file) != NULL)
+        return; /* the same input failed before: written and said once */
     if (sb_write_vector(file, SB_FMT_NPY, x, n, err, sizeof err) != 0) {
-        note("softbench: plugin kernel %s %s at n=%zu T=%.9g; input not saved: %s\n",
-                s->name, what, n, (double)T, err);
+        note("softbench: plugin kernel %s %s at n=%zu T=%.9g; input not saved: %s\n", s->name, what,
+             n, (double)T, err);
         return;
     }
     note("softbench: plugin kernel %s %s at n=%zu T=%.9g; replay: softbench run --plugin %s "
-            "-k %s -T %.9g --in %s --out /dev/null\n",
-            s->name, what, n, (double)T, s->path, s->name, (double)T, file);
+         "-k %s -T %.9g --in %s --out /dev/null\n",
+         s->name, what, n, (double)T, s->path, s->name, (double)T, file);
 }
 
 static double now_s(void)
@@ -612,8 +614,7 @@ int sb_plugin_load(const char *path, char *err, size_t errlen)
         }
         snprintf(s->name, sizeof s->name, "%s.%s", d->name, r->name);
         if (sb_kernel_lookup(s->name) != NULL) {
-            snprintf(why, sizeof why, "record %zu: the name %s is taken (a duplicate)", i,
-                     s->name);
+            snprintf(why, sizeof why, "record %zu: the name %s is taken (a duplicate)", i, s->name);
             break;
         }
         s->fn = r->fn;

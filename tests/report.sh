@@ -9,10 +9,8 @@ sb=$(readlink -f "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+# shellcheck source=tests/lib.sh
+. "$root/tests/lib.sh"
 
 for tool in gnuplot python3 xmllint; do
   command -v $tool >/dev/null || bad "$tool missing (scripts/install-deps.sh installs it)"
@@ -359,8 +357,4 @@ for f in "$tmp"/cache/*.ref; do printf '\x01' | dd of="$f" bs=1 seek=200000 conv
 check "altered output recomputed" grep -q "1 computed, 0 read" "$tmp/out"
 check "and still right" grep -q "0 FAIL" "$tmp/out"
 
-cap=${SOFTMAX_ISA:+[SOFTMAX_ISA=$SOFTMAX_ISA]}
-echo "report ($sb$cap): $pass passed, $fail failed"
-mkdir -p build
-echo "report:$sb$cap $pass $fail 0" >>"$root/build/test-results.txt"
-[ "$fail" -eq 0 ]
+finish report "$sb"

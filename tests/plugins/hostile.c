@@ -71,7 +71,10 @@ static __attribute__((unused)) int exit3(const float *x, float *y, size_t n, flo
     return plain(x, y, n, T);
 }
 
-#define BOUND {.c0 = 8, .c_arg = 1.02, .c_sum = 1.02, .sum = SOFTMAX_SUM_SEQUENTIAL}
+#define BOUND                                                                                      \
+    {                                                                                              \
+        .c0 = 8, .c_arg = 1.02, .c_sum = 1.02, .sum = SOFTMAX_SUM_SEQUENTIAL                       \
+    }
 
 static const struct softmax_kernel kernels[] = {
 #if defined(VARIANT_hostile)

@@ -34,7 +34,8 @@ int main(void)
             rows[r][c] = (float)(r * c);
     int st = softmax_batch(NULL, &rows[0][0], 5, &out[0][0], 5, 4, 5, 1.0f, pool);
     softmax_pool_destroy(pool);
-    if (pool == NULL || st != SOFTMAX_OK || out[0][0] != out[0][4] || fabsf(out[0][0] - 0.2f) > 1e-7f)
+    if (pool == NULL || st != SOFTMAX_OK || out[0][0] != out[0][4] ||
+        fabsf(out[0][0] - 0.2f) > 1e-7f)
         return 1;
     printf("softmax %d.%d.%d (%d): %s, %zu kernels, y[2] = %.6f\n", SOFTMAX_VERSION_MAJOR,
            SOFTMAX_VERSION_MINOR, SOFTMAX_VERSION_PATCH, SOFTMAX_VERSION_NUMBER,

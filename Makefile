@@ -6,7 +6,8 @@
 #                   when missing)
 #   make report     the main job: verify, edge, bench and plots into a report in
 #                   reports/out/ (QUICK=1: under a minute); installs gnuplot
-#                   and the peers first
+#                   and the peers first; PLUGINS="a.so ..." adds your
+#                   kernels (docs/plugins.md)
 #   make verify     softbench list, verify and edge
 #   make test       warnings as errors; unit, command-line and report tests with
 #                   gcc, again under each smaller ISA cap, under
@@ -168,7 +169,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HLIB) $(REFLIB) $(LIB) $(CONFIG)
 report:
 	@scripts/install-deps.sh report
 	@$(MAKE) --no-print-directory all
-	@QUICK=$(or $(QUICK),0) scripts/report.sh
+	@QUICK=$(or $(QUICK),0) PLUGINS='$(PLUGINS)' scripts/report.sh
 
 # The project's own regression gate: the figures of this repository's
 # kernels as make test's gcc build computes them (tests/baseline.json, which

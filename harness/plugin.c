@@ -661,11 +661,12 @@ static int take_value(int *argc, char **argv, int i, const char *opt, const char
     return 1;
 }
 
-int sb_plugin_options(int *argc, char **argv)
+int sb_plugin_scan(int *argc, char **argv, struct sb_plugin_args *a)
 {
     static const char *const opts[] = {"--plugin", "--plugin-timeout", "--plugin-failures"};
-    const char *load[SB_PLUGIN_MAX];
-    size_t nload = 0;
+    a->n = 0;
+    a->timeout = 10.0;
+    a->fail_dir = "softbench-failures";
     for (int i = 1; i < *argc;) {
         if (strcmp(argv[i], "--") == 0)
             break;
@@ -673,36 +674,43 @@ int sb_plugin_options(int *argc, char **argv)
         for (int o = 0; o < 3 && !hit; o++) {
             const char *v = NULL;
             int t = take_value(argc, argv, i, opts[o], &v);
-            if (t < 0)
+            if (t < 0 || (t > 0 && *v == '\0'))
                 return sb_usage_error("option '%s' needs a value", opts[o]);
             if (t == 0)
                 continue;
             hit = 1;
             if (o == 0) {
-                if (nload == SB_PLUGIN_MAX)
+                if (a->n == SB_PLUGIN_MAX)
                     return sb_usage_error("at most %d plugins", SB_PLUGIN_MAX);
-                load[nload++] = v;
+                a->paths[a->n++] = v;
             } else if (o == 1) {
                 char *end;
                 errno = 0;
-                double s = strtod(v, &end);
-                if (end == v || *end != '\0' || errno != 0 || !(s > 0) || s > 86400)
+                double sec = strtod(v, &end);
+                if (end == v || *end != '\0' || errno != 0 || !(sec > 0) || sec > 86400)
                     return sb_usage_error("--plugin-timeout '%s' is not a number of seconds in "
                                           "(0, 86400]",
                                           v);
-                timeout_s = s;
-            } else {
-                if (*v == '\0')
-                    return sb_usage_error("--plugin-failures needs a folder");
-                fail_dir = v;
-            }
+                a->timeout = sec;
+            } else
+                a->fail_dir = v;
         }
         if (!hit)
             i++;
     }
-    for (size_t i = 0; i < nload; i++) {
+    return 0;
+}
+
+int sb_plugin_options(int *argc, char **argv)
+{
+    struct sb_plugin_args a;
+    if (sb_plugin_scan(argc, argv, &a) != 0)
+        return SB_EXIT_USAGE;
+    timeout_s = a.timeout;
+    fail_dir = a.fail_dir;
+    for (size_t i = 0; i < a.n; i++) {
         char err[512];
-        if (sb_plugin_load(load[i], err, sizeof err) != 0)
+        if (sb_plugin_load(a.paths[i], err, sizeof err) != 0)
             return sb_usage_error("%s", err);
     }
     return 0;

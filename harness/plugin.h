@@ -17,9 +17,20 @@
 /* Loads the plugin at path: 0, or -1 with one line in err (no such file,
  * no entry point, ABI mismatch, a malformed or duplicate record). */
 int sb_plugin_load(const char *path, char *err, size_t errlen);
-/* Takes out of argv (argc updated) the options every command accepts:
- * --plugin PATH (repeatable), --plugin-timeout SECONDS, --plugin-failures
- * DIR; loads the plugins. 0, or SB_EXIT_USAGE after the error line. */
+/* Takes out of argv[1..] (argc updated, the rest in order; nothing after
+ * "--") the options every command accepts: --plugin PATH (repeatable, at
+ * most SB_PLUGIN_MAX), --plugin-timeout SECONDS (in (0, 86400], default
+ * 10) and --plugin-failures DIR (default softbench-failures), each also as
+ * --OPTION=VALUE, a value never empty. 0, or SB_EXIT_USAGE after the error
+ * line. */
+struct sb_plugin_args {
+    const char *paths[SB_PLUGIN_MAX];
+    size_t n;
+    double timeout;
+    const char *fail_dir;
+};
+int sb_plugin_scan(int *argc, char **argv, struct sb_plugin_args *a);
+/* sb_plugin_scan, then the settings taken and the plugins loaded. */
 int sb_plugin_options(int *argc, char **argv);
 
 /* Ends the plugin kernels' child processes (main calls it at exit). */

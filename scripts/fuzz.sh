@@ -42,7 +42,7 @@ for t in "$@"; do
   log=$build/$t.log
   case $t in
     fuzz_json | fuzz_report | fuzz_baseline | fuzz_crosscheck) dict=(-dict=tests/fuzz/json.dict) ;;
-    fuzz_options | fuzz_dataset_spec) dict=(-dict=tests/fuzz/options.dict) ;;
+    fuzz_options | fuzz_dataset_spec | fuzz_plugin_args) dict=(-dict=tests/fuzz/options.dict) ;;
     *) dict=() ;;
   esac
   echo "fuzz: $t for ${secs}s (log: $log)"

@@ -9,6 +9,8 @@
 #
 #   scripts/report.sh            the default run (under 5 minutes on 2 cores)
 #   QUICK=1 scripts/report.sh    fewer sizes and samples (under a minute)
+#   PLUGINS="a.so b.so" scripts/report.sh   your kernels too (docs/plugins.md):
+#                                each command runs with --plugin for each
 #
 # Exit: 0 the report is written and every safe kernel passed; 1 the report is
 # written and verify or edge found a failure (the report shows it); 2 an
@@ -20,6 +22,11 @@ quick=${QUICK:-0}
 [[ ${1:-} == --quick ]] && quick=1
 [[ $quick == 0 || $quick == 1 ]] || { echo "report.sh: error: QUICK must be 0 or 1" >&2; exit 2; }
 [[ -x $bin ]] || { echo "report.sh: error: $bin is not built (run make)" >&2; exit 2; }
+plug=()
+for p in ${PLUGINS:-}; do
+    [[ -f $p ]] || { echo "report.sh: error: plugin $p: no such file" >&2; exit 2; }
+    plug+=(--plugin "$(readlink -f "$p")")
+done
 
 host=$(hostname -s 2>/dev/null || echo host)
 out=reports/out/${host}-$(date -u +%Y%m%d-%H%M%S)
@@ -49,11 +56,11 @@ start=$SECONDS
 stage() { printf '[%s/7 %3ds] %s\n' "$1" $((SECONDS - start)) "$2"; }
 
 stage 1 "list: the kernels and their declared bounds"
-"$bin" list --json "$work/list.json" > "$work/list.txt"
+"$bin" "${plug[@]}" list --json "$work/list.json" > "$work/list.txt"
 
 stage 2 "verify: sizes $vsizes on $vdata, against the MPFR reference (log: verify.txt)"
 status=0
-"$bin" verify -n "$vsizes" -d "$vdata" --cache reports/out/refcache --json "$work/verify.json" \
+"$bin" "${plug[@]}" verify -n "$vsizes" -d "$vdata" --cache reports/out/refcache --json "$work/verify.json" \
     --histogram "$work/histogram.csv" \
     > "$work/verify.txt" 2>&1 &
 pid=$!
@@ -70,21 +77,21 @@ vstatus=$status
 
 stage 3 "edge: the edge-case contract (log: edge.txt)"
 status=0
-"$bin" edge --json "$work/edge.json" > "$work/edge.txt" 2>&1 || status=$?
+"$bin" "${plug[@]}" edge --json "$work/edge.json" > "$work/edge.txt" 2>&1 || status=$?
 [[ $status -le 1 ]] || { cat "$work/edge.txt" >&2; exit 2; }
 tail -1 "$work/edge.txt" | sed 's/^/      /'
 estatus=$status
 
 stage 4 "bench: ${bench_args[*]:-the default sizes, powers of two to 16M and LLM widths}"
 bstatus=0
-"$bin" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt" || bstatus=$?
+"$bin" "${plug[@]}" bench "${bench_args[@]}" --json "$work/bench.json" > "$work/bench.txt" || bstatus=$?
 [[ $bstatus -le 1 && -s $work/bench.json ]] || { cat "$work/bench.txt" >&2; exit 2; }
 
 threads=$(nproc 2>/dev/null || echo 1)
 stage 5 "shapes: $shapes on 1 and $threads threads"
 sstatus=0
 tlist=1; [[ $threads -gt 1 ]] && tlist=1,$threads
-"$bin" bench -q --shape "$shapes" --threads "$tlist" "${shape_args[@]}" --json "$work/shapes.json" \
+"$bin" "${plug[@]}" bench -q --shape "$shapes" --threads "$tlist" "${shape_args[@]}" --json "$work/shapes.json" \
     > "$work/shapes.txt" || sstatus=$?
 [[ $sstatus -le 1 && -s $work/shapes.json ]] || { cat "$work/shapes.txt" >&2; exit 2; }
 
@@ -100,7 +107,7 @@ fi
 stage 7 "report: plots and tables"
 files=()
 for d in "${docs[@]}"; do files+=("$work/$d.json"); done
-"$bin" report --out "$work/report" "${files[@]}" > "$work/report.txt"
+"$bin" "${plug[@]}" report --out "$work/report" "${files[@]}" > "$work/report.txt"
 for d in "${docs[@]}"; do mv "$work/$d".{json,txt} "$work/report/"; done
 [[ -e $work/bhh.csv ]] && mv "$work/bhh.csv" "$work/report/"
 mv "$work/histogram.csv" "$work/report/"

@@ -88,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct sb_plugin_args b;
         FZ_CHECK(scan(&nb, back, &b) == 0 && nb == 1, "the values written back refused");
         FZ_CHECK(b.n == a.n && b.timeout == a.timeout && strcmp(b.fail_dir, a.fail_dir) == 0,
-                 "scanned again: %zu %g '%s' against %zu %g '%s'", b.n, b.timeout, b.fail_dir,
-                 a.n, a.timeout, a.fail_dir);
+                 "scanned again: %zu %g '%s' against %zu %g '%s'", b.n, b.timeout, b.fail_dir, a.n,
+                 a.timeout, a.fail_dir);
         for (size_t i = 0; i < a.n; i++)
             FZ_CHECK(strcmp(a.paths[i], b.paths[i]) == 0, "path %zu", i);
     }
